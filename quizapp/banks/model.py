@@ -1,0 +1,163 @@
+"""Plain data for question banks: what a file says, where it says it, and what is wrong with it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+QUESTION_TYPES = (
+    "single",
+    "multiple",
+    "true_false",
+    "short",
+    "numeric",
+    "ordering",
+    "matching",
+    "cloze",
+)
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located finding, printed like a compiler diagnostic."""
+
+    location: Location
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CardOverride:
+    front: str
+    back: str
+
+
+@dataclass
+class Question:
+    """One question as written in a bank file; `body` holds the fields of its type."""
+
+    id: str
+    type: str
+    prompt: str | None
+    body: dict[str, Any]
+    explanation: str | None = None
+    tags: list[str] = field(default_factory=list)
+    points: float = 1
+    card: CardOverride | bool = True
+    line: int = 0
+
+    def to_data(self) -> dict[str, Any]:
+        """The question as file data, in the order instructors write it, defaults left out."""
+        data: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.prompt is not None:
+            data["prompt"] = self.prompt
+        data.update(self.body)
+        if self.explanation is not None:
+            data["explanation"] = self.explanation
+        if self.tags:
+            data["tags"] = list(self.tags)
+        if self.points != 1:
+            data["points"] = self.points
+        if self.card is False:
+            data["card"] = False
+        elif isinstance(self.card, CardOverride):
+            data["card"] = {"front": self.card.front, "back": self.card.back}
+        return data
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.to_data())
+
+
+@dataclass
+class ExtraCard:
+    id: str
+    front: str
+    back: str
+    tags: list[str] = field(default_factory=list)
+    line: int = 0
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "front": self.front, "back": self.back}
+        if self.tags:
+            data["tags"] = list(self.tags)
+        return data
+
+
+@dataclass
+class Bank:
+    id: str
+    title: str
+    order: int
+    summary: str = ""
+    questions: list[Question] = field(default_factory=list)
+    cards: list[ExtraCard] = field(default_factory=list)
+    path: str = ""
+    line: int = 0
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "bank": {"id": self.id, "title": self.title, "order": self.order},
+            "questions": [question.to_data() for question in self.questions],
+        }
+        if self.summary:
+            data["bank"]["summary"] = self.summary
+        if self.cards:
+            data["cards"] = [card.to_data() for card in self.cards]
+        return data
+
+
+@dataclass(frozen=True)
+class Flashcard:
+    """A card ready to store: derived from a question or written as an extra card."""
+
+    id: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    question_id: str | None
+    line: int
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash({"front": self.front, "back": self.back, "tags": list(self.tags)})
+
+
+@dataclass
+class LoadResult:
+    banks: list[Bank] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def ok(self, strict: bool = False) -> bool:
+        return not (self.errors or (strict and self.warnings))
+
+
+def content_hash(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

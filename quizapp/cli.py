@@ -1,0 +1,109 @@
+"""The `quizapp` command: Flask's CLI bound to the app factory, plus the instructors' commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .banks.export import FORMATS, bank_filename
+from .banks.loader import load_paths
+from .banks.model import LoadResult
+from .extensions import db
+from .services.importer import export_banks, import_banks
+
+
+def _create_app(*_args):
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main() -> None:
+    """quizapp: quizzes and spaced-repetition flashcards (run, db, questions, ...)."""
+
+
+@click.group()
+def questions() -> None:
+    """Check, import and export question banks."""
+
+
+def _paths(paths: tuple[str, ...]) -> list[str]:
+    return list(paths) or [current_app.config["QUESTIONS_DIR"]]
+
+
+def _report(result: LoadResult, strict: bool) -> None:
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    errors, warnings = len(result.errors), len(result.warnings)
+    questions_count = sum(len(bank.questions) for bank in result.banks)
+    verdict = "ok" if result.ok(strict) else "FAILED"
+    click.echo(
+        f"{verdict}: {result.files} file(s), {len(result.banks)} bank(s), "
+        f"{questions_count} question(s); {errors} error(s), {warnings} warning(s)"
+        + (" (warnings count as errors with --strict)" if strict and warnings else "")
+    )
+
+
+@questions.command("check")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@with_appcontext
+def check_command(paths: tuple[str, ...], strict: bool) -> None:
+    """Validate bank files (default: the questions directory) and print every problem."""
+    result = load_paths(_paths(paths))
+    _report(result, strict)
+    if not result.ok(strict):
+        sys.exit(1)
+
+
+@questions.command("import")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--dry-run", is_flag=True, help="Show what would change and change nothing.")
+@click.option("--strict", is_flag=True, help="Refuse to import while any warning remains.")
+@with_appcontext
+def import_command(paths: tuple[str, ...], dry_run: bool, strict: bool) -> None:
+    """Check bank files and, if there is no error, apply them all in one transaction."""
+    targets = _paths(paths)
+    result = load_paths(targets)
+    if not result.ok(strict):
+        _report(result, strict)
+        click.echo("nothing imported", err=True)
+        sys.exit(1)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    directories = [path for path in targets if Path(path).is_dir()]
+    report = import_banks(db.session, result.banks, retire_under=directories, dry_run=dry_run)
+    click.echo(("dry run, would have: " if dry_run else "") + report.summary())
+
+
+@questions.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="yaml", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="File to write (default: standard output); an existing directory gets one file per bank.",
+)
+@with_appcontext
+def export_command(fmt: str, output: str | None) -> None:
+    """Write the active banks from the database in the bank-file format."""
+    banks = export_banks(db.session)
+    dump = FORMATS[fmt]
+    if output and Path(output).is_dir():
+        for bank in banks:
+            name = bank_filename(bank)
+            target = Path(output) / (name if fmt == "yaml" else Path(name).stem + ".json")
+            target.write_text(dump([bank]), encoding="utf-8")
+        click.echo(f"wrote {len(banks)} bank file(s) to {output}", err=True)
+    elif output:
+        Path(output).write_text(dump(banks), encoding="utf-8")
+        click.echo(f"wrote {len(banks)} bank(s) to {output}", err=True)
+    else:
+        click.echo(dump(banks), nl=False)

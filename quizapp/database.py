@@ -1,0 +1,60 @@
+"""Connection settings and write transactions that behave the same under load on SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session
+
+WRITE_OPTION = "quizapp_write"
+BUSY_TIMEOUT_MS = 15_000
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Hand transaction control to SQLAlchemy's "begin" event below; pysqlite's own
+    # implicit BEGIN can neither be IMMEDIATE nor cover the first SELECT.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    # A transaction that reads and then writes must hold the write lock from the start:
+    # a deferred one that upgrades later fails with "database is locked" at once.
+    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """Run one unit of work that reads then writes, committed at the end or rolled back whole.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE; elsewhere it is an ordinary one,
+    and code that must serialise uses SELECT ... FOR UPDATE.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction():
+        # Whatever was read so far (the logged-in user, say) ends here; nothing is pending.
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

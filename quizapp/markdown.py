@@ -1,0 +1,44 @@
+"""Markdown to safe HTML: markdown-it renders (raw HTML escaped), nh3 sanitises what comes out."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody",
+    "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str | None) -> str:
+    """Sanitised HTML for instructor- or user-supplied Markdown."""
+    if not text:
+        return ""
+    return nh3.clean(
+        _md.render(text),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def render_inline(text: str | None) -> str:
+    """Like render_markdown, for one line of text without the wrapping paragraph."""
+    if not text:
+        return ""
+    return nh3.clean(
+        _md.renderInline(text),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
