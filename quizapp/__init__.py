@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from . import database  # noqa: F401  (registers the SQLite connection settings)
 from .config import DEFAULTS, load_secret_key, settings_from_environment
-from .extensions import bootstrap, csrf, db, login_manager, migrate
+from .extensions import bootstrap, csrf, db, migrate
 from .markdown import render_inline, render_markdown
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -44,7 +44,6 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
-    login_manager.init_app(app)
     bootstrap.init_app(app)
 
 

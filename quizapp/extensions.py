@@ -1,7 +1,6 @@
 """Extensions, created unbound so that models and blueprints never import the app."""
 
 from flask_bootstrap import Bootstrap5
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -25,5 +24,4 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
-login_manager = LoginManager()
 bootstrap = Bootstrap5()

@@ -20,13 +20,19 @@ def normalise_text(text: str) -> str:
     """Compare free-text answers the forgiving way: NFKC, case-folded, no punctuation, one space."""
     text = unicodedata.normalize("NFKC", text).casefold()
     kept = []
-    for char in text:
+    for index, char in enumerate(text):
         category = unicodedata.category(char)
         if category.startswith(("Z", "C")):
             kept.append(" ")
         elif not category.startswith("P"):
             kept.append(char)
+        elif char == "." and _between_digits(text, index):
+            kept.append(char)  # 9.9 is not 99
     return " ".join("".join(kept).split())
+
+
+def _between_digits(text: str, index: int) -> bool:
+    return 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
 
 
 def cloze_blanks(text: str) -> list[list[str]]:

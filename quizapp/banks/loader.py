@@ -102,13 +102,16 @@ class BankParser:
             )
             return []
         banks = []
+        nodes = []
         for document in documents:
             # An export holds many banks: a list of them in JSON, or one YAML document each.
-            nodes = document.value if isinstance(document, SequenceNode) else [document]
-            for node in nodes:
-                bank = self.parse_bank(node)
-                if bank is not None:
-                    banks.append(bank)
+            nodes.extend(document.value if isinstance(document, SequenceNode) else [document])
+        if not nodes:
+            self.reader.error(documents[0], "file holds an empty list: expected a bank")
+        for node in nodes:
+            bank = self.parse_bank(node)
+            if bank is not None:
+                banks.append(bank)
         return banks
 
     def parse_bank(self, node: Node) -> Bank | None:
@@ -133,7 +136,7 @@ class BankParser:
         if "cards" in top:
             entries = r.sequence(top["cards"][1], "cards") or []
             bank.cards = [c for c in map(self.parse_card, entries) if c is not None]
-        self.check_ids(bank, top)
+        self.check_ids(bank)
         return bank if bank.id else None
 
     def parse_header(self, header, header_node: Node, bank: Bank) -> None:
@@ -238,6 +241,7 @@ class BankParser:
             points=points,
             card=card,
             line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
         )
 
     def question_type(self, node: MappingNode) -> str | None:
@@ -290,9 +294,11 @@ class BankParser:
         tags = self.tags(fields, f"card '{cid}'")
         if cid is None or front is None or back is None:
             return None
-        return ExtraCard(cid, front, back, tags, line=node.start_mark.line + 1)
+        return ExtraCard(
+            cid, front, back, tags, line=node.start_mark.line + 1, column=node.start_mark.column + 1
+        )
 
-    def check_ids(self, bank: Bank, top) -> None:
+    def check_ids(self, bank: Bank) -> None:
         seen: dict[str, tuple[str, int]] = {}
         for kind, items in (("question", bank.questions), ("card", bank.cards)):
             for item in items:
@@ -300,7 +306,7 @@ class BankParser:
                     other_kind, line = seen[item.id]
                     self.reader.problems.append(
                         Problem(
-                            Location(self.path, item.line, 3),
+                            Location(self.path, item.line, item.column),
                             "error",
                             f"{kind} id '{item.id}' is already used by the {other_kind} at "
                             f"line {line}; ids must be unique within a bank",

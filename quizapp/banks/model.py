@@ -62,6 +62,7 @@ class Question:
     points: float = 1
     card: CardOverride | bool = True
     line: int = 0
+    column: int = 1
 
     def to_data(self) -> dict[str, Any]:
         """The question as file data, in the order instructors write it, defaults left out."""
@@ -93,6 +94,7 @@ class ExtraCard:
     back: str
     tags: list[str] = field(default_factory=list)
     line: int = 0
+    column: int = 1
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "front": self.front, "back": self.back}

@@ -1,0 +1,63 @@
+"""Read-then-write transactions from separate processes serialise instead of failing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import sqlalchemy as sa
+
+from quizapp.database import write_transaction
+from quizapp.extensions import db
+from quizapp.models import Bank
+
+WORKER = textwrap.dedent(
+    """
+    import sys
+    import sqlalchemy as sa
+    from quizapp.database import write_transaction
+    from quizapp.extensions import db
+    from quizapp.models import Bank
+    from tests.conftest import make_app
+
+    app = make_app(sys.argv[1])
+    with app.app_context():
+        for _ in range(int(sys.argv[2])):
+            with write_transaction(db.session) as session:
+                bank = session.scalar(sa.select(Bank).where(Bank.slug == "counter"))
+                bank.position = bank.position + 1  # read, then write: a lost update if unlocked
+    """
+)
+
+
+def test_concurrent_read_then_write_never_locks_or_loses(app, database):
+    with app.app_context():
+        db.session.add(Bank(slug="counter", title="Counter", position=0))
+        db.session.commit()
+    runs, workers = 40, 3
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(database), str(runs)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(workers)
+    ]
+    outcomes = [(p.communicate()[1], p.returncode) for p in processes]
+    assert [stderr for stderr, code in outcomes if code != 0] == []
+    with app.app_context():
+        count = db.session.scalar(sa.select(Bank.position).where(Bank.slug == "counter"))
+    assert count == runs * workers
+
+
+def test_write_transaction_rolls_back_whole_on_error(app):
+    with app.app_context():
+        try:
+            with write_transaction(db.session) as session:
+                session.add(Bank(slug="half", title="Half"))
+                session.flush()
+                raise RuntimeError("boom")
+        except RuntimeError:
+            pass
+        assert db.session.scalar(sa.select(Bank).where(Bank.slug == "half")) is None
