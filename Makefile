@@ -32,7 +32,7 @@ run: db
 
 lint: install-test
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check quizapp tests bench
+	$(BIN)/ruff format --check .
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
