@@ -17,28 +17,22 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
 
 
-@lru_cache(maxsize=4096)
-def render_markdown(text: str | None) -> str:
-    """Sanitised HTML for instructor- or user-supplied Markdown."""
-    if not text:
-        return ""
+def _clean(html: str) -> str:
     return nh3.clean(
-        _md.render(text),
+        html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str | None) -> str:
+    """Sanitised HTML for instructor- or user-supplied Markdown."""
+    return _clean(_md.render(text)) if text else ""
 
 
 def render_inline(text: str | None) -> str:
     """Like render_markdown, for one line of text without the wrapping paragraph."""
-    if not text:
-        return ""
-    return nh3.clean(
-        _md.renderInline(text),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    return _clean(_md.renderInline(text)) if text else ""

@@ -14,7 +14,25 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class Bank(db.Model):
+class Retirable:
+    """Rows that are never deleted, only retired: kept for history, out of new quizzes."""
+
+    retired_at: Mapped[datetime | None]
+
+    @property
+    def active(self) -> bool:
+        return self.retired_at is None
+
+
+class BankItem(Retirable):
+    """Questions and cards (each has `bank` and `slug`): addressed as "<bank id>/<slug>"."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.bank.slug}/{self.slug}"
+
+
+class Bank(Retirable, db.Model):
     """A question bank, loaded from one file; its questions and cards hang off it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,19 +42,14 @@ class Bank(db.Model):
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     source_path: Mapped[str | None] = mapped_column(sa.String(500))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
-    retired_at: Mapped[datetime | None]
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="bank", order_by="Question.position"
     )
     cards: Mapped[list[Card]] = relationship(back_populates="bank", order_by="Card.position")
 
-    @property
-    def active(self) -> bool:
-        return self.retired_at is None
 
-
-class Question(db.Model):
+class Question(BankItem, db.Model):
     """A question's identity (bank + slug); its content lives in versions."""
 
     __table_args__ = (sa.UniqueConstraint("bank_id", "slug"),)
@@ -48,20 +61,12 @@ class Question(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     source_line: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    retired_at: Mapped[datetime | None]
 
     bank: Mapped[Bank] = relationship(back_populates="questions")
     versions: Mapped[list[QuestionVersion]] = relationship(
         back_populates="question", order_by="QuestionVersion.number"
     )
 
-    @property
-    def key(self) -> str:
-        return f"{self.bank.slug}/{self.slug}"
-
-    @property
-    def active(self) -> bool:
-        return self.retired_at is None
 
 
 class QuestionVersion(db.Model):
@@ -80,7 +85,7 @@ class QuestionVersion(db.Model):
     question: Mapped[Question] = relationship(back_populates="versions")
 
 
-class Card(db.Model):
+class Card(BankItem, db.Model):
     """A flashcard: derived from a question (question_id set) or an extra card of the bank."""
 
     __table_args__ = (sa.UniqueConstraint("bank_id", "slug"),)
@@ -96,15 +101,7 @@ class Card(db.Model):
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     source_line: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    retired_at: Mapped[datetime | None]
 
     bank: Mapped[Bank] = relationship(back_populates="cards")
     question: Mapped[Question | None] = relationship()
 
-    @property
-    def key(self) -> str:
-        return f"{self.bank.slug}/{self.slug}"
-
-    @property
-    def active(self) -> bool:
-        return self.retired_at is None
