@@ -68,7 +68,6 @@ class Question(BankItem, db.Model):
     )
 
 
-
 class QuestionVersion(db.Model):
     """One immutable content of a question; answers stay linked to the version a student saw."""
 
@@ -104,4 +103,3 @@ class Card(BankItem, db.Model):
 
     bank: Mapped[Bank] = relationship(back_populates="cards")
     question: Mapped[Question | None] = relationship()
-
