@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from . import database  # noqa: F401  (registers the SQLite connection settings)
 from .config import DEFAULTS, load_secret_key, settings_from_environment
-from .extensions import bootstrap, csrf, db, migrate
+from .extensions import bootstrap, csrf, db, login_manager, migrate
 from .markdown import render_inline, render_markdown
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -27,11 +27,33 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = load_secret_key(Path(app.instance_path))
     _ensure_sqlite_folder(app)
 
+    # First registered, so it runs last: after Flask-Login has set its remember cookie.
+    register_response_hooks(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+SECURE_COOKIES = ("session=", "remember_token=")
+
+
+def register_response_hooks(app: Flask) -> None:
+    from flask import request
+
+    @app.after_request
+    def secure_cookies_over_https(response):
+        # Flask-Login's Secure flag is static config; here it follows the actual scheme,
+        # so cookies are Secure behind HTTPS and still work on plain http://127.0.0.1.
+        if request.is_secure:
+            cookies = response.headers.getlist("Set-Cookie")
+            if any(c.startswith(SECURE_COOKIES) for c in cookies):
+                response.headers.remove("Set-Cookie")
+                for cookie in cookies:
+                    secure = cookie.startswith(SECURE_COOKIES) and "; Secure" not in cookie
+                    response.headers.add("Set-Cookie", cookie + "; Secure" if secure else cookie)
+        return response
 
 
 def _ensure_sqlite_folder(app: Flask) -> None:
@@ -45,12 +67,51 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     bootstrap.init_app(app)
+    login_manager.init_app(app)
+
+    from .services.accounts import load_session_user
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        return load_session_user(db.session, token)
 
 
 def register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
     from .main.views import bp as main_bp
+    from .quiz.views import bp as quiz_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(quiz_bp)
+    register_error_pages(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    from flask import render_template
+    from flask_wtf.csrf import CSRFError
+
+    messages = {
+        400: "The request could not be understood.",
+        403: "You are not allowed to see this page.",
+        404: "There is nothing here.",
+        405: "That action is not available here.",
+        413: "That upload is too large.",
+        429: "Too many requests; wait a moment.",
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        message = messages.get(code, "Something went wrong on our side.")
+        return render_template("error.html", code=code, message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = "This form expired or was sent from elsewhere. Go back, reload and try again."
+        return render_template("error.html", code=400, message=message), 400
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -59,6 +120,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import questions
+    from .cli import questions, users
 
     app.cli.add_command(questions)
+    app.cli.add_command(users)

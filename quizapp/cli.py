@@ -13,6 +13,8 @@ from .banks.export import FORMATS, bank_filename
 from .banks.loader import load_paths
 from .banks.model import LoadResult
 from .extensions import db
+from .models import ROLES
+from .services.accounts import AccountError, create_user, set_role
 from .services.importer import export_banks, import_banks
 
 
@@ -107,3 +109,41 @@ def export_command(fmt: str, output: str | None) -> None:
         click.echo(f"wrote {len(banks)} bank(s) to {output}", err=True)
     else:
         click.echo(dump(banks), nl=False)
+
+
+@click.group()
+def users() -> None:
+    """Create accounts and set their roles (there is no default account)."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="student", show_default=True)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (for scripts)."
+)
+@with_appcontext
+def create_user_command(name: str, role: str, password_stdin: bool) -> None:
+    """Create user NAME; the password comes from a prompt, or from stdin when piped."""
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(db.session, name, password, role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {user.role} '{user.username}'")
+
+
+@users.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@with_appcontext
+def set_role_command(name: str, role: str) -> None:
+    """Give user NAME the role ROLE (student, instructor or admin)."""
+    try:
+        user = set_role(db.session, name, role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"'{user.username}' is now {user.role}")

@@ -103,3 +103,102 @@ class Card(BankItem, db.Model):
 
     bank: Mapped[Bank] = relationship(back_populates="cards")
     question: Mapped[Question | None] = relationship()
+
+
+ROLES = ("student", "instructor", "admin")
+
+
+class User(db.Model):
+    """An account. `session_version` is part of the login token: bumping it ends every session."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(20), default="student")
+    session_version: Mapped[int] = mapped_column(default=1)
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # Flask-Login protocol
+    is_active = True
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("instructor", "admin")
+
+
+class LoginFailure(db.Model):
+    """One failed login, kept in the database so throttling holds across processes."""
+
+    __table_args__ = (
+        sa.Index("ix_login_failure_username_at", "username", "at"),
+        sa.Index("ix_login_failure_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(40))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attempt(db.Model):
+    """One quiz taken by one student; `step` counts saves so a stale tab cannot overwrite."""
+
+    __table_args__ = (sa.Index("ix_attempt_user_id_status", "user_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    mode: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="in_progress")
+    title: Mapped[str] = mapped_column(sa.String(200))
+    settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    step: Mapped[int] = mapped_column(default=0)
+    current: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    auto_submitted: Mapped[bool] = mapped_column(default=False)
+    score: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    max_score: Mapped[float] = mapped_column(sa.Float, default=0.0)
+
+    user: Mapped[User] = relationship()
+    items: Mapped[list[AttemptItem]] = relationship(
+        back_populates="attempt", order_by="AttemptItem.position"
+    )
+
+    @property
+    def finished(self) -> bool:
+        return self.status == "submitted"
+
+
+class AttemptItem(db.Model):
+    """A question as shown in one attempt: its version, its shuffled order, the answer given."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("attempt_id", "position"),
+        sa.Index("ix_attempt_item_question_id_answered_at", "question_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id"))
+    position: Mapped[int]
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"))
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("question_version.id"))
+    presentation: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    response: Mapped[dict | None] = mapped_column(sa.JSON)
+    answered_at: Mapped[datetime | None]
+    fraction: Mapped[float | None] = mapped_column(sa.Float)
+    points: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    max_points: Mapped[float] = mapped_column(sa.Float, default=1.0)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="items")
+    question: Mapped[Question] = relationship()
+    version: Mapped[QuestionVersion] = relationship()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -82,3 +83,46 @@ def load_banks(app, *paths) -> None:
 def sample_app(app):
     load_banks(app, SAMPLE_BANKS)
     return app
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    """The CSRF token of the client's session, read from a real form like a browser would."""
+    html = client.get(url).get_data(as_text=True)
+    match = CSRF_FIELD.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+class Auth:
+    """Account actions through real forms (CSRF on), for tests that read like a story."""
+
+    PASSWORD = "correct horse battery"
+
+    def __init__(self, client):
+        self.client = client
+
+    def post(self, url: str, data: dict | None = None, **kwargs):
+        data = {"csrf_token": csrf_token(self.client), **(data or {})}
+        return self.client.post(url, data=data, **kwargs)
+
+    def register(self, username: str = "student1", password: str = PASSWORD):
+        return self.post(
+            "/register", {"username": username, "password": password, "confirm": password}
+        )
+
+    def login(self, username: str = "student1", password: str = PASSWORD, remember=False):
+        data = {"username": username, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self.post("/login", data)
+
+    def logout(self):
+        return self.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)

@@ -86,6 +86,22 @@ class Question:
     def content_hash(self) -> str:
         return content_hash(self.to_data())
 
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Question:
+        """Rebuild a question from its stored `to_data()` form."""
+        common = {"id", "type", "prompt", "explanation", "tags", "points", "card"}
+        card = data.get("card", True)
+        return cls(
+            id=data["id"],
+            type=data["type"],
+            prompt=data.get("prompt"),
+            body={key: value for key, value in data.items() if key not in common},
+            explanation=data.get("explanation"),
+            tags=list(data.get("tags", [])),
+            points=data.get("points", 1),
+            card=CardOverride(**card) if isinstance(card, dict) else card,
+        )
+
 
 @dataclass
 class ExtraCard:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
 
 from ..extensions import db
 from ..services.catalogue import bank_listing, bank_overview
+from ..services.quizzes import in_progress
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html", banks=bank_listing(db.session))
+    unfinished = in_progress(db.session, current_user) if current_user.is_authenticated else []
+    return render_template("main/home.html", banks=bank_listing(db.session), unfinished=unfinished)
 
 
 @bp.get("/banks/<slug>")

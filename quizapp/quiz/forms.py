@@ -1,0 +1,60 @@
+"""Forms to start a quiz and to carry the step of an answer page."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+
+
+class CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class StartQuizForm(FlaskForm):
+    banks = CheckboxList("Banks", description="Leave all unticked to draw from every bank.")
+    tags = SelectMultipleField("Topics (optional)", validate_choice=True)
+    count = IntegerField(
+        "Number of questions", default=10, validators=[InputRequired(), NumberRange(1, 100)]
+    )
+    mode = RadioField(
+        "Mode",
+        choices=[
+            SelectChoice(
+                "practice", "Practice: see right or wrong and the explanation after each answer"
+            ),
+            SelectChoice("exam", "Exam: no feedback until you submit; optional time limit"),
+        ],
+        default="practice",
+        validators=[InputRequired()],
+    )
+    time_limit = IntegerField(
+        "Time limit in minutes (exam only, optional)",
+        validators=[Optional(), NumberRange(1, 300)],
+    )
+
+    def validate_time_limit(self, field) -> None:
+        if field.data and self.mode.data != "exam":
+            raise ValidationError("A time limit applies to exams only.")
+
+
+class RetryForm(FlaskForm):
+    count = IntegerField("Questions", default=10, validators=[Optional(), NumberRange(1, 100)])
+
+
+class StepForm(FlaskForm):
+    """The CSRF token and the attempt step; the answer fields are read by quizapp.answers."""
+
+    step = HiddenField(validators=[InputRequired()])
+
+    def validate_step(self, field) -> None:
+        if not str(field.data).isdigit():
+            raise ValidationError("This page is out of date; reload it.")

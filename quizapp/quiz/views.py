@@ -1,0 +1,243 @@
+"""Taking quizzes: start, answer question by question, submit, see results."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from ..answers import InvalidResponse, decode_response, form_values
+from ..extensions import db
+from ..models import Attempt
+from ..services import quizzes
+from ..services.catalogue import bank_listing
+from ..services.quizzes import AttemptClosed, QuizError, QuizRequest, StaleStep
+from .forms import RetryForm, StartQuizForm, StepForm
+from .presenters import question_view, results_view
+
+bp = Blueprint("quiz", __name__, url_prefix="/quiz")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every quiz page belongs to a logged-in student."""
+
+
+def _attempt_or_404(attempt_id: int) -> Attempt:
+    # Another user's attempt is indistinguishable from a missing one.
+    attempt = quizzes.attempt_for(db.session, current_user, attempt_id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _start_form() -> StartQuizForm:
+    form = StartQuizForm()
+    form.banks.choices = [SelectChoice(b.bank.slug, b.bank.title) for b in bank_listing(db.session)]
+    form.tags.choices = [SelectChoice(tag) for tag in quizzes.available_tags(db.session)]
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = _start_form()
+    if request.method == "GET" and request.args.get("bank"):
+        form.banks.data = [request.args["bank"]]
+    if form.validate_on_submit():
+        quiz_request = QuizRequest(
+            banks=form.banks.data or [],
+            tags=form.tags.data or [],
+            count=form.count.data,
+            mode=form.mode.data,
+            time_limit_minutes=form.time_limit.data if form.mode.data == "exam" else None,
+        )
+        try:
+            attempt = quizzes.start_quiz(db.session, current_user, quiz_request)
+        except QuizError as exc:
+            form.banks.errors = [*form.banks.errors, str(exc)]
+        else:
+            return redirect(url_for(".show", attempt_id=attempt.id))
+    status = 422 if form.errors else 200
+    return render_template("quiz/new.html", form=form, retry=RetryForm()), status
+
+
+@bp.post("/quick/<slug>")
+def quick(slug: str):
+    """One click from a bank: ten practice questions (CSRFProtect guards every POST)."""
+    try:
+        attempt = quizzes.start_quiz(
+            db.session, current_user, QuizRequest(banks=[slug], count=10, mode="practice")
+        )
+    except QuizError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("main.home"))
+    return redirect(url_for(".show", attempt_id=attempt.id))
+
+
+@bp.post("/retry")
+def retry():
+    form = RetryForm()
+    if not form.validate_on_submit():
+        flash("Choose between 1 and 100 questions.", "error")
+        return redirect(url_for(".new"))
+    try:
+        attempt = quizzes.start_retry(db.session, current_user, form.count.data or 10)
+    except QuizError as exc:
+        flash(str(exc), "info")
+        return redirect(url_for(".new"))
+    return redirect(url_for(".show", attempt_id=attempt.id))
+
+
+@bp.get("/<int:attempt_id>")
+def show(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id)
+    quizzes.expire_if_due(db.session, attempt)
+    if attempt.finished:
+        return redirect(url_for(".results", attempt_id=attempt.id))
+    return redirect(url_for(".question", attempt_id=attempt.id, position=attempt.current))
+
+
+def _render_question(attempt: Attempt, position: int, posted=None, status: int = 200):
+    item = next((i for i in attempt.items if i.position == position), None)
+    if item is None:
+        abort(404)
+    values = (
+        posted
+        if posted is not None
+        else form_values(item.version.type, item.response, item.presentation)
+    )
+    view = question_view(attempt, item, values)
+    return render_template("quiz/question.html", view=view, form=StepForm()), status
+
+
+@bp.get("/<int:attempt_id>/q/<int:position>")
+def question(attempt_id: int, position: int):
+    attempt = _attempt_or_404(attempt_id)
+    if quizzes.expire_if_due(db.session, attempt):
+        flash("Time ran out: your attempt was submitted with the answers saved in time.", "info")
+    if attempt.finished:
+        return redirect(url_for(".results", attempt_id=attempt.id))
+    if not 0 <= position < len(attempt.items):
+        abort(404)
+    quizzes.move_to(db.session, attempt, position)
+    return _render_question(attempt, position)
+
+
+def _posted_values(item) -> dict:
+    """What the student typed, to show it again after a refusal."""
+    multiple = item.version.type == "multiple"
+    return {
+        name: request.form.getlist(name) if multiple and name == "answer" else request.form[name]
+        for name in request.form
+        if name not in ("csrf_token", "step", "action")
+    }
+
+
+@bp.post("/<int:attempt_id>/q/<int:position>")
+def answer(attempt_id: int, position: int):
+    attempt = _attempt_or_404(attempt_id)
+    item = next((i for i in attempt.items if i.position == position), None)
+    if item is None:
+        abort(404)
+    form = StepForm()
+    if not form.validate_on_submit():
+        flash("This page was out of date; here is the latest version.", "warning")
+        return _render_question(attempt, position, status=409)
+    action = request.form.get("action", "save")
+    try:
+        response = decode_response(
+            item.version.type, item.version.data, item.presentation, request.form.getlist
+        )
+    except InvalidResponse as exc:
+        flash(str(exc), "error")
+        return _render_question(attempt, position, posted=_posted_values(item), status=422)
+    practice = attempt.mode == "practice"
+    if practice and action == "check" and response is None:
+        flash("Give an answer first, then check it.", "error")
+        return _render_question(attempt, position, status=422)
+    go_to = {"next": position + 1, "prev": position - 1}.get(action)
+    if action.startswith("goto-") and action[5:].isdigit():
+        go_to = int(action[5:])
+    try:
+        quizzes.save_answer(
+            db.session,
+            attempt,
+            position,
+            int(form.step.data),
+            response,
+            check=practice and action == "check",
+            go_to=go_to,
+        )
+    except AttemptClosed as exc:
+        flash(str(exc), "info")
+        if attempt.finished or quizzes.attempt_for(db.session, current_user, attempt_id).finished:
+            return redirect(url_for(".results", attempt_id=attempt.id))
+        return redirect(url_for(".question", attempt_id=attempt.id, position=position))
+    except StaleStep as exc:
+        flash(str(exc), "warning")
+        db.session.refresh(attempt)
+        return _render_question(attempt, position, status=409)
+    if action == "submit":
+        quizzes.submit(db.session, attempt)
+        return redirect(url_for(".results", attempt_id=attempt.id))
+    target = go_to if go_to is not None and 0 <= go_to < len(attempt.items) else position
+    return redirect(url_for(".question", attempt_id=attempt.id, position=target))
+
+
+@bp.post("/<int:attempt_id>/autosave")
+def autosave(attempt_id: int):
+    """Exam pages save as the student types; answers a JSON status, never a page."""
+    attempt = _attempt_or_404(attempt_id)
+    form = StepForm()
+    position = request.form.get("position", type=int)
+    item = next((i for i in attempt.items if i.position == position), None)
+    if item is None or not form.validate_on_submit():
+        return jsonify(ok=False, message="This page is out of date; reload it."), 409
+    try:
+        response = decode_response(
+            item.version.type, item.version.data, item.presentation, request.form.getlist
+        )
+        result = quizzes.save_answer(db.session, attempt, position, int(form.step.data), response)
+    except InvalidResponse as exc:
+        return jsonify(ok=False, message=str(exc)), 422
+    except AttemptClosed as exc:
+        return jsonify(
+            ok=False,
+            closed=True,
+            message=str(exc),
+            results=url_for(".results", attempt_id=attempt.id),
+        ), 409
+    except StaleStep as exc:
+        return jsonify(ok=False, message=str(exc)), 409
+    return jsonify(ok=True, step=result.attempt.step)
+
+
+@bp.post("/<int:attempt_id>/submit")
+def submit(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id)
+    form = StepForm()
+    if not form.validate_on_submit() and not attempt.finished:
+        flash("This page was out of date; here is the latest version.", "warning")
+        return redirect(url_for(".show", attempt_id=attempt.id))
+    quizzes.submit(db.session, attempt)
+    return redirect(url_for(".results", attempt_id=attempt.id))
+
+
+@bp.get("/<int:attempt_id>/results")
+def results(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id)
+    quizzes.expire_if_due(db.session, attempt)
+    if not attempt.finished:
+        flash("Submit the attempt to see its results.", "info")
+        return redirect(url_for(".show", attempt_id=attempt.id))
+    return render_template("quiz/results.html", view=results_view(attempt))
