@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .throttling import PER_ACCOUNT, PER_ADDRESS
+
 SECRET_KEY_FILE = "secret_key"
 
 
@@ -52,4 +54,7 @@ DEFAULTS: dict = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    # Failed logins allowed per 15 minutes, counted in the database across processes.
+    "LOGIN_FAILURES_PER_ACCOUNT": PER_ACCOUNT.failures,
+    "LOGIN_FAILURES_PER_ADDRESS": PER_ADDRESS.failures,
 }

@@ -13,8 +13,10 @@ class Limit:
     window: timedelta
 
 
-PER_ACCOUNT = Limit(failures=5, window=timedelta(minutes=15))
-PER_ADDRESS = Limit(failures=30, window=timedelta(minutes=15))
+WINDOW = timedelta(minutes=15)
+PER_ACCOUNT = Limit(failures=5, window=WINDOW)
+# High, because a whole class may share one address behind a school's NAT.
+PER_ADDRESS = Limit(failures=200, window=WINDOW)
 
 
 def wait_needed(failures: Sequence[datetime], limit: Limit, now: datetime) -> timedelta | None:

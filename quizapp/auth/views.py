@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
@@ -15,6 +24,7 @@ from ..services.accounts import (
     create_user,
     end_sessions,
 )
+from ..throttling import WINDOW, Limit
 from .forms import ChangePasswordForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
@@ -35,6 +45,13 @@ def safe_next(target: str | None) -> str:
     if "\\" in target or any(ord(c) < 32 for c in target):
         return url_for("main.home")
     return target
+
+
+def login_limits(config) -> tuple[Limit, Limit]:
+    return (
+        Limit(config["LOGIN_FAILURES_PER_ACCOUNT"], WINDOW),
+        Limit(config["LOGIN_FAILURES_PER_ADDRESS"], WINDOW),
+    )
 
 
 def _start_session(user, remember: bool) -> None:
@@ -65,7 +82,11 @@ def login():
     if form.validate_on_submit():
         try:
             user = authenticate(
-                db.session, form.username.data, form.password.data, request.remote_addr or "?"
+                db.session,
+                form.username.data,
+                form.password.data,
+                request.remote_addr or "?",
+                limits=login_limits(current_app.config),
             )
         except AccountError as exc:
             form.password.errors.append(str(exc))

@@ -17,7 +17,7 @@ from ..passwords import (
     password_problems,
     verify_password,
 )
-from ..throttling import PER_ACCOUNT, PER_ADDRESS, wait_needed
+from ..throttling import PER_ACCOUNT, PER_ADDRESS, Limit, wait_needed
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 
@@ -81,12 +81,21 @@ def _wait_message(wait) -> str:
 
 
 def authenticate(
-    session: Session, username: str, password: str, address: str, now: datetime | None = None
+    session: Session,
+    username: str,
+    password: str,
+    address: str,
+    now: datetime | None = None,
+    limits: tuple[Limit, Limit] = (PER_ACCOUNT, PER_ADDRESS),
 ) -> User:
-    """Check a login; raise AccountError (throttled or wrong) and record each failure."""
+    """Check a login; raise AccountError (throttled or wrong) and record each failure.
+
+    `limits` are the per-account and per-address limits on recent failures.
+    """
     now = now or utcnow()
     name = normalise_username(username)[:40]
-    since = now - max(PER_ACCOUNT.window, PER_ADDRESS.window)
+    per_account, per_address = limits
+    since = now - max(per_account.window, per_address.window)
     recent = session.execute(
         sa.select(LoginFailure.username, LoginFailure.address, LoginFailure.at).where(
             LoginFailure.at > since,
@@ -94,8 +103,8 @@ def authenticate(
         )
     ).all()
     for limit, times in (
-        (PER_ACCOUNT, [at for user, _, at in recent if user == name]),
-        (PER_ADDRESS, [at for _, addr, at in recent if addr == address]),
+        (per_account, [at for user, _, at in recent if user == name]),
+        (per_address, [at for _, addr, at in recent if addr == address]),
     ):
         wait = wait_needed(times, limit, now)
         if wait is not None:

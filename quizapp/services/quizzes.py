@@ -284,9 +284,11 @@ def move_to(session: Session, attempt: Attempt, position: int) -> None:
 def submit(session: Session, attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Close the attempt and grade it; submitting again changes nothing."""
     now = now or utcnow()
-    if attempt.deadline is not None and time_is_up(attempt, now):
+    # A submit at or after the deadline is the timer's doing (the page submits at zero).
+    auto = attempt.deadline is not None and now >= attempt.deadline
+    if auto and time_is_up(attempt, now):
         now = attempt.deadline
-    _finalise(session, attempt.id, now, auto=False)
+    _finalise(session, attempt.id, now, auto=auto)
     session.refresh(attempt)
     return attempt
 
