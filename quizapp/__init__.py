@@ -80,10 +80,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .main.views import bp as main_bp
     from .quiz.views import bp as quiz_bp
+    from .study.views import bp as study_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(quiz_bp)
+    app.register_blueprint(study_bp)
     register_error_pages(app)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -117,6 +117,11 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(sa.String(20), default="student")
     session_version: Mapped[int] = mapped_column(default=1)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    timezone_set: Mapped[bool] = mapped_column(default=False)
+    desired_retention: Mapped[float] = mapped_column(sa.Float, default=0.9)
+    new_per_day: Mapped[int] = mapped_column(default=20)
+    reviews_per_day: Mapped[int] = mapped_column(default=200)
+    learning_steps: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # Flask-Login protocol
@@ -202,3 +207,59 @@ class AttemptItem(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question: Mapped[Question] = relationship()
     version: Mapped[QuestionVersion] = relationship()
+
+
+class CardState(db.Model):
+    """One user's memory of one card, as FSRS sees it, plus suspend and bury.
+
+    `version` goes up with every change: a grade must carry the version it was shown, so a
+    double-submitted or stale grade is recorded once or refused.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "card_id"),
+        sa.Index("ix_card_state_user_id_due", "user_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    card_id: Mapped[int] = mapped_column(sa.ForeignKey("card.id"), index=True)
+    state: Mapped[int] = mapped_column(default=0)
+    step: Mapped[int | None]
+    stability: Mapped[float | None] = mapped_column(sa.Float)
+    difficulty: Mapped[float | None] = mapped_column(sa.Float)
+    due: Mapped[datetime | None]
+    last_review: Mapped[datetime | None]
+    reps: Mapped[int] = mapped_column(default=0)
+    lapses: Mapped[int] = mapped_column(default=0)
+    suspended: Mapped[bool] = mapped_column(default=False)
+    buried_until: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    card: Mapped[Card] = relationship()
+
+
+class Review(db.Model):
+    """One grade given to a card; `before` is the memory it replaced, so undo is exact."""
+
+    __table_args__ = (
+        sa.Index("ix_review_user_id_reviewed_at", "user_id", "reviewed_at"),
+        sa.Index("ix_review_user_id_day", "user_id", "day"),
+        sa.Index("ix_review_user_id_card_id", "user_id", "card_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    card_id: Mapped[int] = mapped_column(sa.ForeignKey("card.id"))
+    rating: Mapped[int]
+    reviewed_at: Mapped[datetime]
+    day: Mapped[date]  # the user's study day, for daily limits and the calendar
+    duration_ms: Mapped[int | None]
+    state_before: Mapped[int]
+    state_after: Mapped[int]
+    interval_days: Mapped[float] = mapped_column(sa.Float)
+    stability: Mapped[float | None] = mapped_column(sa.Float)
+    difficulty: Mapped[float | None] = mapped_column(sa.Float)
+    before: Mapped[dict] = mapped_column(sa.JSON)
+
+    card: Mapped[Card] = relationship()

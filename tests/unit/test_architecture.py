@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "quizapp"
 PURE = [
     *sorted((PACKAGE / "banks").glob("*.py")),
     *(PACKAGE / name for name in ("grading.py", "answers.py", "markdown.py")),
-    *(PACKAGE / name for name in ("passwords.py", "throttling.py")),
+    *(PACKAGE / name for name in ("passwords.py", "throttling.py", "scheduling.py")),
 ]
 FORBIDDEN = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "quizapp.extensions",
              "quizapp.models", "quizapp.services")  # fmt: skip

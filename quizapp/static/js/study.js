@@ -1,0 +1,139 @@
+// Keyboard-first reviewer: Space shows the answer, 1-4 grade, u undoes, s suspends, b buries.
+// Cards change in place (fetch + JSON); without JavaScript the same forms and links work.
+(function () {
+  "use strict";
+  const root = document.getElementById("reviewer");
+  if (!root) return;
+  const $ = (id) => document.getElementById(id);
+  const gradeForm = $("grade-form");
+  const undoForm = $("undo-form");
+  const status = $("study-status");
+  const csrf = gradeForm.querySelector("input[name=csrf_token]").value;
+  let revealed = !$("back").hidden;
+  let shownAt = Date.now();
+  let busy = false;
+
+  function setHidden(id, hidden) { $(id).hidden = hidden; }
+
+  function reveal() {
+    if (revealed || $("study-card").hidden) return;
+    revealed = true;
+    setHidden("back", false);
+    setHidden("divider", false);
+    setHidden("show-answer", true);
+    setHidden("grade-form", false);
+    gradeForm.querySelector("button.grade-3").focus();
+  }
+
+  function render(data) {
+    const counts = data.counts;
+    $("count-new").textContent = counts.new;
+    $("count-learning").textContent = counts.learning;
+    $("count-due").textContent = counts.due;
+    if (data.review_id !== undefined) {
+      undoForm.querySelector("input[name=review_id]").value = data.review_id || "";
+      undoForm.hidden = !data.review_id;
+    }
+    status.textContent = data.message || "";
+    const card = data.card;
+    setHidden("study-card", !card);
+    setHidden("done", !!card);
+    if (!card) return;
+    // front and back are HTML the server rendered from Markdown and sanitised.
+    $("front").innerHTML = card.front;
+    $("back").innerHTML = card.back;
+    $("card-bank").textContent = card.bank;
+    $("card-info").href = card.info;
+    gradeForm.querySelector("input[name=card_id]").value = card.id;
+    gradeForm.querySelector("input[name=version]").value = card.version;
+    gradeForm.querySelectorAll(".interval").forEach(function (label) {
+      label.textContent = card.intervals[label.dataset.grade];
+    });
+    ["suspend-form", "bury-form"].forEach(function (id) {
+      const form = $(id);
+      form.action = form.action.replace(/\/card\/\d+\//, "/card/" + card.id + "/");
+    });
+    revealed = false;
+    setHidden("back", true);
+    setHidden("divider", true);
+    setHidden("grade-form", true);
+    setHidden("show-answer", false);
+    $("show-answer").focus();
+    shownAt = Date.now();
+  }
+
+  async function post(url, fields) {
+    if (busy) return;
+    busy = true;
+    const body = new FormData();
+    body.set("csrf_token", csrf);
+    Object.keys(fields).forEach(function (key) { body.set(key, fields[key]); });
+    try {
+      const response = await fetch(url, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "Accept": "application/json" },
+      });
+      render(await response.json());
+    } catch (error) {
+      status.textContent = "Could not reach the server; nothing was recorded. Try again.";
+    } finally {
+      busy = false;
+    }
+  }
+
+  function grade(rating) {
+    if (!revealed) return;
+    post(root.dataset.gradeUrl, {
+      card_id: gradeForm.querySelector("input[name=card_id]").value,
+      version: gradeForm.querySelector("input[name=version]").value,
+      rating: rating,
+      duration_ms: Date.now() - shownAt,
+    });
+  }
+
+  function undo() {
+    const id = undoForm.querySelector("input[name=review_id]").value;
+    if (id) post(root.dataset.undoUrl, { review_id: id });
+  }
+
+  function cardAction(formId) {
+    if (!$("study-card").hidden) post($(formId).action, {});
+  }
+
+  $("show-answer").addEventListener("click", function (event) { event.preventDefault(); reveal(); });
+  gradeForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    grade(event.submitter ? event.submitter.value : 3);
+  });
+  undoForm.addEventListener("submit", function (event) { event.preventDefault(); undo(); });
+  ["suspend-form", "bury-form"].forEach(function (id) {
+    $(id).addEventListener("submit", function (event) { event.preventDefault(); cardAction(id); });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.matches("input, textarea, select")) return;
+    const key = event.key;
+    if (key === " " || (key === "Enter" && !revealed)) {
+      if (!revealed) { event.preventDefault(); reveal(); }
+    } else if (["1", "2", "3", "4"].includes(key)) {
+      event.preventDefault(); grade(key);
+    } else if (key === "u") {
+      event.preventDefault(); undo();
+    } else if (key === "s") {
+      event.preventDefault(); cardAction("suspend-form");
+    } else if (key === "b") {
+      event.preventDefault(); cardAction("bury-form");
+    }
+  });
+
+  // First visit: take the browser's time zone so "today" is the student's today.
+  if (root.dataset.timezoneSet === "false" && window.Intl) {
+    const body = new FormData();
+    body.set("csrf_token", csrf);
+    body.set("timezone", Intl.DateTimeFormat().resolvedOptions().timeZone || "");
+    fetch(root.dataset.timezoneUrl, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function () { root.dataset.timezoneSet = "true"; })
+      .catch(function () {});
+  }
+})();

@@ -1,0 +1,54 @@
+"""Study forms: grading a card, card actions, and the per-user settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from ..scheduling import RETENTION_RANGE, time_zones
+
+
+class GradeForm(FlaskForm):
+    card_id = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=[InputRequired()])
+    rating = IntegerField(validators=[InputRequired(), NumberRange(1, 4)])
+    duration_ms = IntegerField(validators=[Optional(), NumberRange(0)])
+
+
+class UndoForm(FlaskForm):
+    review_id = IntegerField(validators=[InputRequired()])
+
+
+class CardActionForm(FlaskForm):
+    """Suspend, unsuspend or bury: the card comes from the URL."""
+
+
+class SettingsForm(FlaskForm):
+    desired_retention = DecimalField(
+        "Desired retention",
+        places=2,
+        # Decimal bounds: Decimal("0.97") is above the float 0.97.
+        validators=[InputRequired(), NumberRange(*(Decimal(str(b)) for b in RETENTION_RANGE))],
+        description="The chance of remembering a card when it comes due: 0.70 to 0.97. Higher "
+        "means more reviews. Changing it reschedules your cards.",
+    )
+    new_per_day = IntegerField(
+        "New cards per day", validators=[InputRequired(), NumberRange(0, 9999)]
+    )
+    reviews_per_day = IntegerField(
+        "Reviews per day", validators=[InputRequired(), NumberRange(0, 99999)]
+    )
+    timezone = SelectField(
+        "Time zone",
+        description="Your study day starts at 04:00 in this time zone.",
+        validators=[InputRequired()],
+    )
+    learning_steps = BooleanField("Use learning steps (1 and 10 minutes) for new and lapsed cards")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [SelectChoice(name) for name in sorted(time_zones())]

@@ -1,0 +1,233 @@
+"""Studying flashcards: decks, the keyboard-first reviewer, card info, cram, settings."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..markdown import render_markdown
+from ..scheduling import Grade, format_interval
+from ..services import study
+from ..services.study import SettingsChange, StaleCard, StudyError
+from .forms import CardActionForm, GradeForm, SettingsForm, UndoForm
+
+bp = Blueprint("study", __name__, url_prefix="/study")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every study page is about the logged-in user's own cards."""
+
+
+def _deck_or_404(deck: str) -> str | None:
+    """ "all" means every deck; anything else must be an active bank."""
+    if deck == "all":
+        return None
+    if study.deck_title(db.session, deck) is None:
+        abort(404)
+    return deck
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def card_payload(item: study.StudyCard | None, counts: study.Deck) -> dict:
+    payload = {"counts": {"new": counts.new, "learning": counts.learning, "due": counts.due}}
+    if item is not None:
+        payload["card"] = {
+            "id": item.card.id,
+            "version": item.version,
+            "front": render_markdown(item.card.front),
+            "back": render_markdown(item.card.back),
+            "bank": item.card.bank.title,
+            "intervals": {int(g): format_interval(t) for g, t in item.intervals.items()},
+            "info": url_for(".card", card_id=item.card.id),
+        }
+    return payload
+
+
+@bp.get("/")
+def index():
+    return render_template(
+        "study/index.html", decks=study.decks(db.session, current_user), form=CardActionForm()
+    )
+
+
+@bp.get("/<deck>")
+def review(deck: str):
+    deck_slug = _deck_or_404(deck)
+    item, counts = study.next_card(
+        db.session, current_user, deck_slug, show=request.args.get("show", type=int)
+    )
+    if wants_json():
+        return jsonify(card_payload(item, counts))
+    return render_template(
+        "study/review.html",
+        deck=deck,
+        counts=counts,
+        item=item,
+        reveal=request.args.get("reveal") == "1",
+        grade_form=GradeForm(),
+        undo_form=UndoForm(),
+        action_form=CardActionForm(),
+        last_review=request.args.get("last", type=int),
+        format_interval=format_interval,
+        grades=list(Grade),
+        timezone_set=current_user.timezone_set,
+    )
+
+
+def _answer(
+    deck: str, message: str | None = None, status: int = 200, show: int | None = None, **extra
+):
+    """JSON for the script (with the card to show next), a redirect for plain forms."""
+    if wants_json():
+        item, counts = study.next_card(db.session, current_user, _deck_or_404(deck), show=show)
+        payload = card_payload(item, counts)
+        return jsonify(ok=status == 200, message=message, **extra, **payload), status
+    if message:
+        flash(message, "info" if status == 200 else "warning")
+    args = {"last": extra["review_id"]} if extra.get("review_id") else {}
+    if show is not None:
+        args["show"] = show
+    return redirect(url_for(".review", deck=deck, **args))
+
+
+@bp.post("/<deck>/grade")
+def grade(deck: str):
+    _deck_or_404(deck)
+    form = GradeForm()
+    if not form.validate_on_submit() or not (form.card_id.data or "").isdigit():
+        return _answer(deck, "That grade could not be read; try again.", 422)
+    try:
+        review = study.grade_card(
+            db.session,
+            current_user,
+            int(form.card_id.data),
+            int(form.version.data) if str(form.version.data).isdigit() else -1,
+            Grade(form.rating.data),
+            form.duration_ms.data,
+        )
+    except StaleCard as exc:
+        return _answer(deck, str(exc), 409)
+    except StudyError as exc:
+        return _answer(deck, str(exc), 422)
+    return _answer(deck, review_id=review.id)
+
+
+@bp.post("/<deck>/undo")
+def undo(deck: str):
+    _deck_or_404(deck)
+    form = UndoForm()
+    if not form.validate_on_submit():
+        return _answer(deck, "Nothing to undo.", 409)
+    try:
+        card_id = study.undo(db.session, current_user, form.review_id.data)
+    except StaleCard as exc:
+        return _answer(deck, str(exc), 409)
+    last = study.last_review_id(db.session, current_user)
+    return _answer(deck, "Undone.", show=card_id, review_id=last)
+
+
+@bp.post("/card/<int:card_id>/<action>")
+def card_action(card_id: int, action: str):
+    form = CardActionForm()
+    if not form.validate_on_submit() or action not in ("suspend", "unsuspend", "bury"):
+        abort(400)
+    deck = request.args.get("deck", "all")
+    try:
+        if action == "bury":
+            study.bury(db.session, current_user, card_id)
+        else:
+            study.set_suspended(db.session, current_user, card_id, action == "suspend")
+    except StudyError as exc:
+        return _answer(deck, str(exc), 422)
+    message = {
+        "bury": "Buried until tomorrow.",
+        "suspend": "Suspended.",
+        "unsuspend": "Unsuspended.",
+    }
+    if request.args.get("back") == "info":
+        flash(message[action], "info")
+        return redirect(url_for(".card", card_id=card_id))
+    return _answer(deck, message[action])
+
+
+@bp.get("/card/<int:card_id>")
+def card(card_id: int):
+    info = study.card_info(db.session, current_user, card_id)
+    if info is None:
+        abort(404)
+    return render_template(
+        "study/card.html",
+        info=info,
+        form=CardActionForm(),
+        interval_label=lambda days: format_interval(timedelta(days=days)),
+    )
+
+
+@bp.get("/<deck>/cram")
+def cram(deck: str):
+    """Review a deck now without touching the schedule."""
+    deck_slug = _deck_or_404(deck)
+    seed = request.args.get("seed", type=int)
+    if seed is None:
+        return redirect(url_for(".cram", deck=deck, seed=secrets.randbelow(10**9)))
+    cards = study.cram_order(db.session, deck_slug, seed)
+    index = max(0, min(request.args.get("i", 0, type=int), len(cards)))
+    return render_template(
+        "study/cram.html",
+        deck=deck,
+        title=study.deck_title(db.session, deck_slug),
+        seed=seed,
+        index=index,
+        cards=cards,
+        card=cards[index] if index < len(cards) else None,
+        reveal=request.args.get("reveal") == "1",
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    form = SettingsForm(obj=current_user)
+    if form.validate_on_submit():
+        change = SettingsChange(
+            desired_retention=float(form.desired_retention.data),
+            new_per_day=form.new_per_day.data,
+            reviews_per_day=form.reviews_per_day.data,
+            timezone=form.timezone.data,
+            learning_steps=form.learning_steps.data,
+        )
+        try:
+            changed = study.update_settings(db.session, current_user, change)
+        except StudyError as exc:
+            form.desired_retention.errors = [str(exc)]
+        else:
+            note = f" {changed} card(s) rescheduled." if changed else ""
+            flash("Settings saved." + note, "success")
+            return redirect(url_for(".index"))
+    return render_template("study/settings.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/timezone")
+def timezone():
+    form = CardActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    saved = study.detect_timezone(db.session, current_user, request.form.get("timezone", ""))
+    return jsonify(saved=saved)
