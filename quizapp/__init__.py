@@ -37,10 +37,38 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 SECURE_COOKIES = ("session=", "remember_token=")
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",  # Bootstrap's form controls draw with data: SVGs
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
 
 
 def register_response_hooks(app: Flask) -> None:
     from flask import request
+    from flask_login import current_user
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and current_user.is_authenticated:
+            # Pages with personal data must not be kept by browsers or shared caches.
+            headers["Cache-Control"] = "no-store"
+        return response
 
     @app.after_request
     def secure_cookies_over_https(response):
@@ -78,7 +106,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
+    from .classroom.views import bp as classroom_bp
     from .main.views import bp as main_bp
+    from .progress.views import bp as progress_bp
     from .quiz.views import bp as quiz_bp
     from .study.views import bp as study_bp
 
@@ -86,6 +116,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(study_bp)
+    app.register_blueprint(progress_bp)
+    app.register_blueprint(classroom_bp)
     register_error_pages(app)
 
 
@@ -122,7 +154,8 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import questions, users
+    from .cli import demo_command, questions, users
 
     app.cli.add_command(questions)
     app.cli.add_command(users)
+    app.cli.add_command(demo_command)

@@ -163,3 +163,43 @@ def response_text(qtype: str, response: Any) -> str:
         case "cloze":
             return " · ".join(item or "—" for item in response)
     return str(response)
+
+
+def sample_response(
+    qtype: str, data: Mapping[str, Any], presentation: Mapping[str, Any], right: bool, rng
+) -> Any:
+    """A plausible stored response, right or wrong, for simulated students (demo data)."""
+    match qtype:
+        case "single":
+            if right:
+                return data["answer"]
+            return rng.choice([c for c in data["choices"] if c != data["answer"]])
+        case "multiple":
+            if right:
+                return list(data["answers"])
+            wrong = [c for c in data["choices"] if c not in data["answers"]]
+            return sorted({*data["answers"][:-1], *rng.sample(wrong, min(1, len(wrong)))})
+        case "true_false":
+            return data["answer"] if right else not data["answer"]
+        case "short":
+            return data["answers"][0] if right else "not sure"
+        case "numeric":
+            value = data["answer"] if "answer" in data else data["range"][0]
+            return float(value) if right else float(value) * 2 + 1
+        case "ordering":
+            items = list(data["items"])
+            if not right:
+                items[0], items[-1] = items[-1], items[0]
+            return items
+        case "matching":
+            pairs = dict(data["pairs"])
+            if right:
+                return pairs
+            lefts = list(pairs)
+            first, last = lefts[0], lefts[-1]
+            pairs[first], pairs[last] = pairs[last], pairs[first]
+            return pairs
+        case "cloze":
+            blanks = cloze_blanks(data["text"])
+            return [alts[0] if right else "?" for alts in blanks]
+    raise ValueError(f"unknown question type {qtype!r}")

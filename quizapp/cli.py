@@ -15,6 +15,7 @@ from .banks.model import LoadResult
 from .extensions import db
 from .models import ROLES
 from .services.accounts import AccountError, create_user, set_role
+from .services.demo import DEMO_PASSWORD, generate
 from .services.importer import export_banks, import_banks
 
 
@@ -147,3 +148,18 @@ def set_role_command(name: str, role: str) -> None:
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"'{user.username}' is now {user.role}")
+
+
+@click.command("demo")
+@click.option("--students", default=30, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3650))
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same data.")
+@with_appcontext
+def demo_command(students: int, days: int, seed: int) -> None:
+    """Fill the database with fake students, quiz attempts and reviews (needs banks loaded)."""
+    try:
+        report = generate(db.session, students, days, seed)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(report.summary())
+    click.echo(f"every demo student's password: {DEMO_PASSWORD!r}")

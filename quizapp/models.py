@@ -173,6 +173,7 @@ class Attempt(db.Model):
     auto_submitted: Mapped[bool] = mapped_column(default=False)
     score: Mapped[float] = mapped_column(sa.Float, default=0.0)
     max_score: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    original_score: Mapped[float | None] = mapped_column(sa.Float)  # before the first regrade
 
     user: Mapped[User] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(
@@ -203,10 +204,17 @@ class AttemptItem(db.Model):
     fraction: Mapped[float | None] = mapped_column(sa.Float)
     points: Mapped[float] = mapped_column(sa.Float, default=0.0)
     max_points: Mapped[float] = mapped_column(sa.Float, default=1.0)
+    # Regrading keeps the first mark and records which corrected version graded it again.
+    original_points: Mapped[float | None] = mapped_column(sa.Float)
+    regraded_at: Mapped[datetime | None]
+    regraded_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("question_version.id"))
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question: Mapped[Question] = relationship()
-    version: Mapped[QuestionVersion] = relationship()
+    version: Mapped[QuestionVersion] = relationship(foreign_keys=[version_id])
+    regraded_version: Mapped[QuestionVersion | None] = relationship(
+        foreign_keys=[regraded_version_id]
+    )
 
 
 class CardState(db.Model):

@@ -20,6 +20,7 @@ class Feedback:
     correct_answer: str  # Markdown
     explanation: str | None
     response: str  # Markdown
+    regraded_from: float | None = None  # points before a regrade with a corrected key
 
     @property
     def verdict(self) -> str:
@@ -57,14 +58,17 @@ class QuestionView:
 
 
 def feedback_for(item: AttemptItem) -> Feedback:
-    question = Question.from_data(item.version.data)
+    # After a regrade, the corrected version's key is the one to show.
+    version = item.regraded_version or item.version
+    question = Question.from_data(version.data)
     return Feedback(
         fraction=item.fraction or 0.0,
         points=item.points,
         max_points=item.max_points,
         correct_answer=answer_text(question),
         explanation=question.explanation,
-        response=response_text(question.type, item.response),
+        response=response_text(item.version.type, item.response),
+        regraded_from=item.original_points if item.regraded_at else None,
     )
 
 

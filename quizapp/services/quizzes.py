@@ -143,8 +143,8 @@ def _title(session: Session, request: QuizRequest) -> str:
     return f"{label}: {', '.join(titles)}" if len(titles) <= 2 else f"{label}: {len(titles)} banks"
 
 
-def latest_mistakes(session: Session, user: User) -> list[int]:
-    """Question ids whose most recent graded answer by this user was not fully right."""
+def latest_marks(session: Session, user: User) -> dict[int, float]:
+    """Each question's mark (0..1) on this user's most recent graded answer to it."""
     ranked = (
         sa.select(
             AttemptItem.question_id,
@@ -160,11 +160,15 @@ def latest_mistakes(session: Session, user: User) -> list[int]:
         .where(Attempt.user_id == user.id, AttemptItem.fraction.is_not(None))
         .subquery()
     )
-    return list(
-        session.scalars(
-            sa.select(ranked.c.question_id).where(ranked.c.rank == 1, ranked.c.fraction < 1)
-        )
+    rows = session.execute(
+        sa.select(ranked.c.question_id, ranked.c.fraction).where(ranked.c.rank == 1)
     )
+    return dict(rows.all())
+
+
+def latest_mistakes(session: Session, user: User) -> list[int]:
+    """Question ids whose most recent graded answer by this user was not fully right."""
+    return [qid for qid, mark in latest_marks(session, user).items() if mark < 1]
 
 
 def start_retry(session: Session, user: User, count: int = 10, rng=None, now=None) -> Attempt:

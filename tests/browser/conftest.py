@@ -59,7 +59,17 @@ def live_server(app):
 
 @pytest.fixture
 def page(browser):
+    """A fresh browser context; the app's Content Security Policy stays on, and any
+    violation it reports fails the test."""
     context = browser.new_context()
     page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == []

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, utcnow
@@ -106,7 +107,7 @@ def test_timed_exam_reload_resume_and_run_out(sample_app, live_server, page):
     page.get_by_role("button", name="Save and next").click()
     page.wait_for_url(re.compile(r".*/q/1$"))
     answer_shown_question(page)  # typed but not sent: autosave keeps it
-    page.wait_for_function("document.getElementById('autosave-status').textContent === 'Saved'")
+    expect(page.locator("#autosave-status")).to_have_text("Saved")
 
     page.reload()  # a reload (or a closed tab) loses nothing
     page.goto(live_server + "/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_quiz_journeys import register, serious_violations
 
@@ -37,19 +38,17 @@ def test_review_ten_cards_with_the_keyboard_only(sample_app, live_server, page):
         grade = "4" if number % 2 else "3"  # Easy graduates at once; Good starts learning
         before = counts(page)
         page.keyboard.press(grade)
-        page.wait_for_function(
-            "(n) => document.getElementById('count-new').textContent != n", arg=str(before[0])
-        )
+        expect(page.locator("#count-new")).to_have_text(str(before[0] - 1))
     assert page.url == url  # no page load between cards
     assert counts(page) == (0, 5, 0)  # five Good cards are learning, five Easy ones graduated
     assert len(set(fronts)) == 10
 
     page.keyboard.press("u")  # undo the last grade (an Easy): that card is new again
-    page.wait_for_function("document.getElementById('count-new').textContent == '1'")
+    expect(page.locator("#count-new")).to_have_text("1")
     assert page.locator("#front").inner_text() == fronts[-1]
     page.keyboard.press("Space")
     page.keyboard.press("1")  # Again: now it is learning
-    page.wait_for_function("document.getElementById('count-learning').textContent == '6'")
+    expect(page.locator("#count-learning")).to_have_text("6")
     assert counts(page) == (0, 6, 0)
 
     page.goto(live_server + "/study/")

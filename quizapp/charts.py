@@ -1,0 +1,157 @@
+"""Server-rendered SVG charts: no script, no inline style (presentation attributes only), a
+<title> and <desc> each, so they read without JavaScript and pass a strict CSP. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from html import escape
+
+from .stats import Trend
+
+WIDTH, HEIGHT = 640, 220
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 12, 12, 28
+PRIMARY, MUTED, GRID = "#0d6efd", "#6c757d", "#dee2e6"
+HEAT = ("#ebedf0", "#9be9a8", "#40c463", "#30a14e", "#216e39")
+
+
+def _frame(
+    chart_id: str, title: str, description: str, body: list[str], width=WIDTH, height=HEIGHT
+) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'id="{chart_id}">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
+    )
+
+
+def _axis(y_max: float, unit: str) -> list[str]:
+    parts = []
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    for fraction in (0, 0.5, 1):
+        y = PAD_TOP + plot_h * (1 - fraction)
+        parts.append(
+            f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="{MUTED}">{y_max * fraction:g}{escape(unit)}</text>'
+        )
+    return parts
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    values: Sequence[float],
+    labels: Sequence[str],
+    trend: Trend | None = None,
+    y_max: float = 100,
+    unit: str = "%",
+) -> str:
+    """Points joined by a line, with an optional dashed trend line."""
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    n = len(values)
+
+    def x(i: float) -> float:
+        return PAD_LEFT + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(v: float) -> float:
+        return PAD_TOP + plot_h * (1 - max(0.0, min(v, y_max)) / y_max)
+
+    body = _axis(y_max, unit)
+    if n:
+        path = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        body.append(f'<polyline points="{path}" fill="none" stroke="{PRIMARY}" stroke-width="2"/>')
+        for i, v in enumerate(values):
+            body.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{PRIMARY}">'
+                f"<title>{escape(labels[i])}: {v:.0f}{escape(unit)}</title></circle>"
+            )
+        for i in {0, n - 1}:
+            body.append(
+                f'<text x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="11" '
+                f'fill="{MUTED}">{escape(labels[i])}</text>'
+            )
+    if trend is not None and n > 1:
+        body.append(
+            f'<line x1="{x(0):.1f}" y1="{y(trend.at(0)):.1f}" x2="{x(n - 1):.1f}" '
+            f'y2="{y(trend.at(n - 1)):.1f}" stroke="{MUTED}" stroke-width="1.5" '
+            f'stroke-dasharray="6 4" class="trend"/>'
+        )
+    if trend is not None and n > 1:
+        direction = "rising" if trend.slope > 0.05 else "falling" if trend.slope < -0.05 else "flat"
+        description = (
+            f"{n} attempts from {labels[0]} to {labels[-1]}; latest {values[-1]:.0f}{unit}; "
+            f"trend {direction} ({trend.slope:+.1f} points per attempt)."
+        )
+    else:
+        description = f"{n} attempt(s)." if n else "No finished attempts yet."
+    return _frame(chart_id, title, description, body)
+
+
+def bar_chart(
+    chart_id: str, title: str, values: Sequence[int], labels: Sequence[str], unit: str = ""
+) -> str:
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    top = max([*values, 1])
+    step = plot_w / max(1, len(values))
+    body = _axis(top, unit)
+    for i, v in enumerate(values):
+        h = plot_h * v / top
+        body.append(
+            f'<rect x="{PAD_LEFT + i * step + 1:.1f}" y="{PAD_TOP + plot_h - h:.1f}" '
+            f'width="{max(1.0, step - 2):.1f}" height="{h:.1f}" fill="{PRIMARY}">'
+            f"<title>{escape(labels[i])}: {v}</title></rect>"
+        )
+    for i in {0, len(values) - 1} if values else ():
+        body.append(
+            f'<text x="{PAD_LEFT + (i + 0.5) * step:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
+            f'font-size="11" fill="{MUTED}">{escape(labels[i])}</text>'
+        )
+    description = (
+        f"{sum(values)} in total over {len(values)} days; most on one day: {max([*values, 0])}."
+    )
+    return _frame(chart_id, title, description, body)
+
+
+def heat_level(count: int) -> int:
+    return 0 if count == 0 else 1 if count < 5 else 2 if count < 15 else 3 if count < 40 else 4
+
+
+def heatmap(chart_id: str, title: str, counts: dict[date, int], end: date, weeks: int = 53) -> str:
+    """A year of study days: one square a day, columns are weeks (Monday on top)."""
+    cell, gap, left, top = 11, 2, 28, 16
+    start = end - timedelta(days=end.weekday()) - timedelta(weeks=weeks - 1)
+    body = []
+    for name, row in (("Mon", 0), ("Wed", 2), ("Fri", 4)):
+        y = top + row * (cell + gap) + 9
+        body.append(f'<text x="0" y="{y}" font-size="9" fill="{MUTED}">{name}</text>')
+    day, active, total = start, 0, 0
+    while day <= end:
+        week = (day - start).days // 7
+        count = counts.get(day, 0)
+        active += count > 0
+        total += count
+        if day.day == 1:
+            body.append(
+                f'<text x="{left + week * (cell + gap)}" y="10" font-size="9" fill="{MUTED}">'
+                f"{day.strftime('%b')}</text>"
+            )
+        body.append(
+            f'<rect x="{left + week * (cell + gap)}" y="{top + day.weekday() * (cell + gap)}" '
+            f'width="{cell}" height="{cell}" rx="2" fill="{HEAT[heat_level(count)]}" '
+            f'data-count="{count}"><title>{day.isoformat()}: {count} review(s)</title></rect>'
+        )
+        day += timedelta(days=1)
+    width = left + weeks * (cell + gap)
+    description = (
+        f"{total} reviews on {active} days between {start.isoformat()} and {end.isoformat()}."
+    )
+    svg = _frame(chart_id, title, description, body, width=width)
+    return svg.replace(
+        f'viewBox="0 0 {width} {HEIGHT}"', f'viewBox="0 0 {width} {top + 7 * (cell + gap)}"'
+    )

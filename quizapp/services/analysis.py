@@ -1,0 +1,313 @@
+"""For instructors: class overview, item analysis per bank, regrading, class CSV."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from .. import stats
+from ..database import write_transaction
+from ..grading import grade
+from ..models import (
+    Attempt,
+    AttemptItem,
+    Bank,
+    CardState,
+    Question,
+    QuestionVersion,
+    Review,
+    User,
+    utcnow,
+)
+from .progress import _csv
+
+SORT_KEYS = ("name", "attempts", "average", "best", "last_active", "cards")
+
+
+@dataclass
+class StudentRow:
+    user: User
+    attempts: int = 0
+    average: float | None = None
+    best: float | None = None
+    last_active: datetime | None = None
+    cards: int = 0
+
+
+def class_overview(session: Session, sort: str = "name", descending: bool = False):
+    """Every student with their attempt figures, cards studied and last activity."""
+    students = {
+        u.id: StudentRow(u) for u in session.scalars(sa.select(User).where(User.role == "student"))
+    }
+    percent = 100 * Attempt.score / sa.func.nullif(Attempt.max_score, 0)
+    for user_id, count, average, best, last in session.execute(
+        sa.select(
+            Attempt.user_id,
+            sa.func.count(),
+            sa.func.avg(percent),
+            sa.func.max(percent),
+            sa.func.max(Attempt.submitted_at),
+        )
+        .where(Attempt.status == "submitted")
+        .group_by(Attempt.user_id)
+    ):
+        if user_id in students:
+            row = students[user_id]
+            row.attempts, row.average, row.best, row.last_active = count, average, best, last
+    for user_id, count in session.execute(
+        sa.select(CardState.user_id, sa.func.count())
+        .where(CardState.reps > 0)
+        .group_by(CardState.user_id)
+    ):
+        if user_id in students:
+            students[user_id].cards = count
+    for user_id, last in session.execute(
+        sa.select(Review.user_id, sa.func.max(Review.reviewed_at)).group_by(Review.user_id)
+    ):
+        row = students.get(user_id)
+        if row is not None and (row.last_active is None or last > row.last_active):
+            row.last_active = last
+    sort = sort if sort in SORT_KEYS else "name"
+
+    def value(row: StudentRow):
+        return row.user.username if sort == "name" else getattr(row, sort)
+
+    # Students without a value (no attempts yet) come last whichever way the column sorts.
+    present = sorted((r for r in students.values() if value(r) is not None), key=value)
+    missing = sorted(
+        (r for r in students.values() if value(r) is None), key=lambda r: r.user.username
+    )
+    return (present[::-1] if descending else present) + missing
+
+
+@dataclass
+class QuestionAnalysis:
+    question: Question
+    version: QuestionVersion
+    location: str  # "questions/03-....yaml:42"
+    item: stats.ItemStats
+    options: dict[str, int] | None = None
+    versions_answered: int = 0
+
+    @property
+    def flags(self) -> list[str]:
+        return self.item.flags()
+
+
+@dataclass
+class BankAnalysis:
+    bank: Bank
+    questions: list[QuestionAnalysis] = field(default_factory=list)
+    test: stats.TestStats | None = None
+    slots: int = 0
+
+    @property
+    def flagged(self) -> list[QuestionAnalysis]:
+        return [q for q in self.questions if q.flags]
+
+
+def _first_attempt_items(session: Session, question_ids: list[int]):
+    """For each (student, question): the item from the student's first finished attempt
+    that included the question, with that attempt's score and maximum."""
+    rows = session.execute(
+        sa.select(AttemptItem, Attempt.user_id, Attempt.score, Attempt.max_score)
+        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+        .join(User, Attempt.user_id == User.id)
+        .where(
+            AttemptItem.question_id.in_(question_ids),
+            Attempt.status == "submitted",
+            User.role == "student",
+        )
+        .order_by(Attempt.submitted_at, Attempt.id)
+    )
+    first: dict[tuple[int, int], tuple] = {}
+    for item, user_id, score, max_score in rows:
+        first.setdefault((user_id, item.question_id), (item, score, max_score))
+    return first
+
+
+def location(bank: Bank, question: Question) -> str:
+    return f"{bank.source_path or bank.slug}:{question.source_line or 1}"
+
+
+def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
+    bank = session.scalar(sa.select(Bank).where(Bank.slug == slug))
+    if bank is None:
+        return None
+    questions = list(
+        session.scalars(
+            sa.select(Question).where(Question.bank_id == bank.id).order_by(Question.position)
+        )
+    )
+    current = {
+        v.question_id: v
+        for v in session.scalars(
+            sa.select(QuestionVersion)
+            .join(Question)
+            .where(Question.bank_id == bank.id, QuestionVersion.number == Question.version)
+        )
+    }
+    first = _first_attempt_items(session, [q.id for q in questions])
+    per_question: dict[int, list[tuple]] = defaultdict(list)
+    for (_, question_id), entry in first.items():
+        per_question[question_id].append(entry)
+    result = BankAnalysis(bank)
+    for question in questions:
+        entries = per_question.get(question.id, [])
+        if not entries and question.retired_at is not None:
+            continue
+        marks, rest, responses = [], [], []
+        for item, score, max_score in entries:
+            mark = item.fraction or 0.0
+            others = max_score - item.max_points
+            marks.append(mark)
+            rest.append((score - item.points) / others if others > 0 else 0.0)
+            responses.append(item.response)
+        version = current[question.id]
+        options = None
+        if version.type in ("single", "multiple"):
+            options = stats.option_counts(version.data["choices"], responses)
+        result.questions.append(
+            QuestionAnalysis(
+                question,
+                version,
+                location(bank, question),
+                stats.item_stats(marks, rest),
+                options,
+                len({item.version_id for item, _, _ in entries}),
+            )
+        )
+    result.test, result.slots = _bank_test_stats(session, bank)
+    return result
+
+
+def _bank_test_stats(session: Session, bank: Bank) -> tuple[stats.TestStats, int]:
+    """Over each student's first finished attempt drawn only from this bank; attempts have
+    random questions, so (as Moodle does for random slots) positions are the items."""
+    rows = session.execute(
+        sa.select(Attempt.id, Attempt.user_id, AttemptItem.position, AttemptItem.fraction)
+        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+        .join(User, Attempt.user_id == User.id)
+        .where(Attempt.status == "submitted", User.role == "student")
+        .where(
+            ~sa.exists(
+                sa.select(AttemptItem.id)
+                .join(Question, AttemptItem.question_id == Question.id)
+                .where(AttemptItem.attempt_id == Attempt.id, Question.bank_id != bank.id)
+            )
+        )
+        .order_by(Attempt.submitted_at, Attempt.id, AttemptItem.position)
+    )
+    attempts: dict[int, list[float]] = {}
+    owner: dict[int, int] = {}
+    for attempt_id, user_id, _, fraction in rows:
+        attempts.setdefault(attempt_id, []).append(fraction or 0.0)
+        owner.setdefault(attempt_id, user_id)
+    firsts: dict[int, list[float]] = {}
+    for attempt_id, marks in attempts.items():
+        firsts.setdefault(owner[attempt_id], marks)
+    if not firsts:
+        return stats.test_stats([]), 0
+    length = Counter(len(m) for m in firsts.values()).most_common(1)[0][0]
+    return stats.test_stats([m for m in firsts.values() if len(m) == length]), length
+
+
+@dataclass
+class QuestionReport:
+    question: Question
+    bank: Bank
+    location: str
+    versions: list[QuestionVersion]
+    analysis: QuestionAnalysis | None
+    regradable: int  # answers graded with an older version
+
+
+def question_report(session: Session, question_id: int) -> QuestionReport | None:
+    question = session.get(Question, question_id)
+    if question is None:
+        return None
+    analysis = bank_analysis(session, question.bank.slug)
+    mine = next((q for q in analysis.questions if q.question.id == question_id), None)
+    return QuestionReport(
+        question,
+        question.bank,
+        location(question.bank, question),
+        list(question.versions),
+        mine,
+        len(_regradable(session, question)),
+    )
+
+
+def _regradable(session: Session, question: Question) -> list[AttemptItem]:
+    current = question.versions[-1]
+    return list(
+        session.scalars(
+            sa.select(AttemptItem)
+            .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+            .where(
+                AttemptItem.question_id == question.id,
+                Attempt.status == "submitted",
+                AttemptItem.version_id != current.id,
+                sa.or_(
+                    AttemptItem.regraded_version_id.is_(None),
+                    AttemptItem.regraded_version_id != current.id,
+                ),
+            )
+        )
+    )
+
+
+def regrade(session: Session, question_id: int, now: datetime | None = None) -> int:
+    """Grade earlier answers to this question again with its current version's key.
+
+    The first mark of each answer (and of its attempt) is kept beside the new one."""
+    now = now or utcnow()
+    with write_transaction(session):
+        question = session.get(Question, question_id)
+        current = question.versions[-1]
+        items = _regradable(session, question)
+        touched: set[int] = set()
+        for item in items:
+            if item.original_points is None:
+                item.original_points = item.points
+            same_type = item.version.type == current.type
+            fraction = (
+                grade(current.type, current.data, item.response).fraction
+                if same_type and item.response is not None
+                else 0.0
+            )
+            item.fraction, item.points = fraction, fraction * item.max_points
+            item.regraded_at, item.regraded_version_id = now, current.id
+            touched.add(item.attempt_id)
+        session.flush()
+        for attempt in session.scalars(sa.select(Attempt).where(Attempt.id.in_(touched))):
+            if attempt.original_score is None:
+                attempt.original_score = attempt.score
+            attempt.score = sum(i.points for i in attempt.items)
+    return len(items)
+
+
+def class_csv(session: Session) -> str:
+    rows = class_overview(session)
+    header = [
+        "username", "attempts", "average_percent", "best_percent", "last_active",
+        "cards_studied",
+    ]  # fmt: skip
+    return _csv(
+        header,
+        (
+            (
+                r.user.username,
+                r.attempts,
+                "" if r.average is None else round(r.average, 1),
+                "" if r.best is None else round(r.best, 1),
+                r.last_active.isoformat() if r.last_active else "",
+                r.cards,
+            )  # fmt: skip
+            for r in rows
+        ),
+    )

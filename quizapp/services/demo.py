@@ -1,0 +1,254 @@
+"""`quizapp demo`: realistic fake students with months of quizzes and reviews.
+
+Answers are graded by the real grader and reviews scheduled by the real FSRS wrapper, so every
+chart and the item analysis show what real use would. Students differ in ability and questions
+in difficulty (a logistic model); everything follows from the seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from faker import Faker
+from sqlalchemy.orm import Session
+
+from .. import scheduling
+from ..answers import make_presentation, sample_response
+from ..database import write_transaction
+from ..grading import grade
+from ..models import (
+    Attempt,
+    AttemptItem,
+    Bank,
+    Card,
+    CardState,
+    Question,
+    QuestionVersion,
+    Review,
+    User,
+    utcnow,
+)
+from ..passwords import hash_password
+from ..scheduling import Grade, Memory, Preferences
+
+DEMO_PASSWORD = "demo students all share this"
+QUESTIONS_PER_ATTEMPT = 10
+
+
+@dataclass
+class DemoReport:
+    students: int = 0
+    attempts: int = 0
+    answers: int = 0
+    reviews: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"created {self.students} students, {self.attempts} attempts "
+            f"({self.answers} answers) and {self.reviews} reviews"
+        )
+
+
+def _difficulty(key: str, seed: int) -> float:
+    """A stable difficulty per question (about -1.5 .. 1.5)."""
+    digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
+    return (int.from_bytes(digest[:4], "big") / 2**32 - 0.5) * 3
+
+
+def _p_right(ability: float, difficulty: float) -> float:
+    return 1 / (1 + math.exp(-1.4 * (ability - difficulty)))
+
+
+def _unique_name(fake: Faker, taken: set[str]) -> str:
+    base = fake.user_name().lower().replace(".", "").replace("_", "")[:30] or "student"
+    name, n = base, 1
+    while name in taken or len(name) < 3:
+        n += 1
+        name = f"{base}{n}"
+    taken.add(name)
+    return name
+
+
+def generate(
+    session: Session, students: int, days: int, seed: int, now: datetime | None = None
+) -> DemoReport:
+    """Add `students` students with `days` days of history ending now."""
+    now = now or utcnow()
+    rng = random.Random(seed)
+    fake = Faker()
+    fake.seed_instance(seed)
+    report = DemoReport()
+    versions = session.execute(
+        sa.select(QuestionVersion, Question.bank_id)
+        .join(Question, QuestionVersion.question_id == Question.id)
+        .join(Bank, Question.bank_id == Bank.id)
+        .where(
+            QuestionVersion.number == Question.version,
+            Question.retired_at.is_(None),
+            Bank.retired_at.is_(None),
+        )
+    ).all()
+    if not versions:
+        raise ValueError("No questions loaded: run `quizapp questions import` first.")
+    by_bank: dict[int, list[QuestionVersion]] = {}
+    for version, bank_id in versions:
+        by_bank.setdefault(bank_id, []).append(version)
+    cards = session.execute(
+        sa.select(Card.id, Card.bank_id)
+        .join(Bank, Card.bank_id == Bank.id)
+        .where(Card.retired_at.is_(None), Bank.retired_at.is_(None))
+        .order_by(Bank.position, Card.position)
+    ).all()
+    difficulty = {v.id: _difficulty(str(v.question_id), seed) for v, _ in versions}
+    password_hash = hash_password(DEMO_PASSWORD)
+    taken = set(session.scalars(sa.select(User.username)))
+    start = now - timedelta(days=days)
+
+    with write_transaction(session):
+        for _ in range(students):
+            ability = rng.gauss(0.3, 1.0)
+            user = User(
+                username=_unique_name(fake, taken),
+                password_hash=password_hash,
+                role="student",
+                timezone=rng.choice(["UTC", "Asia/Shanghai", "Europe/London", "America/New_York"]),
+                timezone_set=True,
+                created_at=start,
+            )
+            session.add(user)
+            session.flush()
+            report.students += 1
+            _attempts(session, user, ability, by_bank, difficulty, start, now, rng, report)
+            _reviews(session, user, ability, cards, start, now, rng, report)
+    return report
+
+
+def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, report) -> None:
+    count = max(1, int(rng.gauss(6, 3)))
+    moments = sorted(start + (now - start) * rng.random() for _ in range(count))
+    items_rows = []
+    for moment in moments:
+        bank_ids = rng.sample(sorted(by_bank), k=min(len(by_bank), rng.choice([1, 1, 1, 2, 3])))
+        pool = [v for b in bank_ids for v in by_bank[b]]
+        chosen = rng.sample(pool, k=min(QUESTIONS_PER_ATTEMPT, len(pool)))
+        mode = "exam" if rng.random() < 0.3 else "practice"
+        # A student improves a little with practice.
+        ability += 0.05
+        attempt = Attempt(
+            user_id=user.id,
+            mode=mode,
+            status="submitted",
+            title=f"{'Exam' if mode == 'exam' else 'Practice'}: demo",
+            settings={"banks": [], "tags": [], "count": len(chosen)},
+            started_at=moment,
+            submitted_at=moment + timedelta(minutes=rng.randint(3, 20)),
+            step=len(chosen) + 1,
+            current=len(chosen) - 1,
+            max_score=float(sum(v.data.get("points", 1) for v in chosen)),
+        )
+        session.add(attempt)
+        session.flush()
+        score = 0.0
+        for position, version in enumerate(chosen):
+            presentation = make_presentation(version.type, version.data, rng)
+            right = rng.random() < _p_right(ability, difficulty[version.id])
+            response = sample_response(version.type, version.data, presentation, right, rng)
+            fraction = grade(version.type, version.data, response).fraction
+            points = fraction * float(version.data.get("points", 1))
+            score += points
+            items_rows.append(
+                {
+                    "attempt_id": attempt.id,
+                    "position": position,
+                    "question_id": version.question_id,
+                    "version_id": version.id,
+                    "presentation": presentation,
+                    "response": response,
+                    "answered_at": moment + timedelta(seconds=30 * (position + 1)),
+                    "fraction": fraction,
+                    "points": points,
+                    "max_points": float(version.data.get("points", 1)),
+                }
+            )
+        attempt.score = score
+        report.attempts += 1
+    if items_rows:
+        session.execute(sa.insert(AttemptItem), items_rows)
+        report.answers += len(items_rows)
+
+
+def _reviews(session, user, ability, cards, start, now, rng, report) -> None:
+    """Study on most days: reviews of due cards, then a few new cards in bank order."""
+    prefs = Preferences(desired_retention=user.desired_retention or 0.9)
+    memories: dict[int, Memory] = {}
+    new_cards = [card_id for card_id, _ in cards]
+    per_day = rng.randint(3, 12)
+    diligence = rng.uniform(0.3, 0.95)
+    rows = []
+    day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    while day < now:
+        if rng.random() < diligence:
+            moment = day + timedelta(hours=rng.uniform(7, 22))
+            if moment >= now:
+                break
+            due = [c for c, m in memories.items() if m.due <= moment]
+            fresh = [c for c in new_cards[:per_day] if c not in memories]
+            for card_id in due + fresh:
+                memory = memories.get(card_id, Memory())
+                r = scheduling.retrievability(memory, moment, prefs)
+                recall = _p_right(ability, 0.0) if r is None else min(0.99, r + 0.05 * ability)
+                rating = (
+                    Grade.AGAIN
+                    if rng.random() > recall
+                    else rng.choices([Grade.HARD, Grade.GOOD, Grade.EASY], [1, 6, 1])[0]
+                )
+                outcome = scheduling.review(memory, rating, moment, card_id, prefs)
+                rows.append(
+                    {
+                        "user_id": user.id,
+                        "card_id": card_id,
+                        "rating": int(rating),
+                        "reviewed_at": moment,
+                        "day": scheduling.study_day(moment, user.timezone),
+                        "duration_ms": rng.randint(1500, 15000),
+                        "state_before": memory.state,
+                        "state_after": outcome.memory.state,
+                        "interval_days": outcome.interval.total_seconds() / 86400,
+                        "stability": outcome.memory.stability,
+                        "difficulty": outcome.memory.difficulty,
+                        "before": memory.snapshot(),
+                    }
+                )
+                memories[card_id] = outcome.memory
+                moment += timedelta(seconds=rng.randint(4, 20))
+            new_cards = [c for c in new_cards if c not in memories]
+        day += timedelta(days=1)
+    if rows:
+        session.execute(sa.insert(Review), rows)
+        report.reviews += len(rows)
+    if memories:
+        session.execute(
+            sa.insert(CardState),
+            [
+                {
+                    "user_id": user.id,
+                    "card_id": card_id,
+                    "state": m.state,
+                    "step": m.step,
+                    "stability": m.stability,
+                    "difficulty": m.difficulty,
+                    "due": m.due,
+                    "last_review": m.last_review,
+                    "reps": m.reps,
+                    "lapses": m.lapses,
+                    "suspended": False,
+                    "version": m.reps,
+                }
+                for card_id, m in memories.items()
+            ],
+        )
