@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -59,6 +59,10 @@ def attempts_listing(user, endpoint: str, **endpoint_args):
     rows, total = progress.attempts_page(db.session, user, page=page, per_page=PER_PAGE, **filters)
     pages = max(1, -(-total // PER_PAGE))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
+
+    def page_url(number: int) -> str:
+        return url_for(endpoint, page=number, **endpoint_args, **args)
+
     return render_template(
         "progress/attempts.html",
         form=form,
@@ -66,9 +70,7 @@ def attempts_listing(user, endpoint: str, **endpoint_args):
         total=total,
         page=page,
         pages=pages,
-        args=args,
-        endpoint=endpoint,
-        endpoint_args=endpoint_args,
+        page_url=page_url,
         subject=user,
     ), (200 if valid else 422)
 

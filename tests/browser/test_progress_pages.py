@@ -1,0 +1,70 @@
+"""Dashboards and item analysis in Chromium, on demo data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import User
+from quizapp.services.accounts import create_user
+from quizapp.services.demo import DEMO_PASSWORD
+from tests.browser.test_quiz_journeys import serious_violations
+from tests.conftest import QUESTIONS, load_banks
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_app(app):
+    load_banks(app, QUESTIONS)
+    result = app.test_cli_runner().invoke(args=["demo", "--students", "20", "--days", "60"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        create_user(db.session, "teacher", "marking essays all night", "instructor")
+    return app
+
+
+def log_in(page, base, username, password):
+    page.goto(base + "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(base + "/")
+
+
+def test_student_dashboard_shows_charts(demo_app, live_server, page):
+    with demo_app.app_context():
+        name = db.session.scalar(sa.select(User.username).where(User.role == "student").limit(1))
+    log_in(page, live_server, name, DEMO_PASSWORD)
+    page.get_by_role("link", name="My progress").click()
+    for chart in ("Score over time", "Reviews in the past year", "Cards due in the next 30 days"):
+        assert page.get_by_role("img", name=chart).is_visible()
+    assert page.locator("#score-chart circle").count() >= 1
+    assert page.locator("#review-heatmap rect[data-count]").count() >= 365
+    page.get_by_text("Scores as a table").click()
+    assert page.locator("#scores-table tbody tr").count() >= 1
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="All attempts").click()
+    assert serious_violations(page) == []
+
+
+def test_item_analysis_shows_statistics_and_flags(demo_app, live_server, page):
+    log_in(page, live_server, "teacher", "marking essays all night")
+    page.get_by_role("link", name="Class").click()
+    assert page.locator("#class tbody tr").count() == 20
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Item analysis").click()
+    page.get_by_label("Bank", exact=True).select_option("love-and-hate-in-deepfake")
+    page.get_by_role("button", name="Show").click()
+    assert "Cronbach" in page.locator("#test-stats").inner_text()
+    assert page.locator("#items tbody tr").count() >= 24
+    flags = page.locator("#flags li")
+    assert flags.count() >= 1
+    assert re.search(r"questions/09-love-and-hate-in-deepfake\.yaml:\d+", flags.first.inner_text())
+    assert serious_violations(page) == []
+    flags.first.get_by_role("link").click()
+    assert page.locator("#question-stats").is_visible()
+    assert serious_violations(page) == []

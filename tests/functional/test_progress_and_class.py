@@ -1,0 +1,236 @@
+"""Score history for students, the class and item analysis for instructors, regrading, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptItem, Question, User
+from quizapp.services.accounts import create_user
+from quizapp.services.demo import DEMO_PASSWORD
+from quizapp.services.progress import safe_cell
+from tests.conftest import QUESTIONS, SAMPLE_BANKS, Auth, load_banks
+from tests.functional.test_quiz import answer, items_of, right_answer, start, step_of
+
+
+@pytest.fixture
+def demo_app(app, runner):
+    load_banks(app, QUESTIONS)
+    result = runner.invoke(args=["demo", "--students", "12", "--days", "40", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "created 12 students" in result.output
+    return app
+
+
+def staff_client(app, role="instructor"):
+    with app.app_context():
+        create_user(db.session, "teacher", "marking essays all night", role)
+    client = app.test_client()
+    Auth(client).login("teacher", "marking essays all night")
+    return client
+
+
+def demo_student(app) -> User:
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(User).where(User.role == "student").order_by(User.id).limit(1)
+        )
+
+
+def test_demo_is_deterministic_with_a_seed(tmp_path, migrated_database):
+    import shutil
+
+    from tests.conftest import dispose, make_app
+
+    summaries = []
+    for name in ("one.db", "two.db"):
+        shutil.copyfile(migrated_database, tmp_path / name)
+        app = make_app(tmp_path / name)
+        load_banks(app, QUESTIONS)
+        result = app.test_cli_runner().invoke(
+            args=["demo", "--students", "3", "--days", "10", "--seed", "42"]
+        )
+        with app.app_context():
+            names = db.session.scalars(sa.select(User.username).order_by(User.id)).all()
+            scores = db.session.scalars(sa.select(Attempt.score).order_by(Attempt.id)).all()
+        summaries.append((result.output, names, scores))
+        dispose(app)
+    assert summaries[0] == summaries[1]
+
+
+def test_demo_needs_banks(runner):
+    result = runner.invoke(args=["demo", "--students", "2"])
+    assert result.exit_code != 0 and "No questions loaded" in result.output
+
+
+def test_student_dashboard_has_charts_with_text_alternatives(demo_app):
+    student = demo_student(demo_app)
+    client = demo_app.test_client()
+    Auth(client).login(student.username, DEMO_PASSWORD)
+    response = client.get("/progress/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for chart in ("score-chart", "review-heatmap", "forecast-chart"):
+        assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
+        assert f'id="{chart}"' in html and f'id="{chart}-title"' in html
+        assert f'aria-labelledby="{chart}-title {chart}-desc"' in html
+    assert 'class="trend"' in html  # the score trend line
+    assert 'id="scores-table"' in html and 'id="forecast-table"' in html
+    assert html.count("<meter") == 20  # two per bank
+    assert "<script" not in html.split("</main>")[0].split("<main")[1]
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_attempts_list_filters_and_pages(demo_app):
+    student = demo_student(demo_app)
+    client = demo_app.test_client()
+    Auth(client).login(student.username, DEMO_PASSWORD)
+    html = client.get("/progress/attempts").get_data(as_text=True)
+    total = int(re.search(r"(\d+) attempt\(s\)", html).group(1))
+    assert total >= 1
+    exams = client.get("/progress/attempts?mode=exam").get_data(as_text=True)
+    practice = client.get("/progress/attempts?mode=practice").get_data(as_text=True)
+    count = lambda page: int(re.search(r"(\d+) attempt\(s\)", page).group(1))  # noqa: E731
+    assert count(exams) + count(practice) == total
+    future = client.get("/progress/attempts?since=2999-01-01").get_data(as_text=True)
+    assert count(future) == 0
+    bad = client.get("/progress/attempts?since=yesterday")
+    assert bad.status_code == 422 and "Not a valid date" in bad.get_data(as_text=True)
+
+
+def test_csv_downloads_hold_attempts_answers_and_reviews(demo_app):
+    student = demo_student(demo_app)
+    client = demo_app.test_client()
+    Auth(client).login(student.username, DEMO_PASSWORD)
+    attempts = client.get("/progress/export/attempts.csv")
+    assert attempts.headers["Content-Disposition"] == 'attachment; filename="my-attempts.csv"'
+    rows = list(csv.DictReader(io.StringIO(attempts.get_data(as_text=True))))
+    with demo_app.app_context():
+        answers = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AttemptItem)
+            .join(Attempt)
+            .where(Attempt.user_id == student.id)
+        )
+    assert len(rows) == answers
+    assert {"attempt_id", "question", "response", "points"} <= set(rows[0])
+    reviews = list(
+        csv.DictReader(
+            io.StringIO(client.get("/progress/export/reviews.csv").get_data(as_text=True))
+        )
+    )
+    assert reviews and {r["rating"] for r in reviews} <= {"again", "hard", "good", "easy"}
+
+
+def test_csv_cells_cannot_become_formulas(sample_app, client, auth):
+    assert safe_cell("=1+1") == "'=1+1" and safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("-2") == "'-2" and safe_cell("plain") == "plain" and safe_cell(None) == ""
+    auth.register("sneaky")
+    attempt = start(auth, count="9")
+    short = next(i for i in items_of(sample_app, attempt) if i.version.type == "short")
+    answer(auth, sample_app, attempt, short.position, {"answer": '=HYPERLINK("http://x")'})
+    text = client.get("/progress/export/attempts.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    cells = [cell for row in rows for cell in row.values()]
+    assert any("HYPERLINK" in cell for cell in cells)
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_students_cannot_reach_the_class_pages(demo_app):
+    student = demo_student(demo_app)
+    client = demo_app.test_client()
+    Auth(client).login(student.username, DEMO_PASSWORD)
+    for url in (
+        "/class/",
+        f"/class/students/{student.id}",
+        f"/class/students/{student.id}/attempts",
+        "/class/items",
+        "/class/export.csv",
+        "/class/questions/1",
+    ):
+        assert client.get(url).status_code == 403, url
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True))
+    regrade = client.post("/class/questions/1/regrade", data={"csrf_token": token.group(1)})
+    assert regrade.status_code == 403
+    assert demo_app.test_client().get("/class/").status_code == 302  # anonymous: log in
+
+
+def test_instructor_overview_sorts_and_drills_down(demo_app):
+    client = staff_client(demo_app)
+    html = client.get("/class/?sort=average&dir=desc").get_data(as_text=True)
+    assert 'aria-sort="descending"' in html
+    averages = [
+        int(v)
+        for v in re.findall(r'<td class="text-end">(\d+)%</td>\s*<td class="text-end">\d+%', html)
+    ]
+    assert averages == sorted(averages, reverse=True) and len(averages) == 12
+    student = demo_student(demo_app)
+    dashboard = client.get(f"/class/students/{student.id}").get_data(as_text=True)
+    assert f"Progress of {student.username}" in dashboard and 'id="score-chart"' in dashboard
+    listing = client.get(f"/class/students/{student.id}/attempts").get_data(as_text=True)
+    attempt_id = re.search(rf"/class/students/{student.id}/attempts/(\d+)", listing).group(1)
+    results = client.get(f"/class/students/{student.id}/attempts/{attempt_id}")
+    assert results.status_code == 200 and "Results" in results.get_data(as_text=True)
+    with demo_app.app_context():
+        teacher = db.session.scalar(sa.select(User).where(User.username == "teacher"))
+    assert client.get(f"/class/students/{teacher.id}").status_code == 404  # not a student
+    exported = list(
+        csv.DictReader(io.StringIO(client.get("/class/export.csv").get_data(as_text=True)))
+    )
+    assert len(exported) == 12 and {"username", "average_percent"} <= set(exported[0])
+
+
+def test_item_analysis_flags_link_to_file_and_line(demo_app):
+    client = staff_client(demo_app, role="admin")
+    html = client.get("/class/items?bank=surge-of-chinese-llms").get_data(as_text=True)
+    assert 'id="test-stats"' in html and "Cronbach" in html
+    rows = re.findall(r'<tr data-question="([^"]+)"', html)
+    assert len(rows) >= 24
+    assert re.search(r"<code>questions/01-surge-of-chinese-llms\.yaml:\d+</code>", html)
+    assert client.get("/class/items?bank=nope").status_code == 404
+
+
+def test_regrade_after_fixing_a_key(sample_app, client, auth, tmp_path):
+    auth.register("pupil")
+    attempt = start(auth, count="9")
+    items = items_of(sample_app, attempt)
+    for item in items:
+        fields = right_answer(item)
+        if item.question.slug == "capital-single":
+            fields = {"answer": "Venus"}  # "wrong" under the first key
+        answer(auth, sample_app, attempt, item.position, fields)
+    auth.post(f"/quiz/{attempt}/submit", {"step": str(step_of(sample_app, attempt))})
+    fixed = tmp_path / "banks"
+    fixed.mkdir()
+    text = (
+        (SAMPLE_BANKS / "sample.yaml").read_text().replace("answer: Mercury\n", "answer: Venus\n")
+    )
+    (fixed / "sample.yaml").write_text(text)
+    load_banks(sample_app, fixed)
+
+    teacher = staff_client(sample_app)
+    with sample_app.app_context():
+        question_id = db.session.scalar(
+            sa.select(Question.id).where(Question.slug == "capital-single")
+        )
+    page = teacher.get(f"/class/questions/{question_id}").get_data(as_text=True)
+    assert "1 answer(s) were graded with an earlier version" in page
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    done = teacher.post(f"/class/questions/{question_id}/regrade", data={"csrf_token": token})
+    assert done.status_code == 302
+    with sample_app.app_context():
+        regraded = db.session.get(Attempt, attempt)
+        assert (regraded.original_score, regraded.score) == (8, 9)
+    results = client.get(f"/quiz/{attempt}/results").get_data(as_text=True)
+    assert "regraded" in results and "0 point(s) before, 1 now" in results
+    again = teacher.post(f"/class/questions/{question_id}/regrade", data={"csrf_token": token})
+    assert again.status_code == 302
+    with sample_app.app_context():
+        assert db.session.get(Attempt, attempt).score == 9  # nothing left to regrade
