@@ -106,6 +106,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
+    from .authoring.views import bp as authoring_bp
     from .classroom.views import bp as classroom_bp
     from .main.views import bp as main_bp
     from .progress.views import bp as progress_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(study_bp)
     app.register_blueprint(progress_bp)
     app.register_blueprint(classroom_bp)
+    app.register_blueprint(authoring_bp)
     register_error_pages(app)
 
 

@@ -9,7 +9,9 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from .banks.anki import write_apkg
 from .banks.export import FORMATS, bank_filename
+from .banks.gift import write_gift
 from .banks.loader import load_paths
 from .banks.model import LoadResult
 from .extensions import db
@@ -84,32 +86,56 @@ def import_command(paths: tuple[str, ...], dry_run: bool, strict: bool) -> None:
     click.echo(("dry run, would have: " if dry_run else "") + report.summary())
 
 
+EXPORT_FORMATS = sorted([*FORMATS, "gift", "anki"])
+
+
 @questions.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="yaml", show_default=True
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="yaml", show_default=True
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(),
-    help="File to write (default: standard output); an existing directory gets one file per bank.",
+    help="File to write (default: standard output); an existing directory gets one file per "
+    "bank (yaml, json). An Anki package (--format anki) needs a file: -o FILE.apkg.",
 )
 @with_appcontext
 def export_command(fmt: str, output: str | None) -> None:
-    """Write the active banks from the database in the bank-file format."""
+    """Write the active banks from the database: YAML, JSON, GIFT (Moodle) or Anki (.apkg)."""
     banks = export_banks(db.session)
-    dump = FORMATS[fmt]
-    if output and Path(output).is_dir():
-        for bank in banks:
-            name = bank_filename(bank)
-            target = Path(output) / (name if fmt == "yaml" else Path(name).stem + ".json")
-            target.write_text(dump([bank]), encoding="utf-8")
-        click.echo(f"wrote {len(banks)} bank file(s) to {output}", err=True)
-    elif output:
-        Path(output).write_text(dump(banks), encoding="utf-8")
+    if fmt == "anki":
+        if not output or Path(output).is_dir():
+            raise click.UsageError("an Anki package is binary: give a file, -o FILE.apkg")
+        notes = write_apkg(banks, output)
+        click.echo(f"wrote {len(banks)} deck(s), {notes} note(s) to {output}", err=True)
+        return
+    if fmt == "gift":
+        export = write_gift(banks)
+        for line in export.skipped:
+            click.echo(f"warning: not exported: {line}", err=True)
+        for line in export.lossy:
+            click.echo(
+                f"warning: exported without {line.split(': ', 1)[1]}: {line.split(':')[0]}",
+                err=True,
+            )
+        text = export.text
+    else:
+        dump = FORMATS[fmt]
+        if output and Path(output).is_dir():
+            for bank in banks:
+                name = Path(bank_filename(bank))
+                (Path(output) / name.with_suffix("." + fmt)).write_text(
+                    dump([bank]), encoding="utf-8"
+                )
+            click.echo(f"wrote {len(banks)} bank file(s) to {output}", err=True)
+            return
+        text = dump(banks)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {len(banks)} bank(s) to {output}", err=True)
     else:
-        click.echo(dump(banks), nl=False)
+        click.echo(text, nl=False)
 
 
 @click.group()

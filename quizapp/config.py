@@ -48,7 +48,9 @@ DEFAULTS: dict = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BOOTSTRAP_SERVE_LOCAL": True,
     "BOOTSTRAP_BOOTSWATCH_THEME": None,
-    "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    # Whole requests; each uploaded bank file is also capped (UPLOAD_FILE_LIMIT).
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "UPLOAD_FILE_LIMIT": 2 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

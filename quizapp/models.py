@@ -271,3 +271,14 @@ class Review(db.Model):
     before: Mapped[dict] = mapped_column(sa.JSON)
 
     card: Mapped[Card] = relationship()
+
+
+class Upload(db.Model):
+    """Bank files an instructor uploaded, kept between the preview and the confirmation."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    files: Mapped[list] = mapped_column(sa.JSON)  # [{"name": ..., "text": ...}]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    applied_at: Mapped[datetime | None]
+    summary: Mapped[str | None] = mapped_column(sa.String(200))

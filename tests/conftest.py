@@ -17,6 +17,7 @@ from quizapp.services.importer import import_banks
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_BANKS = DATA / "banks"
+GIFT_DIR = DATA / "gift"
 QUESTIONS = ROOT / "questions"
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from .gift import read_gift
 from .model import (
     QUESTION_TYPES,
     Bank,
@@ -23,7 +24,7 @@ from .rules import ALL_QUESTION_KEYS, COMMON_KEYS, TYPE_RULES
 from .yamlnodes import NodeReader, compose_documents, suggest
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-BANK_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+BANK_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".gift")
 TOP_KEYS = ("version", "bank", "questions", "cards")
 BANK_KEYS = ("id", "title", "order", "summary")
 CARD_KEYS = ("id", "front", "back", "tags")
@@ -316,10 +317,22 @@ class BankParser:
                     seen[item.id] = (kind, item.line)
 
 
+def parse_file_text(text: str, path: str, problems: list[Problem]) -> list[Bank]:
+    """Banks of one file's text: GIFT by its .gift suffix, else YAML (or JSON)."""
+    parser = BankParser(path, problems)
+    if path.lower().endswith(".gift"):
+        return read_gift(text, path, problems, parser.parse_bank)
+    return parser.parse_text(text)
+
+
 def load_text(text: str, path: str = "<text>") -> LoadResult:
-    """Load one file's text; used for uploads and by load_paths."""
+    """Load one file's text (an upload, say) with the same rules as files on disk."""
     result = LoadResult(files=1)
-    result.banks = BankParser(path, result.problems).parse_text(text)
+    result.banks = parse_file_text(
+        text.lstrip("\ufeff").replace("\r\n", "\n"), path, result.problems
+    )
+    check_bank_ids(result)
+    result.problems.sort()
     return result
 
 
@@ -340,7 +353,7 @@ def load_paths(paths: Iterable[str | Path]) -> LoadResult:
         text = decode(data, shown, result.problems)
         if text is None:
             continue
-        result.banks.extend(BankParser(shown, result.problems).parse_text(text))
+        result.banks.extend(parse_file_text(text, shown, result.problems))
     check_bank_ids(result)
     result.problems.sort()
     return result

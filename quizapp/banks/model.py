@@ -142,6 +142,22 @@ class Bank:
         return data
 
 
+def bank_from_data(data: dict[str, Any]) -> Bank:
+    """Rebuild a Bank from its `to_data()` form (as exported from the database)."""
+    header = data["bank"]
+    return Bank(
+        id=header["id"],
+        title=header["title"],
+        order=header.get("order", 0),
+        summary=header.get("summary", ""),
+        questions=[Question.from_data(q) for q in data["questions"]],
+        cards=[
+            ExtraCard(c["id"], c["front"], c["back"], list(c.get("tags", [])))
+            for c in data.get("cards", [])
+        ],
+    )
+
+
 @dataclass(frozen=True)
 class Flashcard:
     """A card ready to store: derived from a question or written as an extra card."""

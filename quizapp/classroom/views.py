@@ -7,10 +7,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ..banks.model import Question
 from ..extensions import db
 from ..models import Attempt, User
 from ..progress.views import attempts_listing, csv_download, render_dashboard
-from ..quiz.presenters import results_view
+from ..quiz.presenters import QuestionPreview, results_view
 from ..services import analysis
 from ..services.catalogue import bank_listing
 
@@ -80,7 +81,10 @@ def question(question_id: int):
     report = analysis.question_report(db.session, question_id)
     if report is None:
         abort(404)
-    return render_template("classroom/question.html", report=report, form=RegradeForm())
+    shown = QuestionPreview(Question.from_data(report.versions[-1].data))
+    return render_template(
+        "classroom/question.html", report=report, form=RegradeForm(), preview=shown
+    )
 
 
 @bp.post("/questions/<int:question_id>/regrade")

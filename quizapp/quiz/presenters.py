@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..answers import cloze_segments, response_text
+from ..answers import cloze_segments, make_presentation, response_text
 from ..banks.cards import answer_text
 from ..banks.model import Question
 from ..models import Attempt, AttemptItem
@@ -136,3 +137,16 @@ def results_view(attempt: Attempt) -> ResultsView:
         bank = item.question.bank
         rows.append(ResultRow(item, prompt, feedback_for(item), bank.title, bank.slug))
     return ResultsView(attempt, rows)
+
+
+class QuestionPreview:
+    """A question as a student would see it, with nothing chosen (for instructors' pages)."""
+
+    def __init__(self, question: Question):
+        data = question.to_data()
+        self.type = question.type
+        self.prompt = question.prompt
+        self.unit = data.get("unit")
+        self.presentation = make_presentation(question.type, data, random.Random(question.id))
+        self.values: dict = {}
+        self.cloze = cloze_segments(data["text"]) if question.type == "cloze" else None

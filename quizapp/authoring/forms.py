@@ -1,0 +1,19 @@
+"""Upload and confirm forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms.validators import InputRequired
+
+
+class UploadForm(FlaskForm):
+    files = MultipleFileField(
+        "Bank files",
+        validators=[InputRequired(message="Choose one or more files.")],
+        description="YAML (our format) or GIFT (Moodle), up to 2 MB each, up to 20 at once.",
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Just the CSRF token: the upload comes from the URL."""

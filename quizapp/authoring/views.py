@@ -1,0 +1,105 @@
+"""Authoring in the browser (instructors and admins): upload, check, preview, confirm, download."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..quiz.presenters import QuestionPreview
+from ..services import authoring
+from .forms import ConfirmForm, UploadForm
+
+bp = Blueprint("authoring", __name__, url_prefix="/authoring")
+DOWNLOADS = {"yaml": "yaml", "gift": "gift", "apkg": "apkg"}
+
+
+@bp.before_request
+@login_required
+def require_staff():
+    if not current_user.is_staff:
+        abort(403)
+
+
+@bp.get("/")
+def index():
+    return render_template(
+        "authoring/index.html",
+        banks=authoring.bank_summaries(db.session),
+        form=UploadForm(),
+    )
+
+
+@bp.post("/upload")
+def upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "authoring/index.html", banks=authoring.bank_summaries(db.session), form=form
+        ), 422
+    files = [
+        authoring.UploadedFile(f.filename or "bank.yaml", f.read())
+        for f in form.files.data
+        if f and f.filename
+    ]
+    checked = authoring.check_files(files, current_app.config["UPLOAD_FILE_LIMIT"])
+    if not checked.ok:
+        return render_template("authoring/problems.html", checked=checked, form=UploadForm()), 422
+    stored = authoring.store_upload(db.session, current_user, checked)
+    return redirect(url_for(".preview", upload_id=stored.id))
+
+
+@bp.get("/uploads/<int:upload_id>")
+def preview(upload_id: int):
+    stored = authoring.upload_for(db.session, current_user, upload_id)
+    if stored is None:
+        abort(404)
+    if stored.applied_at is not None:
+        flash(f"This upload was imported: {stored.summary}.", "info")
+        return redirect(url_for(".index"))
+    result = authoring.preview(db.session, stored)
+    if result is None:
+        abort(404)
+    previews = [(title, q, QuestionPreview(q)) for title, q in result.new_questions]
+    return render_template(
+        "authoring/preview.html", preview=result, previews=previews, form=ConfirmForm()
+    )
+
+
+@bp.post("/uploads/<int:upload_id>/confirm")
+def confirm(upload_id: int):
+    stored = authoring.upload_for(db.session, current_user, upload_id)
+    if stored is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    report = authoring.confirm(db.session, stored)
+    if report is None:
+        flash("This upload was already imported; nothing changed.", "info")
+    else:
+        flash(f"Imported: {report.summary()}.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/banks/<slug>.<fmt>")
+def download(slug: str, fmt: str):
+    if fmt not in DOWNLOADS:
+        abort(404)
+    found = authoring.download(db.session, slug, fmt)
+    if found is None:
+        abort(404)
+    content, mimetype, _warnings = found
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{slug}.{fmt}"'},
+    )
