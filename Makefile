@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install install-test db clean
+.PHONY: run serve test test-postgres lint install install-test db clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,15 @@ lint: install-test
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The whole suite again on a throwaway PostgreSQL server (Debian's postgresql package).
+test-postgres: install-test
+	url=$$(bash .ci/postgres.sh start) && \
+	QUIZAPP_DATABASE_URL=$$url $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	status=$$?; bash .ci/postgres.sh stop; exit $$status
+
+serve: db
+	$(BIN)/quizapp serve --bind $(HOST):$(PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

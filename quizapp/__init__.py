@@ -53,8 +53,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def register_response_hooks(app: Flask) -> None:
-    from flask import request
+    from flask import abort, request
     from flask_login import current_user
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No text we keep may hold NUL (PostgreSQL refuses it); say so instead of failing later.
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400)
 
     @app.after_request
     def security_headers(response):
@@ -156,8 +163,12 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import demo_command, questions, users
+    from .cli import backup_command, demo_command, questions, restore_command, serve_command, users
 
     app.cli.add_command(questions)
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
+    app.cli.add_command(serve_command)
+    # Flask-Migrate's `db` group gets the two commands that keep the data safe.
+    app.cli.commands["db"].add_command(backup_command)
+    app.cli.commands["db"].add_command(restore_command)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
@@ -16,6 +18,7 @@ from .banks.loader import load_paths
 from .banks.model import LoadResult
 from .extensions import db
 from .models import ROLES
+from .services import backup
 from .services.accounts import AccountError, create_user, set_role
 from .services.demo import DEMO_PASSWORD, generate
 from .services.importer import export_banks, import_banks
@@ -189,3 +192,58 @@ def demo_command(students: int, days: int, seed: int) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())
     click.echo(f"every demo student's password: {DEMO_PASSWORD!r}")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(file: str) -> None:
+    """Make a consistent copy of the live SQLite database (safe while it is in use)."""
+    try:
+        live = backup.sqlite_path(db.engine.url)
+        revision = backup.backup(live, Path(file))
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backed up {live} to {file} (schema {revision}, integrity ok)")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@with_appcontext
+def restore_command(file: str, yes: bool) -> None:
+    """Check a backup, then put it in place of the live SQLite database."""
+    try:
+        live = backup.sqlite_path(db.engine.url)
+        backup.check_file(Path(file))
+        if not yes:
+            click.confirm(f"Replace {live} with {file}?", abort=True)
+        known = {script.revision for script in current_migrations().walk_revisions()}
+        revision = backup.restore(Path(file), live, known)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.engine.dispose()
+    click.echo(f"restored {file} (schema {revision}); run `quizapp db upgrade` if it is older")
+
+
+def current_migrations() -> ScriptDirectory:
+    return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+
+
+@click.command("serve", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.option("--bind", "-b", default="127.0.0.1:8000", show_default=True)
+@click.option(
+    "--workers", "-w", type=int, default=None, help="Default: 2 x CPU cores + 1 (sync workers)."
+)
+@click.option("--worker-class", "-k", default="sync", show_default=True)
+@click.pass_context
+def serve_command(ctx: click.Context, bind: str, workers: int | None, worker_class: str) -> None:
+    """Serve the app with gunicorn (for real use); extra options go to gunicorn."""
+    workers = workers or 2 * (os.cpu_count() or 1) + 1
+    argv = [
+        sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
+        "--worker-class", worker_class, "--access-logfile", "-", *ctx.args,
+        "quizapp:create_app()",
+    ]  # fmt: skip
+    click.echo(f"serving on http://{bind} with {workers} {worker_class} worker(s)", err=True)
+    os.execv(sys.executable, argv)

@@ -1,13 +1,22 @@
-"""Fixtures: every test gets its own real SQLite file, copied from one migrated at session start."""
+"""Fixtures: every test gets its own real database, made from one migrated at session start.
+
+SQLite by default: a file copied from the migrated template. With QUIZAPP_DATABASE_URL set to a
+PostgreSQL server (postgresql+psycopg://...), each test gets its own database on that server,
+created from a migrated template database and dropped afterwards.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
 
 from quizapp import create_app
 from quizapp.banks.loader import load_paths
@@ -19,13 +28,19 @@ DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_BANKS = DATA / "banks"
 GIFT_DIR = DATA / "gift"
 QUESTIONS = ROOT / "questions"
+SERVER_URL = os.environ.get("QUIZAPP_DATABASE_URL", "")
+POSTGRES = SERVER_URL.startswith("postgresql")
 
 
-def make_app(database: Path, **extra):
+def database_url(database: str | Path) -> str:
+    return database if "://" in str(database) else f"sqlite:///{database}"
+
+
+def make_app(database: str | Path, **extra):
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": database_url(database),
         "QUESTIONS_DIR": str(SAMPLE_BANKS),
     }
     config.update(extra)
@@ -37,22 +52,80 @@ def dispose(app) -> None:
         db.engine.dispose()
 
 
+class PostgresDatabases:
+    """Databases on one PostgreSQL server, named per test run and process."""
+
+    def __init__(self, server_url: str):
+        self.server = make_url(server_url)
+        self.admin = sa.create_engine(self.server, isolation_level="AUTOCOMMIT")
+        self.prefix = f"quizapp_test_{os.getpid()}"
+        self.counter = itertools.count()
+
+    def url(self, name: str) -> str:
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, template: str | None = None) -> str:
+        name = f"{self.prefix}_{next(self.counter)}"
+        with self.admin.connect() as connection:
+            suffix = f" TEMPLATE {template}" if template else ""
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{suffix}')
+        return name
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory) -> Path:
+def postgres():
+    if not POSTGRES:
+        yield None
+        return
+    databases = PostgresDatabases(SERVER_URL)
+    yield databases
+    databases.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory, postgres) -> str:
     """A database upgraded to head once per run; tests copy it rather than migrate again."""
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    app = make_app(path)
+    if postgres is not None:
+        name = postgres.create()
+        url = postgres.url(name)
+    else:
+        url = database_url(tmp_path_factory.mktemp("template") / "template.db")
+    app = make_app(url)
     with app.app_context():
         upgrade()
     dispose(app)
-    return path
+    yield url
+    if postgres is not None:
+        postgres.drop(name)
 
 
 @pytest.fixture
-def database(tmp_path, migrated_database) -> Path:
-    path = tmp_path / "quizapp.db"
-    shutil.copyfile(migrated_database, path)
-    return path
+def new_database(tmp_path, postgres):
+    """Make empty (or, from a template, filled) databases for one test; returns their URLs."""
+    made: list[str] = []
+
+    def make(template: str | None = None) -> str:
+        if postgres is not None:
+            name = postgres.create(make_url(template).database if template else None)
+            made.append(name)
+            return postgres.url(name)
+        path = tmp_path / f"db-{len(list(tmp_path.glob('db-*.db')))}.db"
+        if template:
+            shutil.copyfile(make_url(template).database, path)
+        return database_url(path)
+
+    yield make
+    for name in made:
+        postgres.drop(name)
+
+
+@pytest.fixture
+def database(new_database, migrated_database) -> str:
+    return new_database(migrated_database)
 
 
 @pytest.fixture

@@ -29,6 +29,8 @@ TOP_KEYS = ("version", "bank", "questions", "cards")
 BANK_KEYS = ("id", "title", "order", "summary")
 CARD_KEYS = ("id", "front", "back", "tags")
 FORMAT_VERSION = 1
+MAX_ID_LENGTH = 100  # the database column's size
+MAX_TITLE_LENGTH = 200
 # A derived card shows only the prompt: prompts that lean on their choices read badly alone.
 LEANS_ON_CHOICES = re.compile(r"\b(of these|the following|following|select all|below)\b", re.I)
 
@@ -146,6 +148,8 @@ class BankParser:
         bank.id = self.slug(id_node, "bank id") or "" if id_node else ""
         title_node = r.require(header, "title", header_node, "bank")
         bank.title = (r.text(title_node, "title") or "") if title_node else ""
+        if len(bank.title) > MAX_TITLE_LENGTH:
+            r.error(title_node, f"title is longer than {MAX_TITLE_LENGTH} characters")
         if "order" in header:
             bank.order = r.integer(header["order"][1], "order") or 0
         if "summary" in header:
@@ -156,6 +160,9 @@ class BankParser:
     def slug(self, node: Node, what: str) -> str | None:
         value = self.reader.text(node, what)
         if value is None:
+            return None
+        if len(value) > MAX_ID_LENGTH:
+            self.reader.error(node, f"{what} is longer than {MAX_ID_LENGTH} characters")
             return None
         if not SLUG.match(value):
             hint = slugify_hint(value)

@@ -11,7 +11,9 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from ..validators import Between
 
 
 class CheckboxList(SelectMultipleField):
@@ -23,7 +25,7 @@ class StartQuizForm(FlaskForm):
     banks = CheckboxList("Banks", description="Leave all unticked to draw from every bank.")
     tags = SelectMultipleField("Topics (optional)", validate_choice=True)
     count = IntegerField(
-        "Number of questions", default=10, validators=[InputRequired(), NumberRange(1, 100)]
+        "Number of questions", default=10, validators=[InputRequired(), Between(1, 100)]
     )
     mode = RadioField(
         "Mode",
@@ -38,7 +40,7 @@ class StartQuizForm(FlaskForm):
     )
     time_limit = IntegerField(
         "Time limit in minutes (exam only, optional)",
-        validators=[Optional(), NumberRange(1, 300)],
+        validators=[Optional(), Between(1, 300)],
     )
 
     def validate_time_limit(self, field) -> None:
@@ -47,7 +49,7 @@ class StartQuizForm(FlaskForm):
 
 
 class RetryForm(FlaskForm):
-    count = IntegerField("Questions", default=10, validators=[Optional(), NumberRange(1, 100)])
+    count = IntegerField("Questions", default=10, validators=[Optional(), Between(1, 100)])
 
 
 class StepForm(FlaskForm):

@@ -55,11 +55,15 @@ def create_user(session: Session, username: str, password: str, role: str = "stu
     if problems:
         raise AccountError(" ".join(problems))
     password_hash = hash_password(password)  # slow: outside the write lock
-    with write_transaction(session):
-        if find_user(session, name) is not None:
-            raise AccountError("That username is taken.")
-        user = User(username=name, password_hash=password_hash, role=role)
-        session.add(user)
+    try:
+        with write_transaction(session):
+            if find_user(session, name) is not None:
+                raise AccountError("That username is taken.")
+            user = User(username=name, password_hash=password_hash, role=role)
+            session.add(user)
+    except sa.exc.IntegrityError as exc:
+        # Two registrations of one name at once (PostgreSQL does not serialise the check).
+        raise AccountError("That username is taken.") from exc
     return user
 
 

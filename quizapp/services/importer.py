@@ -64,7 +64,7 @@ def _apply(session: Session, banks: list[Bank], scopes: list[Path], report: Impo
         if changes.changed or row.retired_at is not None or _header_differs(row, bank):
             row.imported_at = now
         row.title, row.position, row.summary = bank.title, bank.order, bank.summary
-        row.source_path, row.retired_at = bank.path, None
+        row.source_path, row.retired_at = bank.path[:500], None
         report.changes.merge(changes)
     loaded = {bank.id for bank in banks}
     for slug, row in rows.items():

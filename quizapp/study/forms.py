@@ -10,13 +10,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..scheduling import RETENTION_RANGE, time_zones
+from ..validators import Between
 
 
 class GradeForm(FlaskForm):
     card_id = HiddenField(validators=[InputRequired()])
     version = HiddenField(validators=[InputRequired()])
-    rating = IntegerField(validators=[InputRequired(), NumberRange(1, 4)])
-    duration_ms = IntegerField(validators=[Optional(), NumberRange(0)])
+    rating = IntegerField(validators=[InputRequired(), Between(1, 4)])
+    duration_ms = IntegerField(validators=[Optional(), Between(0, 10**9)])
 
 
 class UndoForm(FlaskForm):
@@ -36,11 +37,9 @@ class SettingsForm(FlaskForm):
         description="The chance of remembering a card when it comes due: 0.70 to 0.97. Higher "
         "means more reviews. Changing it reschedules your cards.",
     )
-    new_per_day = IntegerField(
-        "New cards per day", validators=[InputRequired(), NumberRange(0, 9999)]
-    )
+    new_per_day = IntegerField("New cards per day", validators=[InputRequired(), Between(0, 9999)])
     reviews_per_day = IntegerField(
-        "Reviews per day", validators=[InputRequired(), NumberRange(0, 99999)]
+        "Reviews per day", validators=[InputRequired(), Between(0, 99999)]
     )
     timezone = SelectField(
         "Time zone",

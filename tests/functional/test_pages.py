@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.conftest import QUESTIONS, dispose, load_banks, make_app
+from sqlalchemy.engine import make_url
+
+from tests.conftest import POSTGRES, QUESTIONS, SERVER_URL, dispose, load_banks, make_app
 
 
 def test_home_lists_banks_with_counts(sample_app):
@@ -38,9 +40,14 @@ def test_healthz_reports_database(client, app):
 
 
 def test_healthz_fails_when_database_is_unreachable(tmp_path):
-    # A directory is not a database file: every connection attempt fails.
-    broken = make_app(tmp_path / "db-path-is-a-directory")
-    (tmp_path / "db-path-is-a-directory").mkdir()
+    if POSTGRES:
+        broken = make_app(
+            make_url(SERVER_URL).set(database="no_such_database").render_as_string(False)
+        )
+    else:
+        # A directory is not a database file: every connection attempt fails.
+        broken = make_app(tmp_path / "db-path-is-a-directory")
+        (tmp_path / "db-path-is-a-directory").mkdir()
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"

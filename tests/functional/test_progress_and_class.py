@@ -14,7 +14,7 @@ from quizapp.models import Attempt, AttemptItem, Question, User
 from quizapp.services.accounts import create_user
 from quizapp.services.demo import DEMO_PASSWORD
 from quizapp.services.progress import safe_cell
-from tests.conftest import QUESTIONS, SAMPLE_BANKS, Auth, load_banks
+from tests.conftest import QUESTIONS, SAMPLE_BANKS, Auth, dispose, load_banks, make_app
 from tests.functional.test_quiz import answer, items_of, right_answer, start, step_of
 
 
@@ -42,15 +42,10 @@ def demo_student(app) -> User:
         )
 
 
-def test_demo_is_deterministic_with_a_seed(tmp_path, migrated_database):
-    import shutil
-
-    from tests.conftest import dispose, make_app
-
+def test_demo_is_deterministic_with_a_seed(new_database, migrated_database):
     summaries = []
-    for name in ("one.db", "two.db"):
-        shutil.copyfile(migrated_database, tmp_path / name)
-        app = make_app(tmp_path / name)
+    for _ in range(2):
+        app = make_app(new_database(migrated_database))
         load_banks(app, QUESTIONS)
         result = app.test_cli_runner().invoke(
             args=["demo", "--students", "3", "--days", "10", "--seed", "42"]

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from quizapp.extensions import db
-from tests.conftest import dispose, make_app
+from tests.conftest import POSTGRES, dispose, make_app
 
 
-def test_fresh_database_upgrades_to_head_and_matches_models(tmp_path):
-    app = make_app(tmp_path / "fresh.db")
+def test_fresh_database_upgrades_to_head_and_matches_models(new_database):
+    app = make_app(new_database())
     try:
         with app.app_context():
             upgrade()
@@ -26,8 +27,8 @@ def test_fresh_database_upgrades_to_head_and_matches_models(tmp_path):
         dispose(app)
 
 
-def test_downgrade_to_base_and_back(tmp_path):
-    app = make_app(tmp_path / "roundtrip.db")
+def test_downgrade_to_base_and_back(new_database):
+    app = make_app(new_database())
     try:
         with app.app_context():
             upgrade()
@@ -39,6 +40,7 @@ def test_downgrade_to_base_and_back(tmp_path):
         dispose(app)
 
 
+@pytest.mark.skipif(POSTGRES, reason="SQLite connection settings")
 def test_sqlite_connections_are_tuned(app):
     with app.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

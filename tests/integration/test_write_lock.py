@@ -25,7 +25,10 @@ WORKER = textwrap.dedent(
     with app.app_context():
         for _ in range(int(sys.argv[2])):
             with write_transaction(db.session) as session:
-                bank = session.scalar(sa.select(Bank).where(Bank.slug == "counter"))
+                # FOR UPDATE for PostgreSQL; on SQLite the IMMEDIATE transaction does it.
+                bank = session.scalar(
+                    sa.select(Bank).where(Bank.slug == "counter").with_for_update()
+                )
                 bank.position = bank.position + 1  # read, then write: a lost update if unlocked
     """
 )

@@ -1,0 +1,17 @@
+"""Form validators shared by the blueprints."""
+
+from __future__ import annotations
+
+from wtforms.validators import ValidationError
+
+
+class Between:
+    """Like WTForms' NumberRange for whole numbers, without its float conversion, which
+    raises OverflowError on a huge integer instead of refusing it."""
+
+    def __init__(self, low: int, high: int):
+        self.low, self.high = low, high
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not self.low <= field.data <= self.high:
+            raise ValidationError(f"Number must be between {self.low} and {self.high}.")
