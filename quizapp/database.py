@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
@@ -58,3 +59,8 @@ def write_transaction(session: Session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+def later_of(column, moment):
+    """SQL for the later of a nullable timestamp column and `moment`, on any database."""
+    return sa.case((column.is_(None), moment), (column < moment, moment), else_=column)

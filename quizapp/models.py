@@ -123,6 +123,10 @@ class User(db.Model):
     reviews_per_day: Mapped[int] = mapped_column(default=200)
     learning_steps: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Kept up to date by each review and submission, so the class page reads one row per
+    # student instead of scanning every review.
+    cards_studied: Mapped[int] = mapped_column(default=0)
+    last_active_at: Mapped[datetime | None]
 
     # Flask-Login protocol
     is_active = True

@@ -16,10 +16,8 @@ from ..models import (
     Attempt,
     AttemptItem,
     Bank,
-    CardState,
     Question,
     QuestionVersion,
-    Review,
     User,
     utcnow,
 )
@@ -44,33 +42,23 @@ def class_overview(session: Session, sort: str = "name", descending: bool = Fals
         u.id: StudentRow(u) for u in session.scalars(sa.select(User).where(User.role == "student"))
     }
     percent = 100 * Attempt.score / sa.func.nullif(Attempt.max_score, 0)
-    for user_id, count, average, best, last in session.execute(
+    for user_id, count, average, best in session.execute(
         sa.select(
             Attempt.user_id,
             sa.func.count(),
             sa.func.avg(percent),
             sa.func.max(percent),
-            sa.func.max(Attempt.submitted_at),
         )
         .where(Attempt.status == "submitted")
         .group_by(Attempt.user_id)
     ):
         if user_id in students:
             row = students[user_id]
-            row.attempts, row.average, row.best, row.last_active = count, average, best, last
-    for user_id, count in session.execute(
-        sa.select(CardState.user_id, sa.func.count())
-        .where(CardState.reps > 0)
-        .group_by(CardState.user_id)
-    ):
-        if user_id in students:
-            students[user_id].cards = count
-    for user_id, last in session.execute(
-        sa.select(Review.user_id, sa.func.max(Review.reviewed_at)).group_by(Review.user_id)
-    ):
-        row = students.get(user_id)
-        if row is not None and (row.last_active is None or last > row.last_active):
-            row.last_active = last
+            row.attempts, row.average, row.best = count, average, best
+    for row in students.values():
+        # Counters kept by each review and submission: no scan of every review here.
+        row.cards = row.user.cards_studied
+        row.last_active = row.user.last_active_at
     sort = sort if sort in SORT_KEYS else "name"
 
     def value(row: StudentRow):
@@ -111,10 +99,25 @@ class BankAnalysis:
 
 
 def _first_attempt_items(session: Session, question_ids: list[int]):
-    """For each (student, question): the item from the student's first finished attempt
-    that included the question, with that attempt's score and maximum."""
-    rows = session.execute(
-        sa.select(AttemptItem, Attempt.user_id, Attempt.score, Attempt.max_score)
+    """For each (student, question): the answer from the student's first finished attempt that
+    included the question, with that attempt's score and maximum (plain rows, no objects)."""
+    first = (
+        sa.select(
+            AttemptItem.question_id,
+            AttemptItem.version_id,
+            AttemptItem.fraction,
+            AttemptItem.points,
+            AttemptItem.max_points,
+            AttemptItem.response,
+            Attempt.score,
+            Attempt.max_score,
+            sa.func.row_number()
+            .over(
+                partition_by=(Attempt.user_id, AttemptItem.question_id),
+                order_by=(Attempt.submitted_at, Attempt.id),
+            )
+            .label("rank"),
+        )
         .join(Attempt, AttemptItem.attempt_id == Attempt.id)
         .join(User, Attempt.user_id == User.id)
         .where(
@@ -122,12 +125,9 @@ def _first_attempt_items(session: Session, question_ids: list[int]):
             Attempt.status == "submitted",
             User.role == "student",
         )
-        .order_by(Attempt.submitted_at, Attempt.id)
+        .subquery()
     )
-    first: dict[tuple[int, int], tuple] = {}
-    for item, user_id, score, max_score in rows:
-        first.setdefault((user_id, item.question_id), (item, score, max_score))
-    return first
+    return session.execute(sa.select(first).where(first.c.rank == 1)).all()
 
 
 def location(bank: Bank, question: Question) -> str:
@@ -151,26 +151,23 @@ def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
             .where(Question.bank_id == bank.id, QuestionVersion.number == Question.version)
         )
     }
-    first = _first_attempt_items(session, [q.id for q in questions])
-    per_question: dict[int, list[tuple]] = defaultdict(list)
-    for (_, question_id), entry in first.items():
-        per_question[question_id].append(entry)
+    per_question: dict[int, list] = defaultdict(list)
+    for row in _first_attempt_items(session, [q.id for q in questions]):
+        per_question[row.question_id].append(row)
     result = BankAnalysis(bank)
     for question in questions:
         entries = per_question.get(question.id, [])
         if not entries and question.retired_at is not None:
             continue
-        marks, rest, responses = [], [], []
-        for item, score, max_score in entries:
-            mark = item.fraction or 0.0
-            others = max_score - item.max_points
-            marks.append(mark)
-            rest.append((score - item.points) / others if others > 0 else 0.0)
-            responses.append(item.response)
+        marks, rest = [], []
+        for row in entries:
+            others = row.max_score - row.max_points
+            marks.append(row.fraction or 0.0)
+            rest.append((row.score - row.points) / others if others > 0 else 0.0)
         version = current[question.id]
         options = None
         if version.type in ("single", "multiple"):
-            options = stats.option_counts(version.data["choices"], responses)
+            options = stats.option_counts(version.data["choices"], [r.response for r in entries])
         result.questions.append(
             QuestionAnalysis(
                 question,
@@ -178,7 +175,7 @@ def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
                 location(bank, question),
                 stats.item_stats(marks, rest),
                 options,
-                len({item.version_id for item, _, _ in entries}),
+                len({row.version_id for row in entries}),
             )
         )
     result.test, result.slots = _bank_test_stats(session, bank)

@@ -123,12 +123,18 @@ def generate(
             session.add(user)
             session.flush()
             report.students += 1
-            _attempts(session, user, ability, by_bank, difficulty, start, now, rng, report)
-            _reviews(session, user, ability, cards, start, now, rng, report)
+            last_attempt = _attempts(
+                session, user, ability, by_bank, difficulty, start, now, rng, report
+            )
+            last_review, studied = _reviews(session, user, ability, cards, start, now, rng, report)
+            user.cards_studied = studied
+            moments = [m for m in (last_attempt, last_review) if m is not None]
+            user.last_active_at = max(moments) if moments else None
     return report
 
 
-def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, report) -> None:
+def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, report):
+    """Add the student's attempts; returns when the last one was submitted."""
     count = max(1, int(rng.gauss(6, 3)))
     moments = sorted(start + (now - start) * rng.random() for _ in range(count))
     items_rows = []
@@ -180,10 +186,12 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
     if items_rows:
         session.execute(sa.insert(AttemptItem), items_rows)
         report.answers += len(items_rows)
+    return attempt.submitted_at if moments else None
 
 
-def _reviews(session, user, ability, cards, start, now, rng, report) -> None:
-    """Study on most days: reviews of due cards, then a few new cards in bank order."""
+def _reviews(session, user, ability, cards, start, now, rng, report):
+    """Study on most days: reviews of due cards, then a few new cards in bank order.
+    Returns (time of the last review, cards studied)."""
     prefs = Preferences(desired_retention=user.desired_retention or 0.9)
     memories: dict[int, Memory] = {}
     new_cards = [card_id for card_id, _ in cards]
@@ -252,3 +260,4 @@ def _reviews(session, user, ability, cards, start, now, rng, report) -> None:
                 for card_id, m in memories.items()
             ],
         )
+    return (rows[-1]["reviewed_at"] if rows else None), len(memories)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..answers import make_presentation
-from ..database import write_transaction
+from ..database import later_of, write_transaction
 from ..grading import grade
 from ..models import Attempt, AttemptItem, Bank, Question, QuestionVersion, User, utcnow
 
@@ -328,3 +328,8 @@ def _finalise(session: Session, attempt_id: int, when: datetime, auto: bool) -> 
         attempt.auto_submitted = auto
         attempt.score = sum(item.points for item in attempt.items)
         attempt.step += 1
+        session.execute(
+            sa.update(User)
+            .where(User.id == attempt.user_id)
+            .values(last_active_at=later_of(User.last_active_at, when))
+        )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .. import scheduling
-from ..database import write_transaction
+from ..database import later_of, write_transaction
 from ..models import Bank, Card, CardState, Review, User, utcnow
 from ..scheduling import NEW, Grade, Memory, Preferences
 
@@ -118,14 +118,22 @@ def _done_today(session: Session, user: User, day: date) -> tuple[int, int]:
 
 
 def build_queue(
-    session: Session, user: User, deck: str | None, now: datetime, states=None, done=None
+    session: Session,
+    user: User,
+    deck: str | None,
+    now: datetime,
+    states=None,
+    done=None,
+    cards: list[Card] | None = None,
 ) -> Queue:
+    """Today's queue of one deck; `states`, `done` and `cards` may be passed in when the
+    caller builds several queues at once."""
     day = scheduling.study_day(now, user.timezone)
     end = scheduling.day_end(day, user.timezone)
     states = _states(session, user) if states is None else states
     new_done, reviews_done = _done_today(session, user, day) if done is None else done
     queue = Queue(states=states)
-    for card in _active_cards(session, deck):
+    for card in _active_cards(session, deck) if cards is None else cards:
         state = states.get(card.id)
         if state is not None and (
             state.suspended or (state.buried_until is not None and state.buried_until >= day)
@@ -156,9 +164,14 @@ def decks(session: Session, user: User, now: datetime | None = None) -> list[Dec
     banks = session.scalars(
         sa.select(Bank).where(Bank.retired_at.is_(None)).order_by(Bank.position, Bank.id)
     )
+    every_card = _active_cards(session, None)
+    per_bank: dict[int, list[Card]] = {}
+    for card in every_card:
+        per_bank.setdefault(card.bank_id, []).append(card)
     result = []
     for bank in [*banks, None]:
-        queue = build_queue(session, user, bank.slug if bank else None, now, states, done)
+        cards = per_bank.get(bank.id, []) if bank else every_card
+        queue = build_queue(session, user, None, now, states, done, cards)
         result.append(
             Deck(
                 slug=bank.slug if bank else "all",
@@ -256,6 +269,7 @@ def grade_card(
         before = memory_of(state)
         outcome = scheduling.review(before, grade, now, card_id, preferences(user))
         _apply(state, outcome.memory)
+        _count_activity(session, user, now, studied=1 if before.is_new else 0)
         review = Review(
             user_id=user.id,
             card_id=card_id,
@@ -272,6 +286,18 @@ def grade_card(
         )
         session.add(review)
     return review
+
+
+def _count_activity(session: Session, user: User, now: datetime | None, studied: int) -> None:
+    values: dict = {"cards_studied": User.cards_studied + studied}
+    if now is not None:
+        values["last_active_at"] = later_of(User.last_active_at, now)
+    session.execute(sa.update(User).where(User.id == user.id).values(**values))
+
+
+def latest(column, moment: datetime):
+    """SQL for the later of a nullable timestamp column and `moment` (portable)."""
+    return sa.case((column.is_(None), moment), (column < moment, moment), else_=column)
 
 
 def last_review_id(session: Session, user: User) -> int | None:
@@ -296,7 +322,10 @@ def undo(session: Session, user: User, review_id: int) -> int:
         if review is None or review.id != review_id:
             raise StaleCard("Nothing to undo: that review was already undone or is not the last.")
         state = _lock_state(session, user, review.card_id)
-        _apply(state, Memory.from_snapshot(review.before))
+        restored = Memory.from_snapshot(review.before)
+        _apply(state, restored)
+        if restored.is_new:
+            _count_activity(session, user, None, studied=-1)
         card_id = review.card_id
         session.delete(review)
     return card_id

@@ -341,3 +341,17 @@ def test_unknown_decks_and_cards_are_404(learner, client):
 def test_study_pages_need_login(sample_app):
     client = sample_app.test_client()
     assert client.get("/study/").headers["Location"].startswith("/login")
+
+
+def test_activity_counters_follow_reviews_and_undo(learner, client, app):
+    response = grade(learner, current(client), rating=3)
+    with app.app_context():
+        me = user(app)
+        assert me.cards_studied == 1 and me.last_active_at is not None
+    learner.client.post(
+        "/study/sample-bank/undo",
+        data={"csrf_token": csrf(learner), "review_id": response.json["review_id"]},
+        headers=JSON,
+    )
+    with app.app_context():
+        assert user(app).cards_studied == 0

@@ -46,3 +46,38 @@ def test_sqlite_connections_are_tuned(app):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_activity_counters_are_filled_from_existing_data(new_database):
+    app = make_app(new_database())
+    try:
+        with app.app_context():
+            upgrade(revision="e927525a86a4")  # the revision before the counters
+            statements = [
+                'INSERT INTO "user" (id, username, password_hash, role, session_version, timezone,'
+                " timezone_set, desired_retention, new_per_day, reviews_per_day, learning_steps,"
+                " created_at) VALUES (1, 'ada', 'x', 'student', 1, 'UTC', false, 0.9, 20, 200,"
+                " true, '2026-01-01 00:00:00')",
+                "INSERT INTO bank (id, slug, title, position, summary, imported_at)"
+                " VALUES (1, 'b', 'B', 1, '', '2026-01-01 00:00:00')",
+                "INSERT INTO card (id, bank_id, slug, position, front, back, tags, content_hash,"
+                " created_at) VALUES (1, 1, 'c', 0, 'f', 'b', '[]', 'h', '2026-01-01 00:00:00'),"
+                " (2, 1, 'd', 1, 'f', 'b', '[]', 'h', '2026-01-01 00:00:00')",
+                "INSERT INTO card_state (user_id, card_id, state, reps, lapses, suspended, version)"
+                " VALUES (1, 1, 2, 3, 0, false, 3), (1, 2, 0, 0, 0, true, 1)",
+                "INSERT INTO review (user_id, card_id, rating, reviewed_at, day, state_before,"
+                " state_after, interval_days, before) VALUES (1, 1, 3, '2026-02-03 10:00:00',"
+                " '2026-02-03', 0, 1, 0.01, '{}')",
+            ]
+            with db.engine.begin() as connection:
+                for statement in statements:
+                    connection.exec_driver_sql(statement)
+            upgrade()
+            with db.engine.connect() as connection:
+                row = connection.exec_driver_sql(
+                    'SELECT cards_studied, last_active_at FROM "user" WHERE id = 1'
+                ).one()
+            assert row[0] == 1
+            assert str(row[1]).startswith("2026-02-03 10:00:00")
+    finally:
+        dispose(app)

@@ -1,0 +1,104 @@
+"""How the hot queries grow with the data: fill a database with `quizapp demo` at growing sizes
+and time each query at each size. Prints numbers; asserts nothing.
+
+    .venv/bin/python bench/scale.py                   # SQLite file in a temporary folder
+    .venv/bin/python bench/scale.py --sizes 20,200,1200 --database-url postgresql+psycopg://...
+
+Target (printed beside each figure): every hot query under 20 ms at the largest size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+TARGET_MS = 20.0
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(function, repeat: int = 7) -> float:
+    """Median wall time in ms of `function()` (after one warm-up call)."""
+    function()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="12,120,600", help="students at each step (cumulative)")
+    parser.add_argument("--days", type=int, default=120)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+
+    folder = tempfile.mkdtemp(prefix="quizapp-scale-")
+    url = args.database_url or f"sqlite:///{folder}/scale.db"
+    os.environ["QUIZAPP_INSTANCE_PATH"] = folder
+
+    from flask_migrate import upgrade
+
+    from quizapp import create_app
+    from quizapp.banks.loader import load_paths
+    from quizapp.extensions import db
+    from quizapp.models import Attempt, AttemptItem, Review, User
+    from quizapp.services import analysis, demo, progress, study
+    from quizapp.services.importer import import_banks
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    rows = []
+    with app.app_context():
+        upgrade()
+        import_banks(db.session, load_paths([ROOT / "questions"]).banks)
+        have = 0
+        for step, students in enumerate(int(s) for s in args.sizes.split(",")):
+            started = time.perf_counter()
+            demo.generate(db.session, students - have, args.days, seed=1000 + step)
+            fill_seconds = time.perf_counter() - started
+            have = students
+            count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
+            user = db.session.scalar(
+                sa.select(User).where(User.role == "student").order_by(User.id).limit(1)
+            )
+            db.session.expire_all()
+            figures = {
+                "due cards (one user)": timed(
+                    lambda: study.build_queue(db.session, user, None, study.utcnow())
+                ),
+                "student dashboard": timed(lambda: progress.dashboard(db.session, user)),
+                "class overview": timed(
+                    lambda: analysis.class_overview(db.session, "average", True)
+                ),
+                "item analysis (one bank)": timed(
+                    lambda: analysis.bank_analysis(db.session, "surge-of-chinese-llms")
+                ),
+            }
+            rows.append(
+                (students, count(Review), count(Attempt), count(AttemptItem), fill_seconds, figures)
+            )
+            print(
+                f"{students:>6} students  {count(Review):>9,} reviews  {count(Attempt):>7,} attempts  "
+                f"{count(AttemptItem):>8,} answers  (filled in {fill_seconds:.0f} s)",
+                flush=True,
+            )
+            for name, ms in figures.items():
+                flag = "ok" if ms < TARGET_MS else "over target"
+                print(f"    {name:<26} {ms:8.1f} ms   {flag}", flush=True)
+
+    print("\nsummary (median ms of 7 runs; target < 20 ms at the largest size)")
+    names = list(rows[0][5])
+    print(f"{'students':>9} {'reviews':>10} " + " ".join(f"{n[:18]:>19}" for n in names))
+    for students, reviews, _, _, _, figures in rows:
+        print(f"{students:>9} {reviews:>10,} " + " ".join(f"{figures[n]:>19.1f}" for n in names))
+
+
+if __name__ == "__main__":
+    main()
