@@ -85,8 +85,9 @@ def main() -> None:
                 (students, count(Review), count(Attempt), count(AttemptItem), fill_seconds, figures)
             )
             print(
-                f"{students:>6} students  {count(Review):>9,} reviews  {count(Attempt):>7,} attempts  "
-                f"{count(AttemptItem):>8,} answers  (filled in {fill_seconds:.0f} s)",
+                f"{students:>6} students  {count(Review):>9,} reviews  "
+                f"{count(Attempt):>7,} attempts  {count(AttemptItem):>8,} answers  "
+                f"(filled in {fill_seconds:.0f} s)",
                 flush=True,
             )
             for name, ms in figures.items():
