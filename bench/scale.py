@@ -69,18 +69,18 @@ def main() -> None:
                 sa.select(User).where(User.role == "student").order_by(User.id).limit(1)
             )
             db.session.expire_all()
-            figures = {
-                "due cards (one user)": timed(
-                    lambda: study.build_queue(db.session, user, None, study.utcnow())
+            session = db.session
+            queries = {
+                "due cards (one user)": lambda u=user: study.build_queue(
+                    session, u, None, study.utcnow()
                 ),
-                "student dashboard": timed(lambda: progress.dashboard(db.session, user)),
-                "class overview": timed(
-                    lambda: analysis.class_overview(db.session, "average", True)
-                ),
-                "item analysis (one bank)": timed(
-                    lambda: analysis.bank_analysis(db.session, "surge-of-chinese-llms")
+                "student dashboard": lambda u=user: progress.dashboard(session, u),
+                "class overview": lambda: analysis.class_overview(session, "average", True),
+                "item analysis (one bank)": lambda: analysis.bank_analysis(
+                    session, "surge-of-chinese-llms"
                 ),
             }
+            figures = {name: timed(query) for name, query in queries.items()}
             rows.append(
                 (students, count(Review), count(Attempt), count(AttemptItem), fill_seconds, figures)
             )
