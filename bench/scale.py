@@ -59,6 +59,7 @@ def main() -> None:
         upgrade()
         import_banks(db.session, load_paths([ROOT / "questions"]).banks)
         have = 0
+        session = db.session
         for step, students in enumerate(int(s) for s in args.sizes.split(",")):
             started = time.perf_counter()
             demo.generate(db.session, students - have, args.days, seed=1000 + step)
@@ -69,7 +70,6 @@ def main() -> None:
                 sa.select(User).where(User.role == "student").order_by(User.id).limit(1)
             )
             db.session.expire_all()
-            session = db.session
             queries = {
                 "due cards (one user)": lambda u=user: study.build_queue(
                     session, u, None, study.utcnow()
