@@ -45,7 +45,7 @@ def settings_from_environment(instance_path: Path) -> dict:
 
 
 DEFAULTS: dict = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     "BOOTSTRAP_SERVE_LOCAL": True,
     "BOOTSTRAP_BOOTSWATCH_THEME": None,
     # Whole requests; each uploaded bank file is also capped (UPLOAD_FILE_LIMIT).

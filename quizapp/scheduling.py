@@ -84,6 +84,7 @@ def _naive(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment is not None else None
 
 
+@lru_cache(maxsize=64)
 def scheduler(preferences: Preferences) -> Scheduler:
     steps = (timedelta(minutes=1), timedelta(minutes=10)) if preferences.learning_steps else ()
     relearning = (timedelta(minutes=10),) if preferences.learning_steps else ()

@@ -15,12 +15,12 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..answers import InvalidResponse, decode_response, form_values
+from ..answers import form_values
 from ..extensions import db
 from ..models import Attempt
 from ..services import quizzes
 from ..services.catalogue import bank_listing
-from ..services.quizzes import AttemptClosed, QuizError, QuizRequest, StaleStep
+from ..services.quizzes import Outcome, QuizError, QuizRequest
 from .forms import RetryForm, StartQuizForm, StepForm
 from .presenters import question_view, results_view
 
@@ -33,9 +33,9 @@ def require_login():
     """Every quiz page belongs to a logged-in student."""
 
 
-def _attempt_or_404(attempt_id: int) -> Attempt:
+def _attempt_or_404(attempt_id: int, versions: bool = False) -> Attempt:
     # Another user's attempt is indistinguishable from a missing one.
-    attempt = quizzes.attempt_for(db.session, current_user, attempt_id)
+    attempt = quizzes.attempt_for(db.session, current_user, attempt_id, versions)
     if attempt is None:
         abort(404)
     return attempt
@@ -129,7 +129,6 @@ def question(attempt_id: int, position: int):
         return redirect(url_for(".results", attempt_id=attempt.id))
     if not 0 <= position < len(attempt.items):
         abort(404)
-    quizzes.move_to(db.session, attempt, position)
     return _render_question(attempt, position)
 
 
@@ -143,83 +142,63 @@ def _posted_values(item) -> dict:
     }
 
 
+def _step() -> int | None:
+    form = StepForm()
+    return int(form.step.data) if form.validate_on_submit() else None
+
+
 @bp.post("/<int:attempt_id>/q/<int:position>")
 def answer(attempt_id: int, position: int):
-    attempt = _attempt_or_404(attempt_id)
-    item = next((i for i in attempt.items if i.position == position), None)
-    if item is None:
-        abort(404)
-    form = StepForm()
-    if not form.validate_on_submit():
-        flash("This page was out of date; here is the latest version.", "warning")
-        return _render_question(attempt, position, status=409)
+    step = _step()
     action = request.form.get("action", "save")
-    try:
-        response = decode_response(
-            item.version.type, item.version.data, item.presentation, request.form.getlist
-        )
-    except InvalidResponse as exc:
-        flash(str(exc), "error")
-        return _render_question(attempt, position, posted=_posted_values(item), status=422)
-    practice = attempt.mode == "practice"
-    if practice and action == "check" and response is None:
-        flash("Give an answer first, then check it.", "error")
-        return _render_question(attempt, position, status=422)
-    go_to = {"next": position + 1, "prev": position - 1}.get(action)
-    if action.startswith("goto-") and action[5:].isdigit():
-        go_to = int(action[5:])
-    try:
-        quizzes.save_answer(
-            db.session,
-            attempt,
-            position,
-            int(form.step.data),
-            response,
-            check=practice and action == "check",
-            go_to=go_to,
-        )
-    except AttemptClosed as exc:
-        flash(str(exc), "info")
-        if attempt.finished or quizzes.attempt_for(db.session, current_user, attempt_id).finished:
-            return redirect(url_for(".results", attempt_id=attempt.id))
-        return redirect(url_for(".question", attempt_id=attempt.id, position=position))
-    except StaleStep as exc:
-        flash(str(exc), "warning")
-        db.session.refresh(attempt)
-        return _render_question(attempt, position, status=409)
-    if action == "submit":
-        quizzes.submit(db.session, attempt)
-        return redirect(url_for(".results", attempt_id=attempt.id))
-    target = go_to if go_to is not None and 0 <= go_to < len(attempt.items) else position
-    return redirect(url_for(".question", attempt_id=attempt.id, position=target))
+    if step is None:
+        _attempt_or_404(attempt_id)
+        flash("This page was out of date; here is the latest version.", "warning")
+        return redirect(url_for(".show", attempt_id=attempt_id))
+    result = quizzes.record_answer(
+        db.session, current_user, attempt_id, position, step, request.form.getlist, action
+    )
+    outcome = result.outcome
+    if outcome is Outcome.MISSING:
+        abort(404)
+    if outcome in (Outcome.EXPIRED, Outcome.CLOSED) and result.attempt.finished:
+        flash(result.message, "info")
+        return redirect(url_for(".results", attempt_id=attempt_id))
+    if outcome is Outcome.SUBMITTED:
+        return redirect(url_for(".results", attempt_id=attempt_id))
+    if outcome in (Outcome.INVALID, Outcome.EMPTY):
+        flash(result.message, "error")
+        posted = _posted_values(result.item) if outcome is Outcome.INVALID else None
+        return _render_question(result.attempt, position, posted=posted, status=422)
+    if outcome is Outcome.STALE:
+        flash(result.message, "warning")
+        return _render_question(result.attempt, position, status=409)
+    if outcome is Outcome.CLOSED:  # a practice question answered already
+        flash(result.message, "info")
+    target = result.attempt.current if action != "check" else position
+    return redirect(url_for(".question", attempt_id=attempt_id, position=target))
 
 
 @bp.post("/<int:attempt_id>/autosave")
 def autosave(attempt_id: int):
     """Exam pages save as the student types; answers a JSON status, never a page."""
-    attempt = _attempt_or_404(attempt_id)
-    form = StepForm()
+    step = _step()
     position = request.form.get("position", type=int)
-    item = next((i for i in attempt.items if i.position == position), None)
-    if item is None or not form.validate_on_submit():
+    if step is None or position is None:
+        _attempt_or_404(attempt_id)
         return jsonify(ok=False, message="This page is out of date; reload it."), 409
-    try:
-        response = decode_response(
-            item.version.type, item.version.data, item.presentation, request.form.getlist
-        )
-        result = quizzes.save_answer(db.session, attempt, position, int(form.step.data), response)
-    except InvalidResponse as exc:
-        return jsonify(ok=False, message=str(exc)), 422
-    except AttemptClosed as exc:
-        return jsonify(
-            ok=False,
-            closed=True,
-            message=str(exc),
-            results=url_for(".results", attempt_id=attempt.id),
-        ), 409
-    except StaleStep as exc:
-        return jsonify(ok=False, message=str(exc)), 409
-    return jsonify(ok=True, step=result.attempt.step)
+    result = quizzes.record_answer(
+        db.session, current_user, attempt_id, position, step, request.form.getlist
+    )
+    if result.outcome is Outcome.MISSING:
+        abort(404)
+    if result.outcome in (Outcome.SAVED, Outcome.REPEAT):
+        return jsonify(ok=True, step=result.attempt.step)
+    if result.attempt is not None and result.attempt.finished:
+        results = url_for(".results", attempt_id=attempt_id)
+        return jsonify(ok=False, closed=True, message=result.message, results=results), 409
+    status = 422 if result.outcome is Outcome.INVALID else 409
+    return jsonify(ok=False, message=result.message), status
 
 
 @bp.post("/<int:attempt_id>/submit")
@@ -235,7 +214,7 @@ def submit(attempt_id: int):
 
 @bp.get("/<int:attempt_id>/results")
 def results(attempt_id: int):
-    attempt = _attempt_or_404(attempt_id)
+    attempt = _attempt_or_404(attempt_id, versions=True)
     quizzes.expire_if_due(db.session, attempt)
     if not attempt.finished:
         flash("Submit the attempt to see its results.", "info")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..answers import make_presentation
+from ..answers import FormValues, InvalidResponse, decode_response, make_presentation
 from ..database import later_of, write_transaction
 from ..grading import grade
 from ..models import Attempt, AttemptItem, Bank, Question, QuestionVersion, User, utcnow
@@ -21,14 +21,6 @@ GRACE = timedelta(seconds=5)  # network delay allowed past an exam's deadline
 
 class QuizError(ValueError):
     """The request cannot be done as asked; the message is for the student."""
-
-
-class StaleStep(QuizError):
-    """The page was out of date (another tab, or an old copy): nothing was overwritten."""
-
-
-class AttemptClosed(QuizError):
-    """The attempt was already submitted (or timed out): answers are no longer taken."""
 
 
 @dataclass
@@ -181,14 +173,19 @@ def start_retry(session: Session, user: User, count: int = 10, rng=None, now=Non
     return _create_attempt(session, user, versions, request, rng, now)
 
 
-def attempt_for(session: Session, user: User, attempt_id: int) -> Attempt | None:
-    """The attempt if it belongs to `user`; None otherwise (the view answers 404)."""
-    attempt = session.scalar(
+def attempt_for(
+    session: Session, user: User, attempt_id: int, versions: bool = True
+) -> Attempt | None:
+    """The attempt if it belongs to `user`; None otherwise (the view answers 404).
+
+    `versions=False` leaves each question's content to load when used (a question page shows
+    one question; the results page shows them all)."""
+    items = selectinload(Attempt.items)
+    return session.scalar(
         sa.select(Attempt)
         .where(Attempt.id == attempt_id, Attempt.user_id == user.id)
-        .options(selectinload(Attempt.items).selectinload(AttemptItem.version))
+        .options(items.selectinload(AttemptItem.version) if versions else items)
     )
-    return attempt
 
 
 def in_progress(session: Session, user: User, now: datetime | None = None) -> list[Attempt]:
@@ -215,96 +212,147 @@ def expire_if_due(session: Session, attempt: Attempt, now: datetime | None = Non
     return True
 
 
+class Outcome(StrEnum):
+    SAVED = "saved"
+    REPEAT = "repeat"  # the same answer again (a double click, a retry): recorded once
+    SUBMITTED = "submitted"
+    INVALID = "invalid"  # not an answer (not a number, an option never shown, ...)
+    EMPTY = "empty"  # "check" with nothing answered
+    STALE = "stale"  # an old tab or copy of the page: nothing overwritten
+    CLOSED = "closed"  # already submitted
+    EXPIRED = "expired"  # time ran out: submitted now with what was saved in time
+    MISSING = "missing"  # no such attempt for this user, or no such question in it
+
+
 @dataclass
-class SaveResult:
-    attempt: Attempt
-    item: AttemptItem
-    applied: bool  # False when the same answer had already been saved (a repeat)
+class AnswerResult:
+    outcome: Outcome
+    attempt: Attempt | None = None
+    item: AttemptItem | None = None
+    message: str = ""
 
 
-def save_answer(
+MESSAGES = {
+    Outcome.EMPTY: "Give an answer first, then check it.",
+    Outcome.STALE: "This quiz was changed in another tab or window. Here is its latest state; "
+    "nothing was overwritten.",
+    Outcome.CLOSED: "This attempt has been submitted; answers can no longer change.",
+    Outcome.EXPIRED: "Time ran out: the attempt was submitted with the answers saved in time.",
+}
+
+
+def record_answer(
     session: Session,
-    attempt: Attempt,
+    user: User,
+    attempt_id: int,
     position: int,
     step: int,
-    response: Any,
-    *,
-    check: bool = False,
-    go_to: int | None = None,
+    values: FormValues,
+    action: str = "save",
     now: datetime | None = None,
-) -> SaveResult:
-    """Save one answer (grading it at once when `check`, as practice does).
-
-    Refuses a closed attempt, a late answer and a stale step; a repeat of the answer already
-    saved at the previous step is accepted without writing twice.
-    """
+) -> AnswerResult:
+    """One answer from the page (and, with it, a move or the final submit), read, checked,
+    graded (practice "check") and saved in a single write transaction, so what is checked is
+    what is written: the step, the deadline, the attempt being open."""
     now = now or utcnow()
-    if expire_if_due(session, attempt, now):
-        raise AttemptClosed(
-            "Time ran out: the attempt was submitted with the answers saved in time."
-        )
     with write_transaction(session):
-        locked = _lock_attempt(session, attempt.id)
-        if locked.finished:
-            raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
-        item = next((i for i in locked.items if i.position == position), None)
+        attempt = _lock_attempt(session, attempt_id, user, items=False)
+        if attempt is None:
+            return AnswerResult(Outcome.MISSING)
+        if not attempt.finished and time_is_up(attempt, now):
+            _close(session, attempt, attempt.deadline, auto=True)
+            return AnswerResult(Outcome.EXPIRED, attempt, message=MESSAGES[Outcome.EXPIRED])
+        if attempt.finished:
+            return AnswerResult(Outcome.CLOSED, attempt, message=MESSAGES[Outcome.CLOSED])
+        # Only the answered question is loaded (with its content), not the whole attempt.
+        item = session.scalar(
+            sa.select(AttemptItem)
+            .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
+            .options(joinedload(AttemptItem.version))
+            .execution_options(populate_existing=True)
+        )
         if item is None:
-            raise QuizError("There is no such question in this attempt.")
-        if locked.mode == "practice" and item.fraction is not None:
-            if item.response == response:
-                return SaveResult(locked, item, applied=False)
-            raise AttemptClosed("You already answered this question; its feedback is below.")
-        if step != locked.step:
-            if step == locked.step - 1 and item.response == response:
-                return SaveResult(locked, item, applied=False)
-            raise StaleStep(
-                "This quiz was changed in another tab or window. Here is its latest state; "
-                "nothing was overwritten."
+            return AnswerResult(Outcome.MISSING, attempt)
+        try:
+            response = decode_response(
+                item.version.type, item.version.data, item.presentation, values
             )
-        item.response = response
-        item.answered_at = now
+        except InvalidResponse as exc:
+            return AnswerResult(Outcome.INVALID, attempt, item, str(exc))
+        practice = attempt.mode == "practice"
+        if practice and item.fraction is not None:
+            if item.response == response:
+                return AnswerResult(Outcome.REPEAT, attempt, item)
+            return AnswerResult(
+                Outcome.CLOSED,
+                attempt,
+                item,
+                "You already answered this question; its feedback is below.",
+            )
+        if step != attempt.step:
+            if step == attempt.step - 1 and item.response == response:
+                return AnswerResult(Outcome.REPEAT, attempt, item)
+            return AnswerResult(Outcome.STALE, attempt, item, MESSAGES[Outcome.STALE])
+        check = practice and action == "check"
+        if check and response is None:
+            return AnswerResult(Outcome.EMPTY, attempt, item, MESSAGES[Outcome.EMPTY])
+        item.response, item.answered_at = response, now
         if check:
             _grade_item(item)
-        locked.step += 1
-        if go_to is not None and 0 <= go_to < len(locked.items):
-            locked.current = go_to
-        else:
-            locked.current = position
-    return SaveResult(locked, item, applied=True)
-
-
-def move_to(session: Session, attempt: Attempt, position: int) -> None:
-    """Remember where the student is, so a resumed attempt opens there."""
-    if attempt.finished or attempt.current == position:
-        return
-    with write_transaction(session):
-        session.execute(
-            sa.update(Attempt)
-            .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-            .values(current=position)
+        attempt.step += 1
+        count = session.scalar(
+            sa.select(sa.func.count()).where(AttemptItem.attempt_id == attempt.id)
         )
+        attempt.current = _next_position(count, position, action, check)
+        if action == "submit":
+            # Submitting at or after the deadline is the timer's doing (the page does it at zero).
+            deadline = attempt.deadline
+            _close(session, attempt, now, auto=deadline is not None and now >= deadline)
+            return AnswerResult(Outcome.SUBMITTED, attempt, item)
+    return AnswerResult(Outcome.SAVED, attempt, item)
+
+
+def _next_position(count: int, position: int, action: str, checked: bool) -> int:
+    last = count - 1
+    if action == "next" or checked:
+        return min(position + 1, last)  # after feedback, a resumed quiz opens on the next one
+    if action == "prev":
+        return max(position - 1, 0)
+    if action.startswith("goto-") and action[5:].isdigit():
+        return min(int(action[5:]), last)
+    return position
 
 
 def submit(session: Session, attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Close the attempt and grade it; submitting again changes nothing."""
     now = now or utcnow()
-    # A submit at or after the deadline is the timer's doing (the page submits at zero).
-    auto = attempt.deadline is not None and now >= attempt.deadline
-    if auto and time_is_up(attempt, now):
-        now = attempt.deadline
-    _finalise(session, attempt.id, now, auto=auto)
+    with write_transaction(session):
+        locked = _lock_attempt(session, attempt.id)
+        if not locked.finished:
+            # A submit at or after the deadline is the timer's doing (the page submits at zero).
+            auto = locked.deadline is not None and now >= locked.deadline
+            when = locked.deadline if auto and time_is_up(locked, now) else now
+            _close(session, locked, when, auto)
     session.refresh(attempt)
     return attempt
 
 
-def _lock_attempt(session: Session, attempt_id: int) -> Attempt:
-    # FOR UPDATE serialises writers on PostgreSQL; SQLite already holds the lock (IMMEDIATE).
-    return session.scalar(
+def _lock_attempt(
+    session: Session, attempt_id: int, user: User | None = None, items: bool = True
+) -> Attempt | None:
+    """The attempt (with its questions, unless `items` is False), locked for this
+    transaction (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction holds the lock)."""
+    query = (
         sa.select(Attempt)
         .where(Attempt.id == attempt_id)
-        .with_for_update()
+        .with_for_update(of=Attempt)
         .execution_options(populate_existing=True)
     )
+    if items:
+        query = query.options(selectinload(Attempt.items).selectinload(AttemptItem.version))
+    if user is not None:
+        query = query.where(Attempt.user_id == user.id)
+    return session.scalar(query)
 
 
 def _grade_item(item: AttemptItem) -> None:
@@ -315,21 +363,33 @@ def _grade_item(item: AttemptItem) -> None:
     item.points = item.fraction * item.max_points
 
 
+def _close(session: Session, attempt: Attempt, when: datetime, auto: bool) -> None:
+    """Grade what is left and mark the attempt submitted (inside the caller's transaction)."""
+    # Fresh rows with their content, in two queries, whatever was loaded before.
+    session.scalars(
+        sa.select(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt.id)
+        .options(selectinload(AttemptItem.version))
+        .execution_options(populate_existing=True)
+    ).all()
+    session.refresh(attempt, ["items"])
+    for item in attempt.items:
+        if item.fraction is None:
+            _grade_item(item)
+    attempt.status = "submitted"
+    attempt.submitted_at = when
+    attempt.auto_submitted = auto
+    attempt.score = sum(item.points for item in attempt.items)
+    attempt.step += 1
+    session.execute(
+        sa.update(User)
+        .where(User.id == attempt.user_id)
+        .values(last_active_at=later_of(User.last_active_at, when))
+    )
+
+
 def _finalise(session: Session, attempt_id: int, when: datetime, auto: bool) -> None:
     with write_transaction(session):
         attempt = _lock_attempt(session, attempt_id)
-        if attempt.finished:
-            return
-        for item in attempt.items:
-            if item.fraction is None:
-                _grade_item(item)
-        attempt.status = "submitted"
-        attempt.submitted_at = when
-        attempt.auto_submitted = auto
-        attempt.score = sum(item.points for item in attempt.items)
-        attempt.step += 1
-        session.execute(
-            sa.update(User)
-            .where(User.id == attempt.user_id)
-            .values(last_active_at=later_of(User.last_active_at, when))
-        )
+        if not attempt.finished:
+            _close(session, attempt, when, auto)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -69,13 +70,13 @@ class Deck:
 class Queue:
     """What is left to study today in one deck, in the order it will be shown."""
 
-    learning_now: list[Card] = field(default_factory=list)
-    reviews: list[Card] = field(default_factory=list)
-    new: list[Card] = field(default_factory=list)
-    learning_later: list[Card] = field(default_factory=list)  # due later today
-    states: dict[int, CardState] = field(default_factory=dict)
+    learning_now: list[CardRef] = field(default_factory=list)
+    reviews: list[CardRef] = field(default_factory=list)
+    new: list[CardRef] = field(default_factory=list)
+    learning_later: list[CardRef] = field(default_factory=list)  # due later today
+    states: dict[int, StateRef] = field(default_factory=dict)
 
-    def next(self, now: datetime) -> Card | None:
+    def next(self, now: datetime) -> CardRef | None:
         if self.learning_now:
             return self.learning_now[0]
         if self.reviews:
@@ -89,21 +90,47 @@ class Queue:
         return soon[0] if soon else None
 
 
-def _active_cards(session: Session, deck: str | None) -> list[Card]:
+class CardRef(NamedTuple):
+    """Just enough of a card to queue it (whole rows are loaded only for the card shown)."""
+
+    id: int
+    bank_id: int
+
+
+class StateRef(NamedTuple):
+    card_id: int
+    state: int
+    due: datetime | None
+    suspended: bool
+    buried_until: date | None
+
+
+def _active_cards_query(deck: str | None, *columns):
     query = (
-        sa.select(Card)
+        sa.select(*columns)
         .join(Bank, Card.bank_id == Bank.id)
         .where(Card.retired_at.is_(None), Bank.retired_at.is_(None))
         .order_by(Bank.position, Bank.id, Card.position)
     )
-    if deck:
-        query = query.where(Bank.slug == deck)
-    return list(session.scalars(query))
+    return query.where(Bank.slug == deck) if deck else query
 
 
-def _states(session: Session, user: User) -> dict[int, CardState]:
-    rows = session.scalars(sa.select(CardState).where(CardState.user_id == user.id))
-    return {row.card_id: row for row in rows}
+def _active_cards(session: Session, deck: str | None) -> list[CardRef]:
+    rows = session.execute(_active_cards_query(deck, Card.id, Card.bank_id))
+    return [CardRef(*row) for row in rows]
+
+
+def _states(session: Session, user: User) -> dict[int, StateRef]:
+    rows = session.execute(
+        sa.select(
+            CardState.card_id,
+            CardState.state,
+            CardState.due,
+            CardState.suspended,
+            CardState.buried_until,
+        ).where(CardState.user_id == user.id)
+    )
+    return {row.card_id: StateRef(*row) for row in rows}
 
 
 def _done_today(session: Session, user: User, day: date) -> tuple[int, int]:
@@ -124,7 +151,7 @@ def build_queue(
     now: datetime,
     states=None,
     done=None,
-    cards: list[Card] | None = None,
+    cards: list[CardRef] | None = None,
 ) -> Queue:
     """Today's queue of one deck; `states`, `done` and `cards` may be passed in when the
     caller builds several queues at once."""
@@ -165,7 +192,7 @@ def decks(session: Session, user: User, now: datetime | None = None) -> list[Dec
         sa.select(Bank).where(Bank.retired_at.is_(None)).order_by(Bank.position, Bank.id)
     )
     every_card = _active_cards(session, None)
-    per_bank: dict[int, list[Card]] = {}
+    per_bank: dict[int, list[CardRef]] = {}
     for card in every_card:
         per_bank.setdefault(card.bank_id, []).append(card)
     result = []
@@ -212,12 +239,16 @@ def next_card(
         learning=len(queue.learning_now) + len(queue.learning_later),
         due=len(queue.reviews),
     )
-    card = queue.next(now)
+    ref = queue.next(now)
     if show is not None:
-        card = next((c for c in _active_cards(session, deck) if c.id == show), card)
-    if card is None:
+        ref = next((c for c in _active_cards(session, deck) if c.id == show), ref)
+    if ref is None:
         return None, counts
-    return study_card(user, card, queue.states.get(card.id), now, counts), counts
+    card = session.get(Card, ref.id)
+    state = session.scalar(
+        sa.select(CardState).where(CardState.user_id == user.id, CardState.card_id == ref.id)
+    )
+    return study_card(user, card, state, now, counts), counts
 
 
 def study_card(user: User, card: Card, state: CardState | None, now: datetime, counts: Deck):
@@ -452,6 +483,6 @@ def card_info(session: Session, user: User, card_id: int, now: datetime | None =
 
 def cram_order(session: Session, deck: str | None, seed: int) -> list[Card]:
     """Every active card of the deck in a shuffled order that the seed repeats."""
-    cards = _active_cards(session, deck)
+    cards = list(session.scalars(_active_cards_query(deck, Card)))
     random.Random(seed).shuffle(cards)
     return cards
