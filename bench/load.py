@@ -122,7 +122,9 @@ def check_writes(url: str, acks: dict, last_review_before: int) -> tuple[bool, s
         missing_answers = 0
         for attempt_id, position in acks["answers"]:
             saved = connection.execute(
-                sa.text("SELECT response IS NOT NULL FROM attempt_item WHERE attempt_id = :a AND position = :p"),
+                sa.text(
+                    "SELECT response IS NOT NULL FROM attempt_item WHERE attempt_id = :a AND position = :p"
+                ),
                 {"a": attempt_id, "p": position},
             ).scalar()
             missing_answers += not saved
@@ -130,12 +132,16 @@ def check_writes(url: str, acks: dict, last_review_before: int) -> tuple[bool, s
         stored = 0
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            stored += connection.execute(
-                sa.text("SELECT count(*) FROM review WHERE id IN :ids").bindparams(
-                    sa.bindparam("ids", expanding=True)
-                ),
-                {"ids": chunk},
-            ).scalar() if chunk else 0
+            stored += (
+                connection.execute(
+                    sa.text("SELECT count(*) FROM review WHERE id IN :ids").bindparams(
+                        sa.bindparam("ids", expanding=True)
+                    ),
+                    {"ids": chunk},
+                ).scalar()
+                if chunk
+                else 0
+            )
         new_rows = connection.execute(
             sa.text("SELECT count(*) FROM review WHERE id > :last"), {"last": last_review_before}
         ).scalar()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from markupsafe import Markup
+from werkzeug.routing import IntegerConverter
 
 from . import database  # noqa: F401  (registers the SQLite connection settings)
 from .config import DEFAULTS, load_secret_key, settings_from_environment
@@ -16,10 +17,18 @@ from .markdown import render_inline, render_markdown
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, commands, error pages. Nothing else."""
     instance_path = os.environ.get("QUIZAPP_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # Ids in URLs are database integers: anything larger is simply not found.
+    app.url_map.converters["int"] = BoundedInt
     app.config.update(DEFAULTS)
     app.config.update(settings_from_environment(Path(app.instance_path)))
     app.config.update(config or {})

@@ -195,6 +195,7 @@ class AttemptItem(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("attempt_id", "position"),
         sa.Index("ix_attempt_item_question_id_answered_at", "question_id", "answered_at"),
+        sa.Index("ix_attempt_item_question_id_first_try", "question_id", "first_try"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,6 +213,9 @@ class AttemptItem(db.Model):
     original_points: Mapped[float | None] = mapped_column(sa.Float)
     regraded_at: Mapped[datetime | None]
     regraded_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("question_version.id"))
+    # Set when the attempt is submitted: this was the student's first finished try at the
+    # question, the answers item analysis is computed over.
+    first_try: Mapped[bool] = mapped_column(default=False)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question: Mapped[Question] = relationship()

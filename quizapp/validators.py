@@ -15,3 +15,12 @@ class Between:
     def __call__(self, form, field) -> None:
         if field.data is not None and not self.low <= field.data <= self.high:
             raise ValidationError(f"Number must be between {self.low} and {self.high}.")
+
+
+MAX_ID = 2**31 - 1  # larger numbers from a URL cannot be ids or pages: treat them as absent
+
+
+def query_int(args, name: str, default: int | None = None) -> int | None:
+    """A whole number from the query string within 0..2^31-1, else `default`."""
+    value = args.get(name, type=int)
+    return value if value is not None and 0 <= value <= MAX_ID else default

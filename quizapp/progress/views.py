@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from ..extensions import db
 from ..services import progress
 from ..services.catalogue import bank_listing
+from ..validators import query_int
 from .forms import AttemptFilterForm
 from .presenters import dashboard_charts, forecast_rows
 
@@ -45,7 +46,7 @@ def attempts_listing(user, endpoint: str, **endpoint_args):
         SelectChoice(b.bank.slug, b.bank.title) for b in bank_listing(db.session)
     ]
     valid = form.validate()
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, query_int(request.args, "page", 1))
     filters = (
         {
             "bank": form.bank.data or None,

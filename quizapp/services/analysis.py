@@ -98,36 +98,40 @@ class BankAnalysis:
         return [q for q in self.questions if q.flags]
 
 
-def _first_attempt_items(session: Session, question_ids: list[int]):
-    """For each (student, question): the answer from the student's first finished attempt that
-    included the question, with that attempt's score and maximum (plain rows, no objects)."""
-    first = (
+def _first_attempt_items(session: Session, question_ids: list[int], with_response: set[int]):
+    """Each student's first finished try at each question, with that attempt's score and
+    maximum (plain rows); the response only for `with_response` (choice questions)."""
+    rows = session.execute(
         sa.select(
+            AttemptItem.id,
             AttemptItem.question_id,
             AttemptItem.version_id,
             AttemptItem.fraction,
             AttemptItem.points,
             AttemptItem.max_points,
-            AttemptItem.response,
             Attempt.score,
             Attempt.max_score,
-            sa.func.row_number()
-            .over(
-                partition_by=(Attempt.user_id, AttemptItem.question_id),
-                order_by=(Attempt.submitted_at, Attempt.id),
-            )
-            .label("rank"),
         )
         .join(Attempt, AttemptItem.attempt_id == Attempt.id)
         .join(User, Attempt.user_id == User.id)
         .where(
             AttemptItem.question_id.in_(question_ids),
-            Attempt.status == "submitted",
+            AttemptItem.first_try.is_(True),
             User.role == "student",
         )
-        .subquery()
+    ).all()
+    responses = (
+        dict(
+            session.execute(
+                sa.select(AttemptItem.id, AttemptItem.response).where(
+                    AttemptItem.question_id.in_(with_response), AttemptItem.first_try.is_(True)
+                )
+            ).all()
+        )
+        if with_response
+        else {}
     )
-    return session.execute(sa.select(first).where(first.c.rank == 1)).all()
+    return rows, responses
 
 
 def location(bank: Bank, question: Question) -> str:
@@ -151,8 +155,10 @@ def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
             .where(Question.bank_id == bank.id, QuestionVersion.number == Question.version)
         )
     }
+    choice = {q.id for q in questions if current[q.id].type in ("single", "multiple")}
+    rows, responses = _first_attempt_items(session, [q.id for q in questions], choice)
     per_question: dict[int, list] = defaultdict(list)
-    for row in _first_attempt_items(session, [q.id for q in questions]):
+    for row in rows:
         per_question[row.question_id].append(row)
     result = BankAnalysis(bank)
     for question in questions:
@@ -167,7 +173,8 @@ def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
         version = current[question.id]
         options = None
         if version.type in ("single", "multiple"):
-            options = stats.option_counts(version.data["choices"], [r.response for r in entries])
+            picked = [responses.get(row.id) for row in entries]
+            options = stats.option_counts(version.data["choices"], picked)
         result.questions.append(
             QuestionAnalysis(
                 question,

@@ -138,6 +138,7 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
     count = max(1, int(rng.gauss(6, 3)))
     moments = sorted(start + (now - start) * rng.random() for _ in range(count))
     items_rows = []
+    tried: set[int] = set()
     for moment in moments:
         bank_ids = rng.sample(sorted(by_bank), k=min(len(by_bank), rng.choice([1, 1, 1, 2, 3])))
         pool = [v for b in bank_ids for v in by_bank[b]]
@@ -179,8 +180,10 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
                     "fraction": fraction,
                     "points": points,
                     "max_points": float(version.data.get("points", 1)),
+                    "first_try": version.question_id not in tried,
                 }
             )
+            tried.add(version.question_id)
         attempt.score = score
         report.attempts += 1
     if items_rows:

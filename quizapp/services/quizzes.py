@@ -373,7 +373,20 @@ def _close(session: Session, attempt: Attempt, when: datetime, auto: bool) -> No
         .execution_options(populate_existing=True)
     ).all()
     session.refresh(attempt, ["items"])
+    tried_before = set(
+        session.scalars(
+            sa.select(AttemptItem.question_id)
+            .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+            .where(
+                Attempt.user_id == attempt.user_id,
+                Attempt.status == "submitted",
+                Attempt.id != attempt.id,
+                AttemptItem.question_id.in_([item.question_id for item in attempt.items]),
+            )
+        )
+    )
     for item in attempt.items:
+        item.first_try = item.question_id not in tried_before
         if item.fraction is None:
             _grade_item(item)
     attempt.status = "submitted"

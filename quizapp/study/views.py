@@ -22,6 +22,7 @@ from ..markdown import render_markdown
 from ..scheduling import Grade, format_interval
 from ..services import study
 from ..services.study import SettingsChange, StaleCard, StudyError
+from ..validators import query_int
 from .forms import CardActionForm, GradeForm, SettingsForm, UndoForm
 
 bp = Blueprint("study", __name__, url_prefix="/study")
@@ -72,7 +73,7 @@ def index():
 def review(deck: str):
     deck_slug = _deck_or_404(deck)
     item, counts = study.next_card(
-        db.session, current_user, deck_slug, show=request.args.get("show", type=int)
+        db.session, current_user, deck_slug, show=query_int(request.args, "show")
     )
     if wants_json():
         return jsonify(card_payload(item, counts))
@@ -85,7 +86,7 @@ def review(deck: str):
         grade_form=GradeForm(),
         undo_form=UndoForm(),
         action_form=CardActionForm(),
-        last_review=request.args.get("last", type=int),
+        last_review=query_int(request.args, "last"),
         format_interval=format_interval,
         grades=list(Grade),
         timezone_set=current_user.timezone_set,
@@ -185,11 +186,11 @@ def card(card_id: int):
 def cram(deck: str):
     """Review a deck now without touching the schedule."""
     deck_slug = _deck_or_404(deck)
-    seed = request.args.get("seed", type=int)
+    seed = query_int(request.args, "seed")
     if seed is None:
         return redirect(url_for(".cram", deck=deck, seed=secrets.randbelow(10**9)))
     cards = study.cram_order(db.session, deck_slug, seed)
-    index = max(0, min(request.args.get("i", 0, type=int), len(cards)))
+    index = min(query_int(request.args, "i", 0), len(cards))
     return render_template(
         "study/cram.html",
         deck=deck,

@@ -159,3 +159,15 @@ def test_staff_actions_with_odd_ids(world):
     staff = world["staff"]
     for url in ("/authoring/uploads/999999/confirm", "/class/questions/999999/regrade"):
         assert post_all(staff, url, {}) == 404
+
+
+def test_huge_ids_in_urls_are_not_found(world):
+    attacker = world["attacker"].client
+    huge = 10**30
+    for url in (
+        f"/quiz/{huge}",
+        f"/quiz/{huge}/q/{huge}",
+        f"/study/card/{huge}",
+        f"/quiz/{huge}/results",
+    ):
+        assert attacker.get(url).status_code == 404, url

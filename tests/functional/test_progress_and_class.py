@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Question, User
+from quizapp.services import analysis
 from quizapp.services.accounts import create_user
 from quizapp.services.demo import DEMO_PASSWORD
 from quizapp.services.progress import safe_cell
@@ -229,3 +230,25 @@ def test_regrade_after_fixing_a_key(sample_app, client, auth, tmp_path):
     assert again.status_code == 302
     with sample_app.app_context():
         assert db.session.get(Attempt, attempt).score == 9  # nothing left to regrade
+
+
+def test_item_analysis_counts_only_each_students_first_try(sample_app, auth):
+    auth.register("twice")
+    attempts = []
+    for _ in range(2):
+        attempt = start(auth, count="9")
+        auth.post(f"/quiz/{attempt}/submit", {"step": str(step_of(sample_app, attempt))})
+        attempts.append(attempt)
+    with sample_app.app_context():
+        flags = {
+            attempt_id: {
+                item.first_try
+                for item in db.session.scalars(
+                    sa.select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)
+                )
+            }
+            for attempt_id in attempts
+        }
+        report = analysis.bank_analysis(db.session, "sample-bank")
+    assert flags == {attempts[0]: {True}, attempts[1]: {False}}
+    assert {q.item.responses for q in report.questions} == {1}
