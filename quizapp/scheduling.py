@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from fsrs import Card, Rating, ReviewLog, Scheduler, State
+from fsrs import Card, Rating, Scheduler, State
 
 NEW = 0
 DAY_STARTS_AT = time(4)  # like Anki: a late-night session still counts for the same day
@@ -172,11 +172,6 @@ def replay(
     return memory
 
 
-def fsrs_log(card_id: int, grade: Grade, moment: datetime, duration_ms: int | None) -> ReviewLog:
-    """The py-fsrs ReviewLog of one review (for its Optimizer, should parameters be fitted)."""
-    return ReviewLog(card_id, Rating(int(grade)), _aware(moment), duration_ms)
-
-
 def format_interval(interval: timedelta) -> str:
     """Short labels like Anki's: 10m, 1h, 1d, 12d, 3.5mo, 1.2y."""
     seconds = max(0, interval.total_seconds())
@@ -219,7 +214,3 @@ def day_end(day: date, timezone: str) -> datetime:
     """When `day` ends (04:00 local of the next date), as naive UTC."""
     local = datetime.combine(day + timedelta(days=1), DAY_STARTS_AT, tzinfo=zone(timezone))
     return _naive(local)
-
-
-def with_due(memory: Memory, due: datetime) -> Memory:
-    return replace(memory, due=due)

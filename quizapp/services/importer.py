@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..banks.cards import bank_flashcards
-from ..banks.model import Bank, content_hash
+from ..banks.model import Bank
 from ..banks.sync import Changes, Stored, compare
 from ..database import write_transaction
 from ..models import Bank as BankRow
@@ -212,7 +212,3 @@ def _card_data(card: Card) -> dict[str, Any]:
     if card.tags:
         data["tags"] = list(card.tags)
     return data
-
-
-def stored_hash(data: dict[str, Any]) -> str:
-    return content_hash(data)
