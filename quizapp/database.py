@@ -80,6 +80,9 @@ def write_transaction(session: Session) -> Iterator[Session]:
     if session.in_transaction():
         # Whatever was read so far (the logged-in user, say) ends here; nothing is pending.
         session.commit()
+    # What was read before the lock may be stale by now: reload it inside the transaction.
+    # (Objects are not expired at commit, so what a transaction wrote stays usable after it.)
+    session.expire_all()
     session.connection(execution_options={WRITE_OPTION: True})
     try:
         yield session
