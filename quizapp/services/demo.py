@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..passwords import hash_password
 from ..scheduling import Grade, Memory, Preferences
+from .quizzes import current_versions_query
 
 DEMO_PASSWORD = "demo students all share this"
 QUESTIONS_PER_ATTEMPT = 10
@@ -83,16 +84,7 @@ def generate(
     fake = Faker()
     fake.seed_instance(seed)
     report = DemoReport()
-    versions = session.execute(
-        sa.select(QuestionVersion, Question.bank_id)
-        .join(Question, QuestionVersion.question_id == Question.id)
-        .join(Bank, Question.bank_id == Bank.id)
-        .where(
-            QuestionVersion.number == Question.version,
-            Question.retired_at.is_(None),
-            Bank.retired_at.is_(None),
-        )
-    ).all()
+    versions = session.execute(current_versions_query(Question.bank_id)).all()
     if not versions:
         raise ValueError("No questions loaded: run `quizapp questions import` first.")
     by_bank: dict[int, list[QuestionVersion]] = {}

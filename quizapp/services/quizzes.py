@@ -34,13 +34,14 @@ class QuizRequest:
 
 
 def available_tags(session: Session) -> list[str]:
-    versions = session.scalars(_current_versions_query())
+    versions = session.scalars(current_versions_query())
     return sorted({tag for version in versions for tag in version.data.get("tags", [])})
 
 
-def _current_versions_query():
+def current_versions_query(*columns):
+    """The current version of every active question (with `columns` beside it, if given)."""
     return (
-        sa.select(QuestionVersion)
+        sa.select(QuestionVersion, *columns)
         .join(Question, QuestionVersion.question_id == Question.id)
         .join(Bank, Question.bank_id == Bank.id)
         .where(
@@ -71,7 +72,7 @@ def start_quiz(
     """Draw questions (never seen first, then least recently seen; random among equals)."""
     if request.mode not in MODES:
         raise QuizError(f"Unknown mode '{request.mode}'.")
-    query = _current_versions_query()
+    query = current_versions_query()
     if request.banks:
         query = query.where(Bank.slug.in_(request.banks))
     versions = session.scalars(query).all()
@@ -166,7 +167,7 @@ def latest_mistakes(session: Session, user: User) -> list[int]:
 def start_retry(session: Session, user: User, count: int = 10, rng=None, now=None) -> Attempt:
     """A practice quiz of the questions this student most recently got wrong."""
     mistakes = latest_mistakes(session, user)
-    versions = session.scalars(_current_versions_query().where(Question.id.in_(mistakes))).all()
+    versions = session.scalars(current_versions_query().where(Question.id.in_(mistakes))).all()
     if not versions:
         raise QuizError("No mistakes to retry: every question you answered last was right.")
     request = QuizRequest(count=count, mode="practice", title="Retry my mistakes")
