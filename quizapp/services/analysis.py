@@ -100,10 +100,13 @@ class BankAnalysis:
 
 def _first_attempt_items(session: Session, question_ids: list[int], with_response: set[int]):
     """Each student's first finished try at each question, with that attempt's score and
-    maximum (plain rows); the response only for `with_response` (choice questions)."""
-    rows = session.execute(
+    maximum, as plain rows (a Core query: thousands of rows, no objects); the response only
+    for `with_response` (the choice questions whose options are counted)."""
+    response = sa.case(
+        (AttemptItem.question_id.in_(with_response or {-1}), AttemptItem.response), else_=None
+    )
+    query = (
         sa.select(
-            AttemptItem.id,
             AttemptItem.question_id,
             AttemptItem.version_id,
             AttemptItem.fraction,
@@ -111,6 +114,7 @@ def _first_attempt_items(session: Session, question_ids: list[int], with_respons
             AttemptItem.max_points,
             Attempt.score,
             Attempt.max_score,
+            response.label("response"),
         )
         .join(Attempt, AttemptItem.attempt_id == Attempt.id)
         .join(User, Attempt.user_id == User.id)
@@ -119,19 +123,8 @@ def _first_attempt_items(session: Session, question_ids: list[int], with_respons
             AttemptItem.first_try.is_(True),
             User.role == "student",
         )
-    ).all()
-    responses = (
-        dict(
-            session.execute(
-                sa.select(AttemptItem.id, AttemptItem.response).where(
-                    AttemptItem.question_id.in_(with_response), AttemptItem.first_try.is_(True)
-                )
-            ).all()
-        )
-        if with_response
-        else {}
     )
-    return rows, responses
+    return session.connection().execute(query).all()
 
 
 def location(bank: Bank, question: Question) -> str:
@@ -156,33 +149,36 @@ def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
         )
     }
     choice = {q.id for q in questions if current[q.id].type in ("single", "multiple")}
-    rows, responses = _first_attempt_items(session, [q.id for q in questions], choice)
-    per_question: dict[int, list] = defaultdict(list)
-    for row in rows:
-        per_question[row.question_id].append(row)
+    rows = _first_attempt_items(session, [q.id for q in questions], choice)
+    # One pass over the rows (thousands at scale): per question, marks, rest-of-attempt
+    # scores, responses and the versions answered.
+    marks: dict[int, list[float]] = defaultdict(list)
+    rest: dict[int, list[float]] = defaultdict(list)
+    picked: dict[int, list] = defaultdict(list)
+    versions: dict[int, set[int]] = defaultdict(set)
+    for qid, version_id, fraction, points, max_points, score, max_score, response in rows:
+        others = max_score - max_points
+        marks[qid].append(fraction or 0.0)
+        rest[qid].append((score - points) / others if others > 0 else 0.0)
+        picked[qid].append(response)
+        versions[qid].add(version_id)
     result = BankAnalysis(bank)
     for question in questions:
-        entries = per_question.get(question.id, [])
-        if not entries and question.retired_at is not None:
+        qid = question.id
+        if qid not in marks and question.retired_at is not None:
             continue
-        marks, rest = [], []
-        for row in entries:
-            others = row.max_score - row.max_points
-            marks.append(row.fraction or 0.0)
-            rest.append((row.score - row.points) / others if others > 0 else 0.0)
-        version = current[question.id]
+        version = current[qid]
         options = None
-        if version.type in ("single", "multiple"):
-            picked = [responses.get(row.id) for row in entries]
-            options = stats.option_counts(version.data["choices"], picked)
+        if qid in choice:
+            options = stats.option_counts(version.data["choices"], picked[qid])
         result.questions.append(
             QuestionAnalysis(
                 question,
                 version,
                 location(bank, question),
-                stats.item_stats(marks, rest),
+                stats.item_stats(marks[qid], rest[qid]),
                 options,
-                len({row.version_id for row in entries}),
+                len(versions[qid]),
             )
         )
     result.test, result.slots = _bank_test_stats(session, bank)
@@ -192,32 +188,35 @@ def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
 def _bank_test_stats(session: Session, bank: Bank) -> tuple[stats.TestStats, int]:
     """Over each student's first finished attempt drawn only from this bank; attempts have
     random questions, so (as Moodle does for random slots) positions are the items."""
-    rows = session.execute(
-        sa.select(Attempt.id, Attempt.user_id, AttemptItem.position, AttemptItem.fraction)
-        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
-        .join(User, Attempt.user_id == User.id)
-        .where(Attempt.status == "submitted", User.role == "student")
-        .where(
-            ~sa.exists(
-                sa.select(AttemptItem.id)
-                .join(Question, AttemptItem.question_id == Question.id)
-                .where(AttemptItem.attempt_id == Attempt.id, Question.bank_id != bank.id)
-            )
+    other_bank = sa.exists(
+        sa.select(AttemptItem.id)
+        .join(Question, AttemptItem.question_id == Question.id)
+        .where(AttemptItem.attempt_id == Attempt.id, Question.bank_id != bank.id)
+    )
+    firsts = (
+        sa.select(
+            Attempt.id,
+            sa.func.row_number()
+            .over(partition_by=Attempt.user_id, order_by=(Attempt.submitted_at, Attempt.id))
+            .label("rank"),
         )
-        .order_by(Attempt.submitted_at, Attempt.id, AttemptItem.position)
+        .join(User, Attempt.user_id == User.id)
+        .where(Attempt.status == "submitted", User.role == "student", ~other_bank)
+        .subquery()
+    )
+    rows = session.connection().execute(
+        sa.select(AttemptItem.attempt_id, AttemptItem.fraction)
+        .join(firsts, firsts.c.id == AttemptItem.attempt_id)
+        .where(firsts.c.rank == 1)
+        .order_by(AttemptItem.attempt_id, AttemptItem.position)
     )
     attempts: dict[int, list[float]] = {}
-    owner: dict[int, int] = {}
-    for attempt_id, user_id, _, fraction in rows:
+    for attempt_id, fraction in rows:
         attempts.setdefault(attempt_id, []).append(fraction or 0.0)
-        owner.setdefault(attempt_id, user_id)
-    firsts: dict[int, list[float]] = {}
-    for attempt_id, marks in attempts.items():
-        firsts.setdefault(owner[attempt_id], marks)
-    if not firsts:
+    if not attempts:
         return stats.test_stats([]), 0
-    length = Counter(len(m) for m in firsts.values()).most_common(1)[0][0]
-    return stats.test_stats([m for m in firsts.values() if len(m) == length]), length
+    length = Counter(len(m) for m in attempts.values()).most_common(1)[0][0]
+    return stats.test_stats([m for m in attempts.values() if len(m) == length]), length
 
 
 @dataclass
