@@ -74,7 +74,12 @@ def register_response_hooks(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         # No text we keep may hold NUL (PostgreSQL refuses it); say so instead of failing later.
-        values = [*request.args.values(), *request.form.values()]
+        values = [
+            *request.args.values(),
+            *request.form.values(),
+            *(request.view_args or {}).values(),
+        ]
+        values = [value for value in values if isinstance(value, str)]
         if any("\x00" in value for value in values):
             abort(400)
 

@@ -5,6 +5,7 @@ One small grader per question type, in a registry; adding a type adds one entry 
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -53,7 +54,7 @@ def parse_number(response: str) -> float:
     text = unicodedata.normalize("NFKC", response).strip().lower().replace(" ", "")
     if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
-    if not _NUMBER.fullmatch(text):
+    if not _NUMBER.fullmatch(text) or not math.isfinite(float(text)):
         raise NotANumber(f"'{response.strip()}' is not a number: type digits, like 250 or 2.5")
     return float(text)
 

@@ -88,6 +88,11 @@ class BankParser:
     def parse_text(self, text: str) -> list[Bank]:
         try:
             documents = compose_documents(text)
+        except RecursionError:
+            self.reader.problems.append(
+                Problem(Location(self.path, 1, 1), "error", "YAML nested too deeply to read")
+            )
+            return []
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = " ".join(part for part in (exc.context, exc.problem) if part)

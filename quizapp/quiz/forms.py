@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..validators import Between
+from ..validators import Between, parse_id
 
 
 class CheckboxList(SelectMultipleField):
@@ -58,5 +58,5 @@ class StepForm(FlaskForm):
     step = HiddenField(validators=[InputRequired()])
 
     def validate_step(self, field) -> None:
-        if not str(field.data).isdigit():
+        if parse_id(field.data) is None:
             raise ValidationError("This page is out of date; reload it.")

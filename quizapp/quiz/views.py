@@ -21,6 +21,7 @@ from ..models import Attempt
 from ..services import quizzes
 from ..services.catalogue import bank_listing
 from ..services.quizzes import Outcome, QuizError, QuizRequest
+from ..validators import parse_id
 from .forms import RetryForm, StartQuizForm, StepForm
 from .presenters import question_view, results_view
 
@@ -144,7 +145,7 @@ def _posted_values(item) -> dict:
 
 def _step() -> int | None:
     form = StepForm()
-    return int(form.step.data) if form.validate_on_submit() else None
+    return parse_id(form.step.data) if form.validate_on_submit() else None
 
 
 @bp.post("/<int:attempt_id>/q/<int:position>")
@@ -183,7 +184,7 @@ def answer(attempt_id: int, position: int):
 def autosave(attempt_id: int):
     """Exam pages save as the student types; answers a JSON status, never a page."""
     step = _step()
-    position = request.form.get("position", type=int)
+    position = parse_id(request.form.get("position"))
     if step is None or position is None:
         _attempt_or_404(attempt_id)
         return jsonify(ok=False, message="This page is out of date; reload it."), 409

@@ -18,6 +18,7 @@ from ..passwords import (
     verify_password,
 )
 from ..throttling import PER_ACCOUNT, PER_ADDRESS, Limit, wait_needed
+from ..validators import parse_id
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 
@@ -157,9 +158,10 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
 def load_session_user(session: Session, token: str) -> User | None:
     """Flask-Login's loader: the token is "<id>:<session version>"."""
     user_id, _, version = token.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    user_id, version = parse_id(user_id), parse_id(version)
+    if user_id is None or version is None:
         return None
-    user = session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    user = session.get(User, user_id)
+    if user is None or user.session_version != version:
         return None
     return user

@@ -188,8 +188,7 @@ def attempts_page(
     if since:
         query = query.where(Attempt.started_at >= datetime.combine(since, datetime.min.time()))
     if until:
-        end = datetime.combine(until + timedelta(days=1), datetime.min.time())
-        query = query.where(Attempt.started_at < end)
+        query = query.where(Attempt.started_at <= datetime.combine(until, datetime.max.time()))
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     rows = session.scalars(
         query.order_by(Attempt.started_at.desc(), Attempt.id.desc())

@@ -14,6 +14,7 @@ from ..answers import FormValues, InvalidResponse, decode_response, make_present
 from ..database import later_of, write_transaction
 from ..grading import grade
 from ..models import Attempt, AttemptItem, Bank, Question, QuestionVersion, User, utcnow
+from ..validators import parse_id
 
 MODES = ("practice", "exam")
 GRACE = timedelta(seconds=5)  # network delay allowed past an exam's deadline
@@ -319,8 +320,9 @@ def _next_position(count: int, position: int, action: str, checked: bool) -> int
         return min(position + 1, last)  # after feedback, a resumed quiz opens on the next one
     if action == "prev":
         return max(position - 1, 0)
-    if action.startswith("goto-") and action[5:].isdigit():
-        return min(int(action[5:]), last)
+    target = parse_id(action[5:]) if action.startswith("goto-") else None
+    if target is not None:
+        return min(target, last)
     return position
 
 

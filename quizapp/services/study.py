@@ -461,8 +461,10 @@ class CardInfo:
 
 
 def card_info(session: Session, user: User, card_id: int, now: datetime | None = None):
-    card = session.get(Card, card_id)
-    if card is None:
+    """A card's memory and history for this user; None for a missing or retired card."""
+    try:
+        card = _studyable_card(session, card_id)
+    except StudyError:
         return None
     state = session.scalar(
         sa.select(CardState).where(CardState.user_id == user.id, CardState.card_id == card_id)

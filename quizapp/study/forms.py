@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..scheduling import RETENTION_RANGE, time_zones
-from ..validators import Between
+from ..validators import Between, finite
 
 
 class GradeForm(FlaskForm):
@@ -33,7 +33,11 @@ class SettingsForm(FlaskForm):
         "Desired retention",
         places=2,
         # Decimal bounds: Decimal("0.97") is above the float 0.97.
-        validators=[InputRequired(), NumberRange(*(Decimal(str(b)) for b in RETENTION_RANGE))],
+        validators=[
+            InputRequired(),
+            finite,
+            NumberRange(*(Decimal(str(b)) for b in RETENTION_RANGE)),
+        ],
         description="The chance of remembering a card when it comes due: 0.70 to 0.97. Higher "
         "means more reviews. Changing it reschedules your cards.",
     )

@@ -22,7 +22,7 @@ from ..markdown import render_markdown
 from ..scheduling import Grade, format_interval
 from ..services import study
 from ..services.study import SettingsChange, StaleCard, StudyError
-from ..validators import query_int
+from ..validators import parse_id, query_int
 from .forms import CardActionForm, GradeForm, SettingsForm, UndoForm
 
 bp = Blueprint("study", __name__, url_prefix="/study")
@@ -113,14 +113,15 @@ def _answer(
 def grade(deck: str):
     _deck_or_404(deck)
     form = GradeForm()
-    if not form.validate_on_submit() or not (form.card_id.data or "").isdigit():
+    card_id = parse_id(form.card_id.data)
+    if not form.validate_on_submit() or card_id is None:
         return _answer(deck, "That grade could not be read; try again.", 422)
     try:
         review = study.grade_card(
             db.session,
             current_user,
-            int(form.card_id.data),
-            int(form.version.data) if str(form.version.data).isdigit() else -1,
+            card_id,
+            parse_id(form.version.data) if parse_id(form.version.data) is not None else -1,
             Grade(form.rating.data),
             form.duration_ms.data,
         )

@@ -14,7 +14,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, CardState, Review, User
 from quizapp.services.accounts import create_user
 from tests.conftest import Auth, csrf_token
-from tests.functional.test_quiz import start
+from tests.functional.test_quiz import start, step_of
 
 HOSTILE = st.sampled_from(
     ["' OR 1=1 --", "<script>alert(1)</script>", "\x00", "9" * 400, "-1", "1e309", "NaN",
@@ -171,3 +171,33 @@ def test_huge_ids_in_urls_are_not_found(world):
         f"/quiz/{huge}/results",
     ):
         assert attacker.get(url).status_code == 404, url
+
+
+def test_inputs_found_by_review_are_refused_not_crashed(world):
+    """Each case once made the server fail; now each is a clear refusal."""
+    attacker, staff = world["attacker"], world["staff"]
+    own = world["own_attempt"]
+    cases = [
+        (attacker, f"/quiz/{own}/q/0", {"step": "²", "action": "save"}),
+        (attacker, f"/quiz/{own}/q/0", {"step": "9" * 5000, "action": "save"}),
+        (attacker, f"/quiz/{own}/autosave", {"step": "²", "position": "0"}),
+        (attacker, f"/quiz/{own}/autosave", {"step": "1", "position": "9" * 30}),
+        (attacker, "/study/all/grade", {"card_id": "²", "version": "0", "rating": "3"}),
+        (attacker, "/study/all/grade", {"card_id": "9" * 30, "version": "²", "rating": "3"}),
+        (attacker, "/study/settings", {"desired_retention": "sNaN", "new_per_day": "1",
+                                       "reviews_per_day": "1", "timezone": "UTC"}),
+    ]  # fmt: skip
+    for auth, url, data in cases:
+        assert post_all(auth, url, data) < 500, (url, data)
+    step = str(step_of(world["app"], own))
+    goto = post_all(attacker, f"/quiz/{own}/q/0", {"step": step, "action": "goto-²"})
+    assert goto == 302  # saved; an unreadable destination just stays on the question
+    assert attacker.client.get("/progress/attempts?until=9999-12-31").status_code == 200
+    assert attacker.client.get("/banks/%00").status_code == 400
+    nested = ("[" * 5000 + "]" * 5000).encode()
+    data = {
+        "csrf_token": csrf_token(staff.client, "/authoring/"),
+        "files": [(io.BytesIO(nested), "deep.yaml")],
+    }
+    response = staff.client.post("/authoring/upload", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422 and "nested too deeply" in response.get_data(as_text=True)

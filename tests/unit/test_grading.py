@@ -106,3 +106,9 @@ def test_multiple_fraction_always_between_zero_and_one(chosen):
 def test_parse_number_either_parses_or_refuses(text):
     with contextlib.suppress(NotANumber):
         parse_number(text)
+
+
+@pytest.mark.parametrize("text", ["1e999", "-1e400", "inf", "nan"])
+def test_parse_number_refuses_infinities(text):
+    with pytest.raises(NotANumber):
+        parse_number(text)
