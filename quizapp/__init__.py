@@ -5,14 +5,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, abort, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from . import database  # noqa: F401  (registers the SQLite connection settings)
+from .auth.views import bp as auth_bp
+from .authoring.views import bp as authoring_bp
+from .classroom.views import bp as classroom_bp
+from .cli import backup_command, demo_command, questions, restore_command, serve_command, users
 from .config import DEFAULTS, load_secret_key, settings_from_environment
 from .extensions import bootstrap, csrf, db, login_manager, migrate
+from .main.views import bp as main_bp
 from .markdown import render_inline, render_markdown
+from .progress.views import bp as progress_bp
+from .quiz.views import bp as quiz_bp
+from .services.accounts import load_session_user
+from .study.views import bp as study_bp
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -68,8 +79,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def register_response_hooks(app: Flask) -> None:
-    from flask import abort, request
-    from flask_login import current_user
 
     @app.before_request
     def refuse_nul_characters():
@@ -92,7 +101,8 @@ def register_response_hooks(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and current_user.is_authenticated:
+        static = (request.endpoint or "").endswith("static")
+        if not static and current_user.is_authenticated:
             # Pages with personal data must not be kept by browsers or shared caches.
             headers["Cache-Control"] = "no-store"
         return response
@@ -124,22 +134,12 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     login_manager.init_app(app)
 
-    from .services.accounts import load_session_user
-
     @login_manager.user_loader
     def load_user(token: str):
         return load_session_user(db.session, token)
 
 
 def register_blueprints(app: Flask) -> None:
-    from .auth.views import bp as auth_bp
-    from .authoring.views import bp as authoring_bp
-    from .classroom.views import bp as classroom_bp
-    from .main.views import bp as main_bp
-    from .progress.views import bp as progress_bp
-    from .quiz.views import bp as quiz_bp
-    from .study.views import bp as study_bp
-
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(quiz_bp)
@@ -151,9 +151,6 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_pages(app: Flask) -> None:
-    from flask import render_template
-    from flask_wtf.csrf import CSRFError
-
     messages = {
         400: "The request could not be understood.",
         403: "You are not allowed to see this page.",
@@ -183,8 +180,6 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import backup_command, demo_command, questions, restore_command, serve_command, users
-
     app.cli.add_command(questions)
     app.cli.add_command(users)
     app.cli.add_command(demo_command)

@@ -35,14 +35,9 @@ def safe_next(target: str | None) -> str:
     if not target:
         return url_for("main.home")
     parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith(("//", "/\\"))
-    ):
-        return url_for("main.home")
-    if "\\" in target or any(ord(c) < 32 for c in target):
+    local = target.startswith("/") and not (parts.scheme or parts.netloc)
+    # Browsers read a backslash as a slash ("/\\evil" is "//evil"); control characters hide tricks.
+    if not local or "\\" in target or any(ord(c) < 32 for c in target):
         return url_for("main.home")
     return target
 

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from ..banks.model import Question
 from ..extensions import db
 from ..models import Attempt, User
+from ..models import Question as QuestionRow
 from ..progress.views import attempts_listing, csv_download, render_dashboard
 from ..quiz.presenters import QuestionPreview, results_view
 from ..services import analysis
@@ -89,8 +90,7 @@ def question(question_id: int):
 
 @bp.post("/questions/<int:question_id>/regrade")
 def regrade(question_id: int):
-    if analysis.question_report(db.session, question_id) is None:
-        abort(404)
+    db.get_or_404(QuestionRow, question_id)
     if not RegradeForm().validate_on_submit():
         abort(400)
     count = analysis.regrade(db.session, question_id)

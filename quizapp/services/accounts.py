@@ -118,13 +118,15 @@ def authenticate(
     user = find_user(session, name)
     # Verify even for unknown names, so timing does not tell which usernames exist.
     ok = verify_password(user.password_hash if user else dummy_hash(), password)
+    # Hashing is slow: do it before taking the write lock.
+    new_hash = hash_password(password) if ok and user and needs_rehash(user.password_hash) else None
     with write_transaction(session):
         if not (ok and user):
             session.add(LoginFailure(username=name, address=address[:64], at=now))
         else:
             session.execute(sa.delete(LoginFailure).where(LoginFailure.username == name))
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(password)
+            if new_hash is not None:
+                user.password_hash = new_hash
     if not (ok and user):
         raise AccountError("Wrong username or password.")
     return user

@@ -21,7 +21,7 @@ from ..models import (
     User,
     utcnow,
 )
-from .progress import _csv
+from .progress import csv_text
 
 SORT_KEYS = ("name", "attempts", "average", "best", "last_active", "cards")
 
@@ -300,7 +300,7 @@ def class_csv(session: Session) -> str:
         "username", "attempts", "average_percent", "best_percent", "last_active",
         "cards_studied",
     ]  # fmt: skip
-    return _csv(
+    return csv_text(
         header,
         (
             (

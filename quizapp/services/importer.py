@@ -128,20 +128,16 @@ def _sync_bank(session: Session, row: BankRow, bank: Bank, now) -> Changes:
         questions[slug].retired_at = now
     session.flush()
 
-    card_changes = _sync_cards(session, row, bank, questions, now)
+    # Only extra cards count on their own (derived cards follow their questions): the ones
+    # in the file, and retired ones that were extra cards before.
     extra = {card.id for card in bank.cards}
+    extra |= {card.slug for card in row.cards if card.question_id is None}
+    card_changes = _sync_cards(session, row, bank, questions, now)
     counted = Changes()
     counted.merge(question_changes)
     for name in ("added", "updated", "retired", "unchanged"):
-        # Derived cards follow their questions; only extra cards count on their own.
-        getattr(counted, name).extend(
-            slug for slug in getattr(card_changes, name) if slug in extra or _was_extra(slug, row)
-        )
+        getattr(counted, name).extend(slug for slug in getattr(card_changes, name) if slug in extra)
     return _prefixed(counted, row.slug)
-
-
-def _was_extra(slug: str, row: BankRow) -> bool:
-    return any(card.slug == slug and card.question_id is None for card in row.cards)
 
 
 def _sync_cards(session: Session, row: BankRow, bank: Bank, questions, now) -> Changes:

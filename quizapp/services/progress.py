@@ -156,7 +156,7 @@ def dashboard(session: Session, user: User, now: datetime | None = None) -> Dash
         streak=stats.streak({d for d, n in days.items() if n}, today),
         forecast=upcoming,
         forecast_start=start,
-        today=study.decks(session, user, now)[-1],
+        today=study.deck_counts(session, user, None, now),
         reviews_today=days.get(today, 0),
         today_date=today,
     )
@@ -204,7 +204,7 @@ def safe_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv(header: list[str], rows) -> str:
+def csv_text(header: list[str], rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
@@ -228,7 +228,7 @@ def attempts_csv(session: Session, user: User) -> str:
         "max_score", "position", "question", "version", "type", "response", "points",
         "max_points", "regraded_from_points",
     ]  # fmt: skip
-    return _csv(
+    return csv_text(
         header,
         (
             (
@@ -267,7 +267,7 @@ def reviews_csv(session: Session, user: User) -> str:
         "difficulty", "duration_ms",
     ]  # fmt: skip
     names = {1: "again", 2: "hard", 3: "good", 4: "easy"}
-    return _csv(
+    return csv_text(
         header,
         (
             (

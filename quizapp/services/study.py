@@ -76,6 +76,10 @@ class Queue:
     learning_later: list[CardRef] = field(default_factory=list)  # due later today
     states: dict[int, StateRef] = field(default_factory=dict)
 
+    def counts(self, slug: str, title: str) -> Deck:
+        learning = len(self.learning_now) + len(self.learning_later)
+        return Deck(slug, title, len(self.new), learning, len(self.reviews))
+
     def next(self, now: datetime) -> CardRef | None:
         if self.learning_now:
             return self.learning_now[0]
@@ -200,15 +204,15 @@ def decks(session: Session, user: User, now: datetime | None = None) -> list[Dec
         cards = per_bank.get(bank.id, []) if bank else every_card
         queue = build_queue(session, user, None, now, states, done, cards)
         result.append(
-            Deck(
-                slug=bank.slug if bank else "all",
-                title=bank.title if bank else "All decks",
-                new=len(queue.new),
-                learning=len(queue.learning_now) + len(queue.learning_later),
-                due=len(queue.reviews),
-            )
+            queue.counts(bank.slug if bank else "all", bank.title if bank else "All decks")
         )
     return result
+
+
+def deck_counts(session: Session, user: User, deck: str | None, now=None) -> Deck:
+    """Today's counts of one deck ("all" when `deck` is None)."""
+    queue = build_queue(session, user, deck, now or utcnow())
+    return queue.counts(deck or "all", deck_title(session, deck) or "")
 
 
 @dataclass
@@ -232,13 +236,7 @@ def next_card(
     """The card to study next (or `show`, e.g. the card just undone, if it is in the deck)."""
     now = now or utcnow()
     queue = build_queue(session, user, deck, now)
-    counts = Deck(
-        slug=deck or "all",
-        title=deck_title(session, deck) or "",
-        new=len(queue.new),
-        learning=len(queue.learning_now) + len(queue.learning_later),
-        due=len(queue.reviews),
-    )
+    counts = queue.counts(deck or "all", deck_title(session, deck) or "")
     ref = queue.next(now)
     if show is not None:
         ref = next((c for c in _active_cards(session, deck) if c.id == show), ref)

@@ -121,7 +121,7 @@ def grade(deck: str):
             db.session,
             current_user,
             card_id,
-            parse_id(form.version.data) if parse_id(form.version.data) is not None else -1,
+            -1 if (version := parse_id(form.version.data)) is None else version,
             Grade(form.rating.data),
             form.duration_ms.data,
         )
