@@ -23,7 +23,7 @@ EXPECTED_TITLES = [
     "AI Photographer Goes Viral",
     "China Joins Global Dialogue on AI Safety",
     "The Love and Hate in Deepfake",
-    "SenseTime Founder Tang Xiaoou Passes Away",
+    "SenseTime Co-founder Tang Xiaoou Passes Away",
 ]
 COPY_RUN = 8  # words in a row shared with the source that count as copying
 
