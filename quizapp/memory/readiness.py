@@ -29,9 +29,8 @@ class Readiness:
     expected: float | None  # predicted score, 0..1; None without enough data
     low: float | None  # 10th percentile of the score
     high: float | None  # 90th percentile
-    coverage: (
-        float | None
-    )  # probability the score lands in [low, high] (>= LEVEL: scores are whole)
+    # The probability that the score lands in [low, high]; at least LEVEL, as scores are whole.
+    coverage: float | None
     sentence: str
 
     @property

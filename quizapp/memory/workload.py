@@ -5,8 +5,8 @@ page load. The suggestion is read off the same table (the row with the least tim
 remembered card), so it is always one of the retentions the student is shown.
 
 The simulator of fsrs-rs-python starts every card as new: cards already studied are treated as
-if learned again from day one. With daily limits, a deck of a few hundred cards is introduced in
-the first weeks, so the year's figures change little.
+if learned again from day one. With daily limits a deck of a few hundred cards is introduced
+within weeks, so this shifts mainly the first weeks of the year.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fsrs_rs_python import SimulatorConfig, default_simulator_config, simulate
 
 from .history import ReviewRecord, by_card
 
-# Steps wide enough that the simulator's noise (averaged over SEEDS runs) cannot reorder rows.
+# Steps wider than the simulator's noise once SEEDS runs are averaged, so rows keep their order.
 RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.93, 0.95, 0.97)
 SEEDS = 8
 LEARNING, REVIEW, RELEARNING = range(3)  # rows of the simulator's seconds table
