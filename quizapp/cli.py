@@ -19,7 +19,13 @@ from .banks.model import LoadResult
 from .extensions import db
 from .models import ROLES
 from .services import backup
-from .services.accounts import AccountError, create_user, set_role
+from .services.accounts import (
+    AccountError,
+    clear_login_failures,
+    create_user,
+    normalise_username,
+    set_role,
+)
 from .services.demo import DEMO_PASSWORD, generate
 from .services.importer import export_banks, import_banks
 
@@ -177,6 +183,15 @@ def set_role_command(name: str, role: str) -> None:
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"'{user.username}' is now {user.role}")
+
+
+@users.command("unlock")
+@click.argument("name")
+@with_appcontext
+def unlock_command(name: str) -> None:
+    """Forget NAME's failed logins, so the login limits let them in at once."""
+    cleared = clear_login_failures(db.session, name)
+    click.echo(f"cleared {cleared} failed login(s) of '{normalise_username(name)}'")
 
 
 @click.command("demo")
