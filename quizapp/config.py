@@ -69,7 +69,7 @@ DEFAULTS: dict = {
     "UPLOAD_FILE_LIMIT": 2 * 1024 * 1024,
     # Every other request is small: a whole body, and one text field of a multipart form.
     "FORM_REQUEST_LIMIT": 256 * 1024,
-    "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+    "FORM_FIELD_LIMIT": 64 * 1024,
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, so the
     # headers are ignored and the client's own address and scheme count).
     "TRUSTED_PROXIES": 0,

@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
         # while it is read, not kept.
         if request.endpoint not in UPLOAD_ENDPOINTS:
             request.max_content_length = app.config["FORM_REQUEST_LIMIT"]
+            request.max_form_memory_size = app.config["FORM_FIELD_LIMIT"]
 
     @app.after_request
     def secure_remember_cookie(response):

@@ -47,7 +47,9 @@ def safe_next(target: str | None) -> str:
     local = (
         emitted.startswith("/")
         and not (parts.scheme or parts.netloc)
-        and not decoded.startswith("//")  # "//host" is another site, also when encoded
+        # "//host" is another site, also when encoded or before Werkzeug collapses slashes.
+        and not decoded.startswith("//")
+        and not target.startswith("//")
         and iri_to_uri(emitted) == emitted
     )
     # Browsers read a backslash as a slash; control characters hide tricks. Paths here have none.

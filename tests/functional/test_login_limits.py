@@ -60,7 +60,9 @@ def test_b5_parallel_wrong_guesses_check_at_most_the_limit(app):
         barrier.wait()
         results.append(client.post("/login", data=data).get_data(as_text=True))
 
-    threads = [threading.Thread(target=guess, args=pair) for pair in zip(clients, tokens)]
+    threads = [
+        threading.Thread(target=guess, args=pair) for pair in zip(clients, tokens, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
