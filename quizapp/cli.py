@@ -257,7 +257,10 @@ def serve_command(ctx: click.Context, bind: str, workers: int | None, worker_cla
     workers = workers or 2 * (os.cpu_count() or 1) + 1
     argv = [
         sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
-        "--worker-class", worker_class, "--access-logfile", "-", *ctx.args,
+        "--worker-class", worker_class, "--access-logfile", "-",
+        # The app alone decides whose X-Forwarded-* to believe (QUIZAPP_TRUSTED_PROXIES);
+        # gunicorn would otherwise take X-Forwarded-Proto from any local client.
+        "--forwarded-allow-ips", "", *ctx.args,
         "quizapp:create_app()",
     ]  # fmt: skip
     click.echo(f"serving on http://{bind} with {workers} {worker_class} worker(s)", err=True)

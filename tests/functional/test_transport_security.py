@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Attempt, LoginFailure, Upload
 from quizapp.services.accounts import create_user
-from tests.conftest import SAMPLE_BANKS, Auth, csrf_token, make_app
+from tests.conftest import SAMPLE_BANKS, Auth, csrf_token, dispose, make_app
 
 HOSTILE_NEXT = [
     "//evil.com", "///evil.com", "////evil.com", "/////evil.com", "//////evil.com",
@@ -34,6 +34,20 @@ def login_location(app, target: str) -> str:
     response = client.post("/login", query_string={"next": target}, data=data)
     assert response.status_code == 302
     return response.headers["Location"]  # as Werkzeug sends it
+
+
+@pytest.fixture
+def app_with(database):
+    """Apps on the test's database with extra settings; their connections closed at the end."""
+    made = []
+
+    def build(**settings):
+        made.append(make_app(database, **settings))
+        return made[-1]
+
+    yield build
+    for app in made:
+        dispose(app)
 
 
 @pytest.fixture
@@ -88,10 +102,10 @@ def test_b4_session_cookie_is_secure_over_https_only(app):
 
 
 @pytest.mark.parametrize(("hops", "secure"), [(0, False), (1, True)])
-def test_b4_forwarded_proto_counts_only_from_trusted_proxies(database, hops, secure):
+def test_b4_forwarded_proto_counts_only_from_trusted_proxies(app_with, hops, secure):
     """B4: with QUIZAPP_TRUSTED_PROXIES the proxy's X-Forwarded-Proto makes cookies Secure
     (and sends HSTS); without it the header is ignored."""
-    app = make_app(database, TRUSTED_PROXIES=hops)
+    app = app_with(TRUSTED_PROXIES=hops)
     response = app.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
     assert ("; Secure" in cookie(response, "session")) is secure
     assert ("Strict-Transport-Security" in response.headers) is secure
@@ -106,9 +120,9 @@ def test_b4_forwarded_proto_counts_only_from_trusted_proxies(database, hops, sec
         (2, "192.0.2.66, 203.0.113.9", "192.0.2.66"),
     ],
 )
-def test_b6_forwarded_for_counts_only_from_trusted_proxies(database, hops, forwarded, counted_as):
+def test_b6_forwarded_for_counts_only_from_trusted_proxies(app_with, hops, forwarded, counted_as):
     """B6/B4: failures are counted under the address the trusted proxies report."""
-    app = make_app(database, TRUSTED_PROXIES=hops)
+    app = app_with(TRUSTED_PROXIES=hops)
     client = app.test_client()
     headers = {"X-Forwarded-For": forwarded}
     token = csrf_token(client)
@@ -118,12 +132,12 @@ def test_b6_forwarded_for_counts_only_from_trusted_proxies(database, hops, forwa
         assert db.session.scalars(sa.select(LoginFailure.address)).all() == [counted_as]
 
 
-def test_trusted_proxies_come_from_the_environment(database, monkeypatch):
+def test_trusted_proxies_come_from_the_environment(app_with, monkeypatch):
     monkeypatch.setenv("QUIZAPP_TRUSTED_PROXIES", "2")
-    assert make_app(database).config["TRUSTED_PROXIES"] == 2
+    assert app_with().config["TRUSTED_PROXIES"] == 2
     monkeypatch.setenv("QUIZAPP_TRUSTED_PROXIES", "two")
     with pytest.raises(ValueError, match="QUIZAPP_TRUSTED_PROXIES must be a whole number"):
-        make_app(database)
+        app_with()
 
 
 def test_b1_requests_outside_uploads_are_small(sample_app, client):

@@ -124,7 +124,8 @@ def two_servers(database, tmp_path):
 
 def test_b5_b6_limits_hold_across_two_servers_on_one_database(database, two_servers):
     """B5: 40 wrong guesses at once through two servers (3 workers each): exactly the limit (5)
-    are checked. B6: the right password from an address with no failures gets through."""
+    are checked. B6: the right password from an address with no failures gets through.
+    B4: forwarded headers are ignored when no proxy is trusted."""
     app = make_app(database)
     try:
         with app.app_context():
@@ -157,3 +158,10 @@ def test_b5_b6_limits_hold_across_two_servers_on_one_database(database, two_serv
         assert Browser(two_servers[1], source="127.0.0.2").login(Auth.PASSWORD) == "logged in"
     finally:
         dispose(app)
+    # B4: no proxy is trusted, so not even gunicorn believes a local client's X-Forwarded-Proto.
+    connection = http.client.HTTPConnection("127.0.0.1", two_servers[0], timeout=30)
+    connection.request("GET", "/login", headers={"X-Forwarded-Proto": "https"})
+    response = connection.getresponse()
+    connection.close()
+    assert "Secure" not in response.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" not in response.headers
