@@ -15,6 +15,8 @@ INTEGER_SETTINGS = (
     "LOGIN_FAILURES_PER_ACCOUNT_TOTAL",
     "LOGIN_FAILURES_PER_ADDRESS",
     "REGISTRATIONS_PER_ADDRESS",
+    "FORM_REQUEST_LIMIT",
+    "FORM_FIELD_LIMIT",
 )
 
 SECRET_KEY_FILE = "secret_key"
@@ -54,8 +56,9 @@ def settings_from_environment(instance_path: Path) -> dict:
     for name in INTEGER_SETTINGS:
         value = os.environ.get(f"QUIZAPP_{name}", "").strip()
         if value:
-            if not value.isascii() or not value.isdigit():
-                raise ValueError(f"QUIZAPP_{name} must be a whole number, not {value!r}")
+            least = 0 if name == "TRUSTED_PROXIES" else 1
+            if not (value.isascii() and value.isdigit() and int(value) >= least):
+                raise ValueError(f"QUIZAPP_{name} must be a whole number of at least {least}")
             settings[name] = int(value)
     return settings
 
@@ -70,8 +73,8 @@ DEFAULTS: dict = {
     # Every other request is small: a whole body, and one text field of a multipart form.
     "FORM_REQUEST_LIMIT": 256 * 1024,
     "FORM_FIELD_LIMIT": 64 * 1024,
-    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, so the
-    # headers are ignored and the client's own address and scheme count).
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none: the
+    # headers are ignored and the connection's own address and scheme count).
     "TRUSTED_PROXIES": 0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -138,6 +138,12 @@ def test_trusted_proxies_come_from_the_environment(app_with, monkeypatch):
     monkeypatch.setenv("QUIZAPP_TRUSTED_PROXIES", "two")
     with pytest.raises(ValueError, match="QUIZAPP_TRUSTED_PROXIES must be a whole number"):
         app_with()
+    monkeypatch.setenv("QUIZAPP_TRUSTED_PROXIES", "0")
+    monkeypatch.setenv("QUIZAPP_REGISTRATIONS_PER_ADDRESS", "300")
+    assert app_with().config["REGISTRATIONS_PER_ADDRESS"] == 300
+    monkeypatch.setenv("QUIZAPP_LOGIN_FAILURES_PER_ACCOUNT", "0")
+    with pytest.raises(ValueError, match="at least 1"):
+        app_with()
 
 
 def test_b1_requests_outside_uploads_are_small(sample_app, client):
