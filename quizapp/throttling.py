@@ -4,7 +4,7 @@ Failed password checks are kept per account and address. The rules, over a 15-mi
 
 - one address may fail `per_account` times on one account; then that address waits;
 - all addresses together may fail `account_ceiling` times on one account (a spread-out attack);
-- an address with more than `per_address` failures over all accounts is slowed down with
+- an address with `per_address` failures or more over all accounts is slowed down with
   growing delays (1 s, 2 s, 4 s ... up to `max_delay`), not locked out. A right password from
   an address that has no failures on that account is never slowed, so one student behind a
   school's NAT cannot lock out the class.
