@@ -22,6 +22,7 @@ from .main.views import bp as main_bp
 from .markdown import render_inline, render_markdown
 from .progress.views import bp as progress_bp
 from .quiz.views import bp as quiz_bp
+from .security import init_app as register_transport_security
 from .services.accounts import load_session_user
 from .study.views import bp as study_bp
 
@@ -53,7 +54,8 @@ def create_app(config: dict | None = None) -> Flask:
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
         }
 
-    # First registered, so it runs last: after Flask-Login has set its remember cookie.
+    # First registered, so their request hooks run first and their response hooks last.
+    register_transport_security(app)
     register_response_hooks(app)
     register_extensions(app)
     register_blueprints(app)
@@ -62,7 +64,6 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-SECURE_COOKIES = ("session=", "remember_token=")
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -107,19 +108,6 @@ def register_response_hooks(app: Flask) -> None:
             headers["Cache-Control"] = "no-store"
         return response
 
-    @app.after_request
-    def secure_cookies_over_https(response):
-        # Flask-Login's Secure flag is static config; here it follows the actual scheme,
-        # so cookies are Secure behind HTTPS and still work on plain http://127.0.0.1.
-        if request.is_secure:
-            cookies = response.headers.getlist("Set-Cookie")
-            if any(c.startswith(SECURE_COOKIES) for c in cookies):
-                response.headers.remove("Set-Cookie")
-                for cookie in cookies:
-                    secure = cookie.startswith(SECURE_COOKIES) and "; Secure" not in cookie
-                    response.headers.add("Set-Cookie", cookie + "; Secure" if secure else cookie)
-        return response
-
 
 def _ensure_sqlite_folder(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -156,7 +144,7 @@ def register_error_pages(app: Flask) -> None:
         403: "You are not allowed to see this page.",
         404: "There is nothing here.",
         405: "That action is not available here.",
-        413: "That upload is too large.",
+        413: "That request is too large.",
         429: "Too many requests; wait a moment.",
     }
 

@@ -19,7 +19,13 @@ from .banks.model import LoadResult
 from .extensions import db
 from .models import ROLES
 from .services import backup
-from .services.accounts import AccountError, create_user, set_role
+from .services.accounts import (
+    AccountError,
+    clear_login_failures,
+    create_user,
+    normalise_username,
+    set_role,
+)
 from .services.demo import DEMO_PASSWORD, generate
 from .services.importer import export_banks, import_banks
 
@@ -179,6 +185,15 @@ def set_role_command(name: str, role: str) -> None:
     click.echo(f"'{user.username}' is now {user.role}")
 
 
+@users.command("unlock")
+@click.argument("name")
+@with_appcontext
+def unlock_command(name: str) -> None:
+    """Forget NAME's failed logins, so the login limits let them in at once."""
+    cleared = clear_login_failures(db.session, name)
+    click.echo(f"cleared {cleared} failed login(s) of '{normalise_username(name)}'")
+
+
 @click.command("demo")
 @click.option("--students", default=30, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3650))
@@ -242,7 +257,10 @@ def serve_command(ctx: click.Context, bind: str, workers: int | None, worker_cla
     workers = workers or 2 * (os.cpu_count() or 1) + 1
     argv = [
         sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
-        "--worker-class", worker_class, "--access-logfile", "-", *ctx.args,
+        "--worker-class", worker_class, "--access-logfile", "-",
+        # The app alone decides whose X-Forwarded-* to believe (QUIZAPP_TRUSTED_PROXIES);
+        # gunicorn would otherwise take X-Forwarded-Proto from any local client.
+        "--forwarded-allow-ips", "", *ctx.args,
         "quizapp:create_app()",
     ]  # fmt: skip
     click.echo(f"serving on http://{bind} with {workers} {worker_class} worker(s)", err=True)

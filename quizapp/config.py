@@ -6,7 +6,18 @@ import os
 import secrets
 from pathlib import Path
 
-from .throttling import PER_ACCOUNT, PER_ADDRESS
+from .throttling import REGISTRATIONS_PER_ADDRESS, LoginPolicy
+
+# Integer settings that an environment variable QUIZAPP_<NAME> may set.
+INTEGER_SETTINGS = (
+    "TRUSTED_PROXIES",
+    "LOGIN_FAILURES_PER_ACCOUNT",
+    "LOGIN_FAILURES_PER_ACCOUNT_TOTAL",
+    "LOGIN_FAILURES_PER_ADDRESS",
+    "REGISTRATIONS_PER_ADDRESS",
+    "FORM_REQUEST_LIMIT",
+    "FORM_FIELD_LIMIT",
+)
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -38,25 +49,44 @@ def settings_from_environment(instance_path: Path) -> dict:
     database_url = os.environ.get("QUIZAPP_DATABASE_URL") or (
         f"sqlite:///{instance_path / 'quizapp.db'}"
     )
-    return {
+    settings = {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "QUESTIONS_DIR": os.environ.get("QUIZAPP_QUESTIONS_DIR", "questions"),
     }
+    for name in INTEGER_SETTINGS:
+        value = os.environ.get(f"QUIZAPP_{name}", "").strip()
+        if value:
+            least = 0 if name == "TRUSTED_PROXIES" else 1
+            if not (value.isascii() and value.isdigit() and int(value) >= least):
+                raise ValueError(f"QUIZAPP_{name} must be a whole number of at least {least}")
+            settings[name] = int(value)
+    return settings
 
 
 DEFAULTS: dict = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "BOOTSTRAP_SERVE_LOCAL": True,
     "BOOTSTRAP_BOOTSWATCH_THEME": None,
-    # Whole requests; each uploaded bank file is also capped (UPLOAD_FILE_LIMIT).
+    # Whole requests to the upload route; each uploaded bank file is also capped.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "UPLOAD_FILE_LIMIT": 2 * 1024 * 1024,
+    # Every other request is small: a whole body, and one text field of a multipart form.
+    "FORM_REQUEST_LIMIT": 256 * 1024,
+    "FORM_FIELD_LIMIT": 64 * 1024,
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none: the
+    # headers are ignored and the connection's own address and scheme count).
+    "TRUSTED_PROXIES": 0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
-    # Failed logins allowed per 15 minutes, counted in the database across processes.
-    "LOGIN_FAILURES_PER_ACCOUNT": PER_ACCOUNT.failures,
-    "LOGIN_FAILURES_PER_ADDRESS": PER_ADDRESS.failures,
+    # Per 15 minutes, counted in the database across processes (see quizapp.throttling):
+    # failed password checks on one account from one address, on one account from all
+    # addresses, and from one address before it is slowed down; new accounts per address
+    # before each further one waits longer.
+    "LOGIN_FAILURES_PER_ACCOUNT": LoginPolicy.per_account,
+    "LOGIN_FAILURES_PER_ACCOUNT_TOTAL": LoginPolicy.account_ceiling,
+    "LOGIN_FAILURES_PER_ADDRESS": LoginPolicy.per_address,
+    "REGISTRATIONS_PER_ADDRESS": REGISTRATIONS_PER_ADDRESS,
 }

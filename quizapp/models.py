@@ -145,17 +145,21 @@ class User(db.Model):
 
 
 class LoginFailure(db.Model):
-    """One failed login, kept in the database so throttling holds across processes."""
+    """One counted attempt, kept in the database so throttling holds across processes: a
+    failed password check (`kind` "login"; written before the check and removed when it
+    succeeds) or a registration (`kind` "register"). Rows older than the window are pruned."""
 
     __table_args__ = (
         sa.Index("ix_login_failure_username_at", "username", "at"),
         sa.Index("ix_login_failure_address_at", "address", "at"),
+        sa.Index("ix_login_failure_at", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(40))
     address: Mapped[str] = mapped_column(sa.String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(sa.String(16), default="login", server_default="login")
 
 
 class Attempt(db.Model):

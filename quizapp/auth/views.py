@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.urls import iri_to_uri
 
 from ..extensions import db
 from ..services.accounts import (
@@ -24,29 +25,49 @@ from ..services.accounts import (
     create_user,
     end_sessions,
 )
-from ..throttling import WINDOW, Limit
+from ..throttling import LoginPolicy
 from .forms import ChangePasswordForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only a local path: no scheme, no host, no '//' or backslash tricks."""
-    if not target:
-        return url_for("main.home")
-    parts = urlsplit(target)
-    local = target.startswith("/") and not (parts.scheme or parts.netloc)
-    # Browsers read a backslash as a slash ("/\\evil" is "//evil"); control characters hide tricks.
-    if not local or "\\" in target or any(ord(c) < 32 for c in target):
-        return url_for("main.home")
-    return target
-
-
-def login_limits(config) -> tuple[Limit, Limit]:
-    return (
-        Limit(config["LOGIN_FAILURES_PER_ACCOUNT"], WINDOW),
-        Limit(config["LOGIN_FAILURES_PER_ADDRESS"], WINDOW),
+    """Only a path on this site, judged on the Location value Werkzeug will send: it collapses
+    and strips characters ("////evil" becomes "//evil", a tab vanishes), so the raw string is
+    not what the browser sees."""
+    home = url_for("main.home")
+    if not target or len(target) > 2000:
+        return home
+    try:
+        emitted = iri_to_uri(target)
+        parts = urlsplit(emitted)
+    except ValueError:
+        return home
+    decoded = unquote(emitted)
+    local = (
+        emitted.startswith("/")
+        and not (parts.scheme or parts.netloc)
+        # "//host" is another site, also when encoded or before Werkzeug collapses slashes.
+        and not decoded.startswith("//")
+        and not target.startswith("//")
+        and iri_to_uri(emitted) == emitted
     )
+    # Browsers read a backslash as a slash; control characters hide tricks. Paths here have none.
+    hidden = "\\" in decoded or any(ord(c) < 32 or ord(c) == 127 for c in target + decoded)
+    return emitted if local and not hidden else home
+
+
+def login_policy(config) -> LoginPolicy:
+    return LoginPolicy(
+        per_account=config["LOGIN_FAILURES_PER_ACCOUNT"],
+        account_ceiling=config["LOGIN_FAILURES_PER_ACCOUNT_TOTAL"],
+        per_address=config["LOGIN_FAILURES_PER_ADDRESS"],
+    )
+
+
+def client_address() -> str:
+    """The client's address: ProxyFix has already replaced it when proxies are trusted."""
+    return request.remote_addr or "?"
 
 
 def _start_session(user, remember: bool) -> None:
@@ -60,7 +81,13 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = create_user(db.session, form.username.data, form.password.data)
+            user = create_user(
+                db.session,
+                form.username.data,
+                form.password.data,
+                address=client_address(),
+                registrations_per_address=current_app.config["REGISTRATIONS_PER_ADDRESS"],
+            )
         except AccountError as exc:
             form.username.errors.append(str(exc))
         else:
@@ -80,8 +107,8 @@ def login():
                 db.session,
                 form.username.data,
                 form.password.data,
-                request.remote_addr or "?",
-                limits=login_limits(current_app.config),
+                client_address(),
+                policy=login_policy(current_app.config),
             )
         except AccountError as exc:
             form.password.errors.append(str(exc))
@@ -109,7 +136,14 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_password(db.session, current_user, form.current.data, form.password.data)
+            change_password(
+                db.session,
+                current_user,
+                form.current.data,
+                form.password.data,
+                client_address(),
+                policy=login_policy(current_app.config),
+            )
         except AccountError as exc:
             form.current.errors.append(str(exc))
         else:

@@ -17,10 +17,21 @@ from ..passwords import (
     password_problems,
     verify_password,
 )
-from ..throttling import PER_ACCOUNT, PER_ADDRESS, Limit, wait_needed
+from ..throttling import (
+    MAX_DELAY,
+    REGISTRATIONS_PER_ADDRESS,
+    WINDOW,
+    LoginPolicy,
+    RecentFailures,
+    address_key,
+    growing_delay,
+    login_wait,
+    wait_message,
+)
 from ..validators import parse_id
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
+LOGIN, REGISTER = "login", "register"  # kinds of counted attempts
 
 
 class AccountError(ValueError):
@@ -44,8 +55,19 @@ def find_user(session: Session, username: str) -> User | None:
     return session.scalar(sa.select(User).where(User.username == normalise_username(username)))
 
 
-def create_user(session: Session, username: str, password: str, role: str = "student") -> User:
-    """Create an account, refusing bad usernames, weak passwords and taken names."""
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: str = "student",
+    address: str | None = None,
+    registrations_per_address: int = REGISTRATIONS_PER_ADDRESS,
+) -> User:
+    """Create an account, refusing bad usernames, weak passwords and taken names.
+
+    With an `address` (a registration from the web) the address is throttled: past
+    `registrations_per_address` in 15 minutes, each further one waits longer (growing delays).
+    """
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}': use one of {', '.join(ROLES)}.")
     name = normalise_username(username)
@@ -55,6 +77,8 @@ def create_user(session: Session, username: str, password: str, role: str = "stu
     problems = password_problems(password, name)
     if problems:
         raise AccountError(" ".join(problems))
+    if address is not None:
+        _reserve_registration(session, name, address_key(address), registrations_per_address)
     password_hash = hash_password(password)  # slow: outside the write lock
     try:
         with write_transaction(session):
@@ -79,10 +103,73 @@ def set_role(session: Session, username: str, role: str) -> User:
     return user
 
 
-def _wait_message(wait) -> str:
-    minutes = max(1, round(wait.total_seconds() / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Too many failed logins. Try again in {minutes} {unit}."
+def _lock_attempts(session: Session, now: datetime) -> None:
+    """Serialise throttling decisions (inside a write transaction) and drop expired rows.
+
+    SQLite's BEGIN IMMEDIATE already serialises writers; on PostgreSQL a table lock makes the
+    count-then-insert atomic across servers (plain SELECTs are not blocked by it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("LOCK TABLE login_failure IN SHARE ROW EXCLUSIVE MODE"))
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.at <= now - WINDOW))
+
+
+def _reserve_check(
+    session: Session, name: str, address: str, policy: LoginPolicy, now: datetime, what: str
+) -> int:
+    """Count a password check as a failure before it runs, in the transaction that decides
+    whether it may run: parallel requests cannot all see the same count. Returns the row's id,
+    removed again when the password turns out right."""
+    with write_transaction(session):
+        _lock_attempts(session, now)
+        rows = session.execute(
+            sa.select(LoginFailure.username, LoginFailure.address, LoginFailure.at).where(
+                LoginFailure.kind == LOGIN,
+                LoginFailure.at > now - policy.window,
+                sa.or_(LoginFailure.username == name, LoginFailure.address == address),
+            )
+        ).all()
+        recent = RecentFailures(
+            pair=[at for user, addr, at in rows if user == name and addr == address],
+            account=[at for user, _, at in rows if user == name],
+            address=[at for _, addr, at in rows if addr == address],
+        )
+        wait = login_wait(recent, policy, now)
+        if wait is not None:
+            raise AccountError(wait_message(wait, what))
+        reservation = LoginFailure(username=name, address=address, at=now, kind=LOGIN)
+        session.add(reservation)
+        session.flush()
+        return reservation.id
+
+
+def _clear_failures(session: Session, name: str, address: str, reservation: int) -> None:
+    """A right password: forget this address's failures on this account up to this check
+    (checks still in flight keep their reservations)."""
+    session.execute(
+        sa.delete(LoginFailure).where(
+            LoginFailure.kind == LOGIN,
+            LoginFailure.username == name,
+            LoginFailure.address == address,
+            LoginFailure.id <= reservation,
+        )
+    )
+
+
+def _reserve_registration(session: Session, name: str, address: str, free: int) -> None:
+    now = utcnow()
+    with write_transaction(session):
+        _lock_attempts(session, now)
+        times = session.scalars(
+            sa.select(LoginFailure.at).where(
+                LoginFailure.kind == REGISTER,
+                LoginFailure.address == address,
+                LoginFailure.at > now - WINDOW,
+            )
+        ).all()
+        wait = growing_delay(times, free, WINDOW, MAX_DELAY, now)
+        if wait is not None:
+            raise AccountError(wait_message(wait, "Too many new accounts from your network"))
+        session.add(LoginFailure(username=name, address=address, at=now, kind=REGISTER))
 
 
 def authenticate(
@@ -91,45 +178,38 @@ def authenticate(
     password: str,
     address: str,
     now: datetime | None = None,
-    limits: tuple[Limit, Limit] = (PER_ACCOUNT, PER_ADDRESS),
+    policy: LoginPolicy | None = None,
 ) -> User:
-    """Check a login; raise AccountError (throttled or wrong) and record each failure.
-
-    `limits` are the per-account and per-address limits on recent failures.
-    """
+    """Check a login; raise AccountError (throttled or wrong). See quizapp.throttling for the
+    rules; the failure is recorded before the (slow) check, so the limits hold under load."""
     now = now or utcnow()
     name = normalise_username(username)[:40]
-    per_account, per_address = limits
-    since = now - max(per_account.window, per_address.window)
-    recent = session.execute(
-        sa.select(LoginFailure.username, LoginFailure.address, LoginFailure.at).where(
-            LoginFailure.at > since,
-            sa.or_(LoginFailure.username == name, LoginFailure.address == address),
-        )
-    ).all()
-    for limit, times in (
-        (per_account, [at for user, _, at in recent if user == name]),
-        (per_address, [at for _, addr, at in recent if addr == address]),
-    ):
-        wait = wait_needed(times, limit, now)
-        if wait is not None:
-            raise AccountError(_wait_message(wait))
-
+    address = address_key(address)
+    policy = policy or LoginPolicy()
+    reservation = _reserve_check(session, name, address, policy, now, "Too many failed logins")
     user = find_user(session, name)
     # Verify even for unknown names, so timing does not tell which usernames exist.
     ok = verify_password(user.password_hash if user else dummy_hash(), password)
-    # Hashing is slow: do it before taking the write lock.
-    new_hash = hash_password(password) if ok and user and needs_rehash(user.password_hash) else None
-    with write_transaction(session):
-        if not (ok and user):
-            session.add(LoginFailure(username=name, address=address[:64], at=now))
-        else:
-            session.execute(sa.delete(LoginFailure).where(LoginFailure.username == name))
-            if new_hash is not None:
-                user.password_hash = new_hash
     if not (ok and user):
-        raise AccountError("Wrong username or password.")
+        raise AccountError("Wrong username or password.")  # the reservation stays: a failure
+    # Hashing is slow: do it before taking the write lock.
+    new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
+    with write_transaction(session):
+        _clear_failures(session, name, address, reservation)
+        if new_hash is not None:
+            user.password_hash = new_hash
     return user
+
+
+def clear_login_failures(session: Session, username: str) -> int:
+    """Lift every login limit on an account (a student locked out just before an exam)."""
+    with write_transaction(session):
+        result = session.execute(
+            sa.delete(LoginFailure).where(
+                LoginFailure.kind == LOGIN, LoginFailure.username == normalise_username(username)
+            )
+        )
+    return result.rowcount
 
 
 def end_sessions(session: Session, user: User) -> None:
@@ -142,14 +222,29 @@ def end_sessions(session: Session, user: User) -> None:
         )
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
-    if not verify_password(user.password_hash, current):
-        raise AccountError("Your current password is not right.")
+def change_password(
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    address: str,
+    now: datetime | None = None,
+    policy: LoginPolicy | None = None,
+) -> None:
+    """Change a password after checking the current one; wrong guesses of the current password
+    count against the account like failed logins (a borrowed session cannot guess freely)."""
     problems = password_problems(new, user.username)
     if problems:
         raise AccountError(" ".join(problems))
+    now = now or utcnow()
+    name, address = user.username, address_key(address)
+    policy = policy or LoginPolicy()
+    reservation = _reserve_check(session, name, address, policy, now, "Too many wrong passwords")
+    if not verify_password(user.password_hash, current):
+        raise AccountError("Your current password is not right.")
     new_hash = hash_password(new)
     with write_transaction(session):
+        _clear_failures(session, name, address, reservation)
         session.execute(
             sa.update(User)
             .where(User.id == user.id)
