@@ -13,7 +13,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..validators import Between, parse_id
+from ..ids import parse_id
+from ..validators import Between
 
 
 class CheckboxList(SelectMultipleField):
@@ -53,7 +54,7 @@ class RetryForm(FlaskForm):
 
 
 class StepForm(FlaskForm):
-    """The CSRF token and the attempt step; the answer fields are read by quizapp.answers."""
+    """The CSRF token and the attempt step; the answer fields are decoded by its question type."""
 
     step = HiddenField(validators=[InputRequired()])
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..database import write_transaction
+from ..ids import parse_id
 from ..models import ROLES, LoginFailure, User, utcnow
 from ..passwords import (
     dummy_hash,
@@ -18,7 +19,6 @@ from ..passwords import (
     verify_password,
 )
 from ..throttling import PER_ACCOUNT, PER_ADDRESS, Limit, wait_needed
-from ..validators import parse_id
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 

@@ -7,22 +7,11 @@ import shutil
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Bank, Card, Question, QuestionVersion
+from quizapp.models import Bank, Card, Question
 from tests.conftest import QUESTIONS, SAMPLE_BANKS
+from tests.factories import snapshot
 
 LOCATION_COLUMNS = {"source_path", "source_line", "imported_at"}
-
-
-def snapshot(app, ignore: set[str] = frozenset()) -> dict:
-    """Everything an import may touch, to compare before and after."""
-    with app.app_context():
-        return {
-            model.__tablename__: sorted(
-                tuple(getattr(row, c.key) for c in model.__table__.columns if c.key not in ignore)
-                for row in db.session.scalars(sa.select(model))
-            )
-            for model in (Bank, Question, QuestionVersion, Card)
-        }
 
 
 def bank_dir(tmp_path, name="banks"):
