@@ -1,4 +1,4 @@
-"""The `quizapp` command: Flask's CLI bound to the app factory, plus the instructors' commands."""
+"""The instructors' and operators' commands of `quizapp` (the script itself: console.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from alembic.script import ScriptDirectory
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from .banks.anki import write_apkg
 from .banks.document import LoadResult
@@ -23,17 +23,6 @@ from .services import backup
 from .services.accounts import AccountError, create_user, set_role
 from .services.demo import DEMO_PASSWORD, generate
 from .services.importer import export_banks, import_banks
-
-
-def _create_app(*_args):
-    from . import create_app
-
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
-def main() -> None:
-    """quizapp: quizzes and spaced-repetition flashcards (run, db, questions, ...)."""
 
 
 @click.group()

@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from ..ids import parse_id
 from ..validators import Between
+from ..vocab import Mode
 
 
 class CheckboxList(SelectMultipleField):
@@ -32,11 +33,11 @@ class StartQuizForm(FlaskForm):
         "Mode",
         choices=[
             SelectChoice(
-                "practice", "Practice: see right or wrong and the explanation after each answer"
+                Mode.PRACTICE, "Practice: see right or wrong and the explanation after each answer"
             ),
-            SelectChoice("exam", "Exam: no feedback until you submit; optional time limit"),
+            SelectChoice(Mode.EXAM, "Exam: no feedback until you submit; optional time limit"),
         ],
-        default="practice",
+        default=Mode.PRACTICE,
         validators=[InputRequired()],
     )
     time_limit = IntegerField(
@@ -45,7 +46,7 @@ class StartQuizForm(FlaskForm):
     )
 
     def validate_time_limit(self, field) -> None:
-        if field.data and self.mode.data != "exam":
+        if field.data and self.mode.data != Mode.EXAM:
             raise ValidationError("A time limit applies to exams only.")
 
 

@@ -42,12 +42,6 @@ def test_questions_dir_holds_exactly_the_ten_banks(banks):
     assert files == [f"{bank.order:02d}-{bank.id}.yaml" for bank in banks]
 
 
-def test_strict_check_passes_through_the_cli(runner):
-    result = runner.invoke(args=["questions", "check", "--strict", str(QUESTIONS)])
-    assert result.exit_code == 0, result.output
-    assert "0 error(s), 0 warning(s)" in result.output
-
-
 @pytest.mark.parametrize("index", range(10))
 def test_each_bank_meets_the_floor(banks, index):
     bank = banks[index]
