@@ -39,10 +39,10 @@ __all__ = [
     "NotInGift",
     "PartMark",
     "QuestionType",
+    "bank_keys",
     "get",
-    "type_names",
     "register",
     "template_path",
-    "bank_keys",
+    "type_names",
     "unregister",
 ]

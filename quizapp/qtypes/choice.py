@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
 from typing import Any
 
 from ..banks.gift.syntax import escape
@@ -62,6 +61,3 @@ class ChoiceType(QuestionType):
 
     def gift_choices(self, data: Data, mark) -> str:
         return " ".join(mark(choice) + escape(choice) for choice in data["choices"])
-
-    def refill(self, response: Any, presentation: Mapping[str, Any]) -> dict[str, Any]:
-        return {"answer": response}

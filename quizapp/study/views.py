@@ -24,7 +24,8 @@ from ..markdown import render_markdown
 from ..scheduling import Rating, format_interval
 from ..services import study
 from ..services.study import SettingsChange, StaleCard, StudyError
-from .forms import CardActionForm, GradeForm, SettingsForm, UndoForm
+from ..web.forms import CsrfOnlyForm
+from .forms import GradeForm, SettingsForm, UndoForm
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 
@@ -74,7 +75,7 @@ def card_payload(item: study.StudyCard | None, counts: study.Deck) -> dict:
 @bp.get("/")
 def index():
     return render_template(
-        "study/index.html", decks=study.decks(db.session, current_user), form=CardActionForm()
+        "study/index.html", decks=study.decks(db.session, current_user), form=CsrfOnlyForm()
     )
 
 
@@ -98,7 +99,7 @@ def review(deck: str):
         reveal=request.args.get("reveal") == "1",
         grade_form=GradeForm(),
         undo_form=UndoForm(),
-        action_form=CardActionForm(),
+        action_form=CsrfOnlyForm(),
         last_review=query_int(request.args, "last"),
         format_interval=format_interval,
         grades=list(Rating),
@@ -164,7 +165,7 @@ def undo(deck: str):
 
 @bp.post("/card/<int:card_id>/<action>")
 def card_action(card_id: int, action: str):
-    form = CardActionForm()
+    form = CsrfOnlyForm()
     if not form.validate_on_submit() or action not in ("suspend", "unsuspend", "bury"):
         abort(400)
     deck = request.args.get("deck", "all")
@@ -194,7 +195,7 @@ def card(card_id: int):
     return render_template(
         "study/card.html",
         info=info,
-        form=CardActionForm(),
+        form=CsrfOnlyForm(),
         interval_label=lambda days: format_interval(timedelta(days=days)),
     )
 
@@ -244,7 +245,7 @@ def settings():
 
 @bp.post("/timezone")
 def timezone():
-    form = CardActionForm()
+    form = CsrfOnlyForm()
     if not form.validate_on_submit():
         abort(400)
     saved = study.detect_timezone(db.session, current_user, request.form.get("timezone", ""))
