@@ -106,7 +106,7 @@ class Card(BankItem, db.Model):
     question: Mapped[Question | None] = relationship()
 
 
-ROLES = tuple(Role)
+ROLES = tuple(role.value for role in Role)  # plain strings: click shows enum names
 
 
 class User(db.Model):

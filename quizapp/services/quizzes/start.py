@@ -17,7 +17,7 @@ from ...vocab import Mode
 from ..queries import BANK_ORDER, current_versions_query
 from .finish import close_expired
 
-MODES = tuple(Mode)
+MODES = tuple(mode.value for mode in Mode)
 
 
 class QuizError(ValueError):
