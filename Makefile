@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-postgres lint install install-test db clean bench
+.PHONY: run serve test test-fast test-postgres lint install install-test db clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ lint: install-test
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The unit tests only (no app, no database), spread over every core: a quick check while working.
+test-fast: install-test
+	$(BIN)/python -m pytest -n auto tests/unit $(PYTEST_ARGS)
 
 # The whole suite again on a throwaway PostgreSQL server (Debian's postgresql package).
 test-postgres: install-test

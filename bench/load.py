@@ -28,6 +28,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from quizapp.database import configure
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SUBMISSIONS = ("/quiz/[id]/q/[n] answer", "/study/all/grade")
@@ -117,7 +119,7 @@ def check_writes(url: str, acks: dict, last_review_before: int) -> tuple[bool, s
 
     A write can commit just before its worker dies: it is stored but was never acknowledged.
     That is reported, not a failure; storing the same grade of the same card state twice is."""
-    engine = sa.create_engine(url)
+    engine = configure(sa.create_engine(url))
     with engine.connect() as connection:
         missing_answers = 0
         for attempt_id, position in acks["answers"]:
@@ -167,7 +169,7 @@ def check_writes(url: str, acks: dict, last_review_before: int) -> tuple[bool, s
 
 
 def last_review_id(url: str) -> int:
-    engine = sa.create_engine(url)
+    engine = configure(sa.create_engine(url))
     with engine.connect() as connection:
         last = connection.execute(sa.text("SELECT coalesce(max(id), 0) FROM review")).scalar()
     engine.dispose()
@@ -202,7 +204,7 @@ def main() -> None:
     for command in (["db", "upgrade"], ["questions", "import", "questions"],
                     ["demo", "--students", str(args.users), "--days", "30", "--seed", "1"]):  # fmt: skip
         subprocess.run(quizapp + command, cwd=ROOT, env=env, check=True, capture_output=True)
-    engine = sa.create_engine(url)
+    engine = configure(sa.create_engine(url))
     with engine.connect() as connection:
         users = (
             connection.execute(sa.text("SELECT username FROM \"user\" WHERE role = 'student'"))

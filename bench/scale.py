@@ -49,7 +49,7 @@ def main() -> None:
     from quizapp import create_app
     from quizapp.banks.loader import load_paths
     from quizapp.extensions import db
-    from quizapp.models import Attempt, AttemptItem, Review, User
+    from quizapp.models import Attempt, AttemptItem, Review, User, utcnow
     from quizapp.services import analysis, demo, progress, study
     from quizapp.services.importer import import_banks
 
@@ -72,7 +72,7 @@ def main() -> None:
             db.session.expire_all()
             queries = {
                 "due cards (one user)": lambda u=user: study.build_queue(
-                    session, u, None, study.utcnow()
+                    session, u, None, utcnow()
                 ),
                 "student dashboard": lambda u=user: progress.dashboard(session, u),
                 "class overview": lambda: analysis.class_overview(session, "average", True),

@@ -8,10 +8,11 @@ from pathlib import Path
 from flask import Flask, abort, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from jinja2 import ChoiceLoader, FunctionLoader
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
-from . import database  # noqa: F401  (registers the SQLite connection settings)
+from . import database, qtypes
 from .auth.views import bp as auth_bp
 from .authoring.views import bp as authoring_bp
 from .classroom.views import bp as classroom_bp
@@ -117,6 +118,9 @@ def _ensure_sqlite_folder(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            database.configure(engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -162,7 +166,18 @@ def register_error_pages(app: Flask) -> None:
         return render_template("error.html", code=400, message=message), 400
 
 
+def _question_type_template(name: str):
+    """Templates of question types defined outside the app (such as a test's own type)."""
+    path = qtypes.template_path(name)
+    if path is None or not path.is_file():
+        return None
+    return path.read_text(encoding="utf-8"), str(path), lambda: True
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.loader = ChoiceLoader(
+        [app.jinja_env.loader, FunctionLoader(_question_type_template)]
+    )
     app.jinja_env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     app.jinja_env.filters["markdown_inline"] = lambda text: Markup(render_inline(text))
 

@@ -1,4 +1,4 @@
-"""The `quizapp` command: Flask's CLI bound to the app factory, plus the instructors' commands."""
+"""The instructors' and operators' commands of `quizapp` (the script itself: console.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from pathlib import Path
 import click
 from alembic.script import ScriptDirectory
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from .banks.anki import write_apkg
+from .banks.document import LoadResult
 from .banks.export import FORMATS, bank_filename
-from .banks.gift import write_gift
+from .banks.gift.writer import write_gift
 from .banks.loader import load_paths
-from .banks.model import LoadResult
+from .banks.schema import schema_text
 from .extensions import db
 from .models import ROLES
 from .services import backup
@@ -28,17 +29,6 @@ from .services.accounts import (
 )
 from .services.demo import DEMO_PASSWORD, generate
 from .services.importer import export_banks, import_banks
-
-
-def _create_app(*_args):
-    from . import create_app
-
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
-def main() -> None:
-    """quizapp: quizzes and spaced-repetition flashcards (run, db, questions, ...)."""
 
 
 @click.group()
@@ -93,6 +83,17 @@ def import_command(paths: tuple[str, ...], dry_run: bool, strict: bool) -> None:
     directories = [path for path in targets if Path(path).is_dir()]
     report = import_banks(db.session, result.banks, retire_under=directories, dry_run=dry_run)
     click.echo(("dry run, would have: " if dry_run else "") + report.summary())
+
+
+@questions.command("schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write.")
+def schema_command(output: str | None) -> None:
+    """Print (or write) the JSON Schema of bank files, generated from the question types."""
+    if output:
+        Path(output).write_text(schema_text(), encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(schema_text(), nl=False)
 
 
 EXPORT_FORMATS = sorted([*FORMATS, "gift", "anki"])

@@ -1,4 +1,8 @@
-"""Connection settings and write transactions that behave the same under load on SQLite."""
+"""Connection settings and write transactions that behave the same under load on SQLite.
+
+Importing this module changes nothing: `configure(engine)` attaches the settings to one
+engine (create_app does it for the app's own engines).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,15 @@ WRITE_OPTION = "quizapp_write"
 BUSY_TIMEOUT_MS = 15_000
 
 
-@event.listens_for(Engine, "connect")
+def configure(engine: Engine) -> Engine:
+    """Give `engine` the SQLite connection settings and BEGIN handling (once; harmless, and
+    inactive, on other databases)."""
+    if not event.contains(engine, "connect", _configure_sqlite):
+        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
+    return engine
+
+
 def _configure_sqlite(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -32,7 +44,6 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _begin_sqlite(connection) -> None:
     if connection.dialect.name != "sqlite":
         return
@@ -77,6 +88,9 @@ def write_transaction(session: Session) -> Iterator[Session]:
     """
     if isinstance(session, scoped_session):
         session = session()
+    if session.new or session.dirty or session.deleted:
+        # Changes made before the lock would be written without it: a bug in the caller.
+        raise RuntimeError("write_transaction started with unsaved changes in the session")
     if session.in_transaction():
         # Whatever was read so far (the logged-in user, say) ends here; nothing is pending.
         session.commit()
@@ -95,3 +109,13 @@ def write_transaction(session: Session) -> Iterator[Session]:
 def later_of(column, moment):
     """SQL for the later of a nullable timestamp column and `moment`, on any database."""
     return sa.case((column.is_(None), moment), (column < moment, moment), else_=column)
+
+
+def reachable(session: Session) -> bool:
+    """Whether the database answers a trivial query (for the health check)."""
+    try:
+        session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        session.rollback()
+        return False
+    return True

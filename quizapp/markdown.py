@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import nh3
 from markdown_it import MarkdownIt
 
@@ -27,9 +25,11 @@ def _clean(html: str) -> str:
     )
 
 
-@lru_cache(maxsize=4096)
 def render_markdown(text: str | None) -> str:
-    """Sanitised HTML for instructor- or user-supplied Markdown."""
+    """Sanitised HTML for instructor- or user-supplied Markdown.
+
+    Not cached: students' answers pass through here, and nothing they type may stay in a
+    process-wide cache."""
     return _clean(_md.render(text)) if text else ""
 
 

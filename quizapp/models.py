@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .vocab import AttemptStatus, Role
 
 
 def utcnow() -> datetime:
@@ -105,7 +106,7 @@ class Card(BankItem, db.Model):
     question: Mapped[Question | None] = relationship()
 
 
-ROLES = ("student", "instructor", "admin")
+ROLES = tuple(role.value for role in Role)  # plain strings: click shows enum names
 
 
 class User(db.Model):
@@ -114,7 +115,7 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(200))
-    role: Mapped[str] = mapped_column(sa.String(20), default="student")
+    role: Mapped[str] = mapped_column(sa.String(20), default=Role.STUDENT)
     session_version: Mapped[int] = mapped_column(default=1)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     timezone_set: Mapped[bool] = mapped_column(default=False)
@@ -141,7 +142,7 @@ class User(db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in ("instructor", "admin")
+        return self.role in (Role.INSTRUCTOR, Role.ADMIN)
 
 
 class LoginFailure(db.Model):
@@ -170,7 +171,7 @@ class Attempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     mode: Mapped[str] = mapped_column(sa.String(20))
-    status: Mapped[str] = mapped_column(sa.String(20), default="in_progress")
+    status: Mapped[str] = mapped_column(sa.String(20), default=AttemptStatus.IN_PROGRESS)
     title: Mapped[str] = mapped_column(sa.String(200))
     settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     step: Mapped[int] = mapped_column(default=0)
@@ -190,7 +191,7 @@ class Attempt(db.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status == "submitted"
+        return self.status == AttemptStatus.SUBMITTED
 
 
 class AttemptItem(db.Model):

@@ -16,15 +16,19 @@ from enum import IntEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from fsrs import Card, Rating, Scheduler, State
+import fsrs
+from fsrs import Scheduler, State
 
 NEW = 0
+REVIEW = int(State.Review)
 DAY_STARTS_AT = time(4)  # like Anki: a late-night session still counts for the same day
 LEARN_AHEAD = timedelta(minutes=20)
 RETENTION_RANGE = (0.70, 0.97)
 
 
-class Grade(IntEnum):
+class Rating(IntEnum):
+    """The four answer buttons (fsrs's Rating)."""
+
     AGAIN = 1
     HARD = 2
     GOOD = 3
@@ -71,7 +75,9 @@ class Preferences:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Scheduled:
+    """A review's result: the new memory and the interval until the card is due."""
+
     memory: Memory
     interval: timedelta
 
@@ -96,10 +102,10 @@ def scheduler(preferences: Preferences) -> Scheduler:
     )
 
 
-def _to_fsrs(memory: Memory, card_id: int, now: datetime) -> Card:
+def _to_fsrs(memory: Memory, card_id: int, now: datetime) -> fsrs.Card:
     if memory.is_new:
-        return Card(card_id=card_id, state=State.Learning, step=0, due=_aware(now))
-    return Card(
+        return fsrs.Card(card_id=card_id, state=State.Learning, step=0, due=_aware(now))
+    return fsrs.Card(
         card_id=card_id,
         state=State(memory.state),
         step=memory.step,
@@ -123,17 +129,17 @@ def _fuzzed(interval: timedelta, card_id: int, reps: int) -> timedelta:
 
 
 def review(
-    memory: Memory, grade: Grade, now: datetime, card_id: int, preferences: Preferences
-) -> Outcome:
+    memory: Memory, rating: Rating, now: datetime, card_id: int, preferences: Preferences
+) -> Scheduled:
     """The memory after grading the card at `now` (UTC, naive or aware)."""
     now_aware = _aware(now)
     card, _ = scheduler(preferences).review_card(
-        _to_fsrs(memory, card_id, now_aware), Rating(int(grade)), review_datetime=now_aware
+        _to_fsrs(memory, card_id, now_aware), fsrs.Rating(int(rating)), review_datetime=now_aware
     )
     interval = card.due - now_aware
     if preferences.fuzz and card.state == State.Review:
         interval = _fuzzed(interval, card_id, memory.reps)
-    lapsed = memory.state == State.Review and grade == Grade.AGAIN
+    lapsed = memory.state == State.Review and rating == Rating.AGAIN
     result = Memory(
         state=int(card.state),
         step=card.step,
@@ -144,14 +150,14 @@ def review(
         reps=memory.reps + 1,
         lapses=memory.lapses + (1 if lapsed else 0),
     )
-    return Outcome(result, interval)
+    return Scheduled(result, interval)
 
 
-def preview(
+def intervals_by_rating(
     memory: Memory, now: datetime, card_id: int, preferences: Preferences
-) -> dict[Grade, timedelta]:
-    """The interval each grade would give now, for the labels on the grade buttons."""
-    return {grade: review(memory, grade, now, card_id, preferences).interval for grade in Grade}
+) -> dict[Rating, timedelta]:
+    """The interval each rating would give now, for the labels on the rating buttons."""
+    return {rating: review(memory, rating, now, card_id, preferences).interval for rating in Rating}
 
 
 def retrievability(memory: Memory, now: datetime, preferences: Preferences) -> float | None:
@@ -163,12 +169,12 @@ def retrievability(memory: Memory, now: datetime, preferences: Preferences) -> f
 
 
 def replay(
-    grades: Iterable[tuple[datetime, Grade]], card_id: int, preferences: Preferences
+    ratings: Iterable[tuple[datetime, Rating]], card_id: int, preferences: Preferences
 ) -> Memory:
     """Rebuild a card's memory from its review log under `preferences` (e.g. a new retention)."""
     memory = Memory()
-    for moment, grade in sorted(grades, key=lambda entry: entry[0]):
-        memory = review(memory, grade, moment, card_id, preferences).memory
+    for moment, rating in sorted(ratings, key=lambda entry: entry[0]):
+        memory = review(memory, rating, moment, card_id, preferences).memory
     return memory
 
 

@@ -158,11 +158,10 @@ def streak(days_with_reviews: set[date], today: date) -> int:
     return count
 
 
-def option_counts(choices: Sequence[str], responses: Sequence[object]) -> dict[str, int]:
-    """How often each option was picked (a response is one choice or a list of them)."""
+def option_counts(choices: Sequence[str], picks: Sequence[Sequence[str]]) -> dict[str, int]:
+    """How often each option was picked (each response picks a list of options)."""
     counts = dict.fromkeys(choices, 0)
-    for response in responses:
-        picked = response if isinstance(response, list) else [response]
+    for picked in picks:
         for choice in picked:
             if choice in counts:
                 counts[choice] += 1

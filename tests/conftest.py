@@ -11,6 +11,7 @@ import itertools
 import os
 import re
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,40 @@ def load_banks(app, *paths) -> None:
 def sample_app(app):
     load_banks(app, SAMPLE_BANKS)
     return app
+
+
+DEMO_STUDENTS = 12
+
+
+@pytest.fixture
+def demo_app(app):
+    """The shipped banks and a dozen demo students with 40 days of history."""
+    load_banks(app, QUESTIONS)
+    args = ["demo", "--students", str(DEMO_STUDENTS), "--days", "40", "--seed", "7"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert f"created {DEMO_STUDENTS} students" in result.output
+    return app
+
+
+class Clock:
+    """A fixed, time-zone-aware moment; `now()` gives it as the app stores time (naive UTC)."""
+
+    def __init__(self, moment: datetime):
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment.astimezone(UTC).replace(tzinfo=None)
+
+    def advance(self, **delta) -> datetime:
+        self.moment += timedelta(**delta)
+        return self.now()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """Noon on a fixed day in UTC: tests pass at any hour, in any TZ."""
+    return Clock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
 
 
 CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')

@@ -1,4 +1,4 @@
-"""Upload and confirm forms."""
+"""The upload form."""
 
 from __future__ import annotations
 
@@ -13,7 +13,3 @@ class UploadForm(FlaskForm):
         validators=[InputRequired(message="Choose one or more files.")],
         description="YAML (our format) or GIFT (Moodle), up to 2 MB each, up to 20 at once.",
     )
-
-
-class ConfirmForm(FlaskForm):
-    """Just the CSRF token: the upload comes from the URL."""

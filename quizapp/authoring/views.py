@@ -12,22 +12,18 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..extensions import db
-from ..quiz.presenters import QuestionPreview
 from ..services import authoring
-from .forms import ConfirmForm, UploadForm
+from ..web.forms import CsrfOnlyForm
+from ..web.pages import require_staff
+from ..web.questions import QuestionPreview
+from .forms import UploadForm
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
-DOWNLOADS = {"yaml": "yaml", "gift": "gift", "apkg": "apkg"}
-
-
-@bp.before_request
-@login_required
-def require_staff():
-    if not current_user.is_staff:
-        abort(403)
+require_staff(bp)
+DOWNLOADS = ("yaml", "gift", "apkg")
 
 
 @bp.get("/")
@@ -71,7 +67,7 @@ def preview(upload_id: int):
         abort(404)
     previews = [(title, q, QuestionPreview(q)) for title, q in result.new_questions]
     return render_template(
-        "authoring/preview.html", preview=result, previews=previews, form=ConfirmForm()
+        "authoring/preview.html", preview=result, previews=previews, form=CsrfOnlyForm()
     )
 
 
@@ -80,7 +76,7 @@ def confirm(upload_id: int):
     stored = authoring.upload_for(db.session, current_user, upload_id)
     if stored is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
+    if not CsrfOnlyForm().validate_on_submit():
         abort(400)
     report = authoring.confirm(db.session, stored)
     if report is None:

@@ -20,7 +20,7 @@ import genanki
 
 from ..markdown import render_markdown
 from .cards import bank_flashcards
-from .model import bank_from_data
+from .document import bank_from_data
 
 MODEL_ID = 1_734_204_001  # stable forever: Anki matches note types by id
 MODEL = genanki.Model(

@@ -1,4 +1,4 @@
-"""Load bank files (format v1) into Bank objects, finding every problem with its file and line."""
+"""Load bank files (format v1) into BankFile objects, finding every problem with its line."""
 
 from __future__ import annotations
 
@@ -9,18 +9,19 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from .gift import read_gift
-from .model import (
-    QUESTION_TYPES,
-    Bank,
+from .. import qtypes
+from .document import (
+    COMMON_KEYS,
+    BankFile,
     CardOverride,
     ExtraCard,
     LoadResult,
     Location,
     Problem,
-    Question,
+    QuestionSpec,
 )
-from .rules import ALL_QUESTION_KEYS, COMMON_KEYS, TYPE_RULES
+from .gift.reader import read_gift
+from .gift.syntax import slugify
 from .yamlnodes import NodeReader, compose_documents, suggest
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -33,10 +34,6 @@ MAX_ID_LENGTH = 100  # the database column's size
 MAX_TITLE_LENGTH = 200
 # A derived card shows only the prompt: prompts that lean on their choices read badly alone.
 LEANS_ON_CHOICES = re.compile(r"\b(of these|the following|following|select all|below)\b", re.I)
-
-
-def slugify_hint(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
 
 
 def find_bank_files(paths: Iterable[str | Path], suffixes=BANK_FILE_SUFFIXES) -> list[Path]:
@@ -85,7 +82,7 @@ class BankParser:
         self.reader = NodeReader(path, problems)
         self.path = path
 
-    def parse_text(self, text: str) -> list[Bank]:
+    def parse_text(self, text: str) -> list[BankFile]:
         try:
             documents = compose_documents(text)
         except RecursionError:
@@ -122,7 +119,7 @@ class BankParser:
                 banks.append(bank)
         return banks
 
-    def parse_bank(self, node: Node) -> Bank | None:
+    def parse_bank(self, node: Node) -> BankFile | None:
         r = self.reader
         top = r.mapping(node, "a bank file", TOP_KEYS)
         if top is None:
@@ -133,7 +130,7 @@ class BankParser:
                 r.error(top["version"][1], f"unknown format version {version}: this reads 1")
         header_node = r.require(top, "bank", node, "a bank file")
         header = r.mapping(header_node, "bank", BANK_KEYS) if header_node else None
-        bank = Bank(id="", title="", order=0, path=self.path, line=node.start_mark.line + 1)
+        bank = BankFile(id="", title="", order=0, path=self.path, line=node.start_mark.line + 1)
         if header is not None:
             self.parse_header(header, header_node, bank)
         if "questions" in top:
@@ -147,7 +144,7 @@ class BankParser:
         self.check_ids(bank)
         return bank if bank.id else None
 
-    def parse_header(self, header, header_node: Node, bank: Bank) -> None:
+    def parse_header(self, header, header_node: Node, bank: BankFile) -> None:
         r = self.reader
         id_node = r.require(header, "id", header_node, "bank")
         bank.id = self.slug(id_node, "bank id") or "" if id_node else ""
@@ -170,7 +167,7 @@ class BankParser:
             self.reader.error(node, f"{what} is longer than {MAX_ID_LENGTH} characters")
             return None
         if not SLUG.match(value):
-            hint = slugify_hint(value)
+            hint = slugify(value)
             suggestion = f" such as '{hint}'" if hint else ""
             self.reader.error(
                 node,
@@ -186,15 +183,16 @@ class BankParser:
         entries = self.reader.text_list(fields["tags"][1], f"tags of {what}") or []
         return [value for value, node in entries if self.slug(node, "tag")]
 
-    def parse_question(self, node: Node) -> Question | None:
+    def parse_question(self, node: Node) -> QuestionSpec | None:
         r = self.reader
         if not isinstance(node, MappingNode):
             r.error(node, "each question must be a mapping with id, type, prompt, ...")
             return None
         # Know the type first, so an unknown key can be told apart from a key of another type.
         qtype = self.question_type(node)
-        allowed = COMMON_KEYS + TYPE_RULES[qtype].keys if qtype else tuple(ALL_QUESTION_KEYS)
-        fields = r.mapping(node, "a question", ALL_QUESTION_KEYS)
+        every_key = frozenset(COMMON_KEYS) | qtypes.bank_keys()
+        allowed = COMMON_KEYS + qtypes.get(qtype).keys if qtype else tuple(every_key)
+        fields = r.mapping(node, "a question", every_key)
         if fields is None:
             return None
         ok = True
@@ -208,12 +206,12 @@ class BankParser:
         what = f"question '{qid}'" if qid else "question"
         if qtype is None:
             return None
-        rule = TYPE_RULES[qtype]
+        kind = qtypes.get(qtype)
         prompt = None
         if "prompt" in fields:
             prompt = r.text(fields["prompt"][1], "prompt")
             ok = ok and prompt is not None
-        elif rule.needs_prompt:
+        elif kind.needs_prompt:
             r.error(node, f"{what} is missing 'prompt'")
             ok = False
         explanation = None
@@ -230,13 +228,13 @@ class BankParser:
             ok = ok and points is not None
         card = self.card_setting(fields)
         tags = self.tags(fields, what)
-        body = rule.parse(r, fields, node)
+        body = kind.parse(r, fields, node)
         if body is None or not ok or card is None or qid is None:
             return None
         if (
             card is True
             and prompt
-            and qtype in ("single", "multiple", "matching", "ordering")
+            and kind.options_beside_prompt
             and LEANS_ON_CHOICES.search(prompt)
         ):
             r.warning(
@@ -244,7 +242,7 @@ class BankParser:
                 f"{what}: the prompt leans on its choices, so its flashcard will not stand "
                 "alone; add card: {front: ..., back: ...} (or card: false)",
             )
-        return Question(
+        return QuestionSpec(
             id=qid,
             type=qtype,
             prompt=prompt,
@@ -265,11 +263,11 @@ class BankParser:
             value = r.text(value_node, "type")
             if value is None:
                 return None
-            if value not in TYPE_RULES:
+            if value not in qtypes.TYPES:
                 r.error(
                     value_node,
-                    f"unknown question type '{value}'{suggest(value, QUESTION_TYPES)}; "
-                    f"use one of {', '.join(QUESTION_TYPES)}",
+                    f"unknown question type '{value}'{suggest(value, qtypes.type_names())}; "
+                    f"use one of {', '.join(qtypes.type_names())}",
                 )
                 return None
             return value
@@ -311,7 +309,7 @@ class BankParser:
             cid, front, back, tags, line=node.start_mark.line + 1, column=node.start_mark.column + 1
         )
 
-    def check_ids(self, bank: Bank) -> None:
+    def check_ids(self, bank: BankFile) -> None:
         seen: dict[str, tuple[str, int]] = {}
         for kind, items in (("question", bank.questions), ("card", bank.cards)):
             for item in items:
@@ -329,7 +327,7 @@ class BankParser:
                     seen[item.id] = (kind, item.line)
 
 
-def parse_file_text(text: str, path: str, problems: list[Problem]) -> list[Bank]:
+def parse_file_text(text: str, path: str, problems: list[Problem]) -> list[BankFile]:
     """Banks of one file's text: GIFT by its .gift suffix, else YAML (or JSON)."""
     parser = BankParser(path, problems)
     if path.lower().endswith(".gift"):
@@ -372,7 +370,7 @@ def load_paths(paths: Iterable[str | Path]) -> LoadResult:
 
 
 def check_bank_ids(result: LoadResult) -> None:
-    first: dict[str, Bank] = {}
+    first: dict[str, BankFile] = {}
     for bank in result.banks:
         if bank.id in first:
             other = first[bank.id]

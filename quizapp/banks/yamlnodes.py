@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import Location, Problem
+from .document import Location, Problem
 
 TAG = "tag:yaml.org,2002:"
 TEXT_TAGS = {TAG + "str", TAG + "int", TAG + "float", TAG + "timestamp"}

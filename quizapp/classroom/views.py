@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
-from ..banks.model import Question
 from ..extensions import db
-from ..models import Attempt, User
-from ..models import Question as QuestionRow
-from ..progress.views import attempts_listing, csv_download, render_dashboard
-from ..quiz.presenters import QuestionPreview, results_view
-from ..services import analysis
+from ..services import analysis, quizzes
 from ..services.catalogue import bank_listing
+from ..web.forms import CsrfOnlyForm
+from ..web.pages import attempts_listing, csv_download, render_dashboard, require_staff
+from ..web.questions import QuestionPreview, results_view
 
 bp = Blueprint("classroom", __name__, url_prefix="/class")
+require_staff(bp)
 
 
-class RegradeForm(FlaskForm):
-    """Just the CSRF token: the question comes from the URL."""
-
-
-@bp.before_request
-@login_required
-def require_staff():
-    if not current_user.is_staff:
-        abort(403)
-
-
-def _student_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or user.role != "student":
+def _student_or_404(user_id: int):
+    user = analysis.student(db.session, user_id)
+    if user is None:
         abort(404)
     return user
 
@@ -59,12 +44,11 @@ def student_attempts(user_id: int):
 @bp.get("/students/<int:user_id>/attempts/<int:attempt_id>")
 def student_attempt(user_id: int, attempt_id: int):
     user = _student_or_404(user_id)
-    attempt = db.session.scalar(
-        sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
-    )
+    attempt = quizzes.attempt_for(db.session, user, attempt_id)
     if attempt is None or not attempt.finished:
         abort(404)
-    return render_template("quiz/results.html", view=results_view(attempt), viewer_is_staff=True)
+    view = results_view(quizzes.results(attempt))
+    return render_template("quiz/results.html", view=view, viewer_is_staff=True)
 
 
 @bp.get("/items")
@@ -82,16 +66,17 @@ def question(question_id: int):
     report = analysis.question_report(db.session, question_id)
     if report is None:
         abort(404)
-    shown = QuestionPreview(Question.from_data(report.versions[-1].data))
+    shown = QuestionPreview(report.versions[-1].data)
     return render_template(
-        "classroom/question.html", report=report, form=RegradeForm(), preview=shown
+        "classroom/question.html", report=report, form=CsrfOnlyForm(), preview=shown
     )
 
 
 @bp.post("/questions/<int:question_id>/regrade")
 def regrade(question_id: int):
-    db.get_or_404(QuestionRow, question_id)
-    if not RegradeForm().validate_on_submit():
+    if not analysis.question_exists(db.session, question_id):
+        abort(404)
+    if not CsrfOnlyForm().validate_on_submit():
         abort(400)
     count = analysis.regrade(db.session, question_id)
     flash(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from ..database import reachable
 from ..extensions import db
 from ..services.catalogue import bank_listing, bank_overview
 from ..services.quizzes import in_progress
@@ -29,9 +29,6 @@ def bank(slug: str):
 
 @bp.get("/healthz")
 def healthz():
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
+    if not reachable(db.session):
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}

@@ -13,7 +13,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..validators import Between, parse_id
+from ..ids import parse_id
+from ..validators import Between
+from ..vocab import Mode
 
 
 class CheckboxList(SelectMultipleField):
@@ -31,11 +33,11 @@ class StartQuizForm(FlaskForm):
         "Mode",
         choices=[
             SelectChoice(
-                "practice", "Practice: see right or wrong and the explanation after each answer"
+                Mode.PRACTICE, "Practice: see right or wrong and the explanation after each answer"
             ),
-            SelectChoice("exam", "Exam: no feedback until you submit; optional time limit"),
+            SelectChoice(Mode.EXAM, "Exam: no feedback until you submit; optional time limit"),
         ],
-        default="practice",
+        default=Mode.PRACTICE,
         validators=[InputRequired()],
     )
     time_limit = IntegerField(
@@ -44,7 +46,7 @@ class StartQuizForm(FlaskForm):
     )
 
     def validate_time_limit(self, field) -> None:
-        if field.data and self.mode.data != "exam":
+        if field.data and self.mode.data != Mode.EXAM:
             raise ValidationError("A time limit applies to exams only.")
 
 
@@ -53,7 +55,7 @@ class RetryForm(FlaskForm):
 
 
 class StepForm(FlaskForm):
-    """The CSRF token and the attempt step; the answer fields are read by quizapp.answers."""
+    """The CSRF token and the attempt step; the answer fields are decoded by its question type."""
 
     step = HiddenField(validators=[InputRequired()])
 

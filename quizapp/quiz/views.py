@@ -15,15 +15,14 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..answers import form_values
 from ..extensions import db
-from ..models import Attempt
+from ..ids import parse_id
 from ..services import quizzes
 from ..services.catalogue import bank_listing
 from ..services.quizzes import Outcome, QuizError, QuizRequest
-from ..validators import parse_id
+from ..vocab import Mode
+from ..web.questions import posted_values, question_view, results_view, saved_values
 from .forms import RetryForm, StartQuizForm, StepForm
-from .presenters import question_view, results_view
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 
@@ -34,7 +33,7 @@ def require_login():
     """Every quiz page belongs to a logged-in student."""
 
 
-def _attempt_or_404(attempt_id: int, versions: bool = False) -> Attempt:
+def _attempt_or_404(attempt_id: int, versions: bool = False):
     # Another user's attempt is indistinguishable from a missing one.
     attempt = quizzes.attempt_for(db.session, current_user, attempt_id, versions)
     if attempt is None:
@@ -60,7 +59,7 @@ def new():
             tags=form.tags.data or [],
             count=form.count.data,
             mode=form.mode.data,
-            time_limit_minutes=form.time_limit.data if form.mode.data == "exam" else None,
+            time_limit_minutes=form.time_limit.data if form.mode.data == Mode.EXAM else None,
         )
         try:
             attempt = quizzes.start_quiz(db.session, current_user, quiz_request)
@@ -77,7 +76,7 @@ def quick(slug: str):
     """One click from a bank: ten practice questions (CSRFProtect guards every POST)."""
     try:
         attempt = quizzes.start_quiz(
-            db.session, current_user, QuizRequest(banks=[slug], count=10, mode="practice")
+            db.session, current_user, QuizRequest(banks=[slug], count=10, mode=Mode.PRACTICE)
         )
     except QuizError as exc:
         flash(str(exc), "error")
@@ -102,21 +101,16 @@ def retry():
 @bp.get("/<int:attempt_id>")
 def show(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
-    quizzes.expire_if_due(db.session, attempt)
-    if attempt.finished:
+    if quizzes.is_over(attempt):
         return redirect(url_for(".results", attempt_id=attempt.id))
     return redirect(url_for(".question", attempt_id=attempt.id, position=attempt.current))
 
 
-def _render_question(attempt: Attempt, position: int, posted=None, status: int = 200):
+def _render_question(attempt, position: int, posted: bool = False, status: int = 200):
     item = next((i for i in attempt.items if i.position == position), None)
     if item is None:
         abort(404)
-    values = (
-        posted
-        if posted is not None
-        else form_values(item.version.type, item.response, item.presentation)
-    )
+    values = posted_values(item, request.form.getlist) if posted else saved_values(item)
     view = question_view(attempt, item, values)
     return render_template("quiz/question.html", view=view, form=StepForm()), status
 
@@ -124,23 +118,13 @@ def _render_question(attempt: Attempt, position: int, posted=None, status: int =
 @bp.get("/<int:attempt_id>/q/<int:position>")
 def question(attempt_id: int, position: int):
     attempt = _attempt_or_404(attempt_id)
-    if quizzes.expire_if_due(db.session, attempt):
+    if quizzes.time_ran_out(attempt):
         flash("Time ran out: your attempt was submitted with the answers saved in time.", "info")
-    if attempt.finished:
+    if quizzes.is_over(attempt):
         return redirect(url_for(".results", attempt_id=attempt.id))
     if not 0 <= position < len(attempt.items):
         abort(404)
     return _render_question(attempt, position)
-
-
-def _posted_values(item) -> dict:
-    """What the student typed, to show it again after a refusal."""
-    multiple = item.version.type == "multiple"
-    return {
-        name: request.form.getlist(name) if multiple and name == "answer" else request.form[name]
-        for name in request.form
-        if name not in ("csrf_token", "step", "action")
-    }
 
 
 def _step() -> int | None:
@@ -169,7 +153,7 @@ def answer(attempt_id: int, position: int):
         return redirect(url_for(".results", attempt_id=attempt_id))
     if outcome in (Outcome.INVALID, Outcome.EMPTY):
         flash(result.message, "error")
-        posted = _posted_values(result.item) if outcome is Outcome.INVALID else None
+        posted = outcome is Outcome.INVALID
         return _render_question(result.attempt, position, posted=posted, status=422)
     if outcome is Outcome.STALE:
         flash(result.message, "warning")
@@ -216,8 +200,8 @@ def submit(attempt_id: int):
 @bp.get("/<int:attempt_id>/results")
 def results(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, versions=True)
-    quizzes.expire_if_due(db.session, attempt)
-    if not attempt.finished:
+    results = quizzes.results(attempt)
+    if results is None:
         flash("Submit the attempt to see its results.", "info")
         return redirect(url_for(".show", attempt_id=attempt.id))
-    return render_template("quiz/results.html", view=results_view(attempt))
+    return render_template("quiz/results.html", view=results_view(results))

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..database import write_transaction
+from ..ids import parse_id
 from ..models import ROLES, LoginFailure, User, utcnow
 from ..passwords import (
     dummy_hash,
@@ -28,7 +29,6 @@ from ..throttling import (
     login_wait,
     wait_message,
 )
-from ..validators import parse_id
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 LOGIN, REGISTER = "login", "register"  # kinds of counted attempts

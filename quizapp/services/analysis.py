@@ -9,9 +9,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import stats
+from .. import qtypes, stats
+from ..csvfiles import csv_text
 from ..database import write_transaction
-from ..grading import grade
 from ..models import (
     Attempt,
     AttemptItem,
@@ -21,7 +21,8 @@ from ..models import (
     User,
     utcnow,
 )
-from .progress import csv_text
+from ..vocab import AttemptStatus, Role
+from .queries import bank_versions
 
 SORT_KEYS = ("name", "attempts", "average", "best", "last_active", "cards")
 
@@ -39,7 +40,8 @@ class StudentRow:
 def class_overview(session: Session, sort: str = "name", descending: bool = False):
     """Every student with their attempt figures, cards studied and last activity."""
     students = {
-        u.id: StudentRow(u) for u in session.scalars(sa.select(User).where(User.role == "student"))
+        u.id: StudentRow(u)
+        for u in session.scalars(sa.select(User).where(User.role == Role.STUDENT))
     }
     percent = 100 * Attempt.score / sa.func.nullif(Attempt.max_score, 0)
     for user_id, count, average, best in session.execute(
@@ -49,7 +51,7 @@ def class_overview(session: Session, sort: str = "name", descending: bool = Fals
             sa.func.avg(percent),
             sa.func.max(percent),
         )
-        .where(Attempt.status == "submitted")
+        .where(Attempt.status == AttemptStatus.SUBMITTED)
         .group_by(Attempt.user_id)
     ):
         if user_id in students:
@@ -72,13 +74,22 @@ def class_overview(session: Session, sort: str = "name", descending: bool = Fals
     return (present[::-1] if descending else present) + missing
 
 
+@dataclass(frozen=True)
+class OptionCount:
+    """How often one option was picked on first tries, and whether it is right."""
+
+    option: str
+    picked: int
+    keyed: bool
+
+
 @dataclass
 class QuestionAnalysis:
     question: Question
     version: QuestionVersion
     location: str  # "questions/03-....yaml:42"
     item: stats.ItemStats
-    options: dict[str, int] | None = None
+    options: list[OptionCount] | None = None
     versions_answered: int = 0
 
     @property
@@ -121,10 +132,14 @@ def _first_attempt_items(session: Session, question_ids: list[int], with_respons
         .where(
             AttemptItem.question_id.in_(question_ids),
             AttemptItem.first_try.is_(True),
-            User.role == "student",
+            User.role == Role.STUDENT,
         )
     )
     return session.connection().execute(query).all()
+
+
+def _type(version: QuestionVersion) -> qtypes.QuestionType:
+    return qtypes.get(version.type)
 
 
 def location(bank: Bank, question: Question) -> str:
@@ -140,16 +155,13 @@ def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
             sa.select(Question).where(Question.bank_id == bank.id).order_by(Question.position)
         )
     )
-    current = {
-        v.question_id: v
-        for v in session.scalars(
-            sa.select(QuestionVersion)
-            .join(Question)
-            .where(Question.bank_id == bank.id, QuestionVersion.number == Question.version)
-        )
+    current = bank_versions(session, bank.id)
+    counted = {
+        q.id: categories
+        for q in questions
+        if (categories := _type(current[q.id]).categories(current[q.id].data)) is not None
     }
-    choice = {q.id for q in questions if current[q.id].type in ("single", "multiple")}
-    rows = _first_attempt_items(session, [q.id for q in questions], choice)
+    rows = _first_attempt_items(session, [q.id for q in questions], set(counted))
     # One pass over the rows (thousands at scale): per question, marks, rest-of-attempt
     # scores, responses and the versions answered.
     marks: dict[int, list[float]] = defaultdict(list)
@@ -169,8 +181,11 @@ def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
             continue
         version = current[qid]
         options = None
-        if qid in choice:
-            options = stats.option_counts(version.data["choices"], picked[qid])
+        if qid in counted:
+            qtype = _type(version)
+            picks = stats.option_counts(counted[qid], [qtype.picked(r) for r in picked[qid]])
+            keyed = qtype.keyed(version.data)
+            options = [OptionCount(option, n, option in keyed) for option, n in picks.items()]
         result.questions.append(
             QuestionAnalysis(
                 question,
@@ -201,7 +216,7 @@ def _bank_test_stats(session: Session, bank: Bank) -> tuple[stats.TestStats, int
             .label("rank"),
         )
         .join(User, Attempt.user_id == User.id)
-        .where(Attempt.status == "submitted", User.role == "student", ~other_bank)
+        .where(Attempt.status == AttemptStatus.SUBMITTED, User.role == Role.STUDENT, ~other_bank)
         .subquery()
     )
     rows = session.connection().execute(
@@ -229,6 +244,16 @@ class QuestionReport:
     regradable: int  # answers graded with an older version
 
 
+def student(session: Session, user_id: int) -> User | None:
+    """A student's account (None for a missing id or a staff account)."""
+    user = session.get(User, user_id)
+    return user if user is not None and user.role == Role.STUDENT else None
+
+
+def question_exists(session: Session, question_id: int) -> bool:
+    return session.get(Question, question_id) is not None
+
+
 def question_report(session: Session, question_id: int) -> QuestionReport | None:
     question = session.get(Question, question_id)
     if question is None:
@@ -253,7 +278,7 @@ def _regradable(session: Session, question: Question) -> list[AttemptItem]:
             .join(Attempt, AttemptItem.attempt_id == Attempt.id)
             .where(
                 AttemptItem.question_id == question.id,
-                Attempt.status == "submitted",
+                Attempt.status == AttemptStatus.SUBMITTED,
                 AttemptItem.version_id != current.id,
                 sa.or_(
                     AttemptItem.regraded_version_id.is_(None),
@@ -279,7 +304,7 @@ def regrade(session: Session, question_id: int, now: datetime | None = None) -> 
                 item.original_points = item.points
             same_type = item.version.type == current.type
             fraction = (
-                grade(current.type, current.data, item.response).fraction
+                _type(current).grade(current.data, item.response).fraction
                 if same_type and item.response is not None
                 else 0.0
             )

@@ -14,14 +14,15 @@ import yaml
 from sqlalchemy.orm import Session
 
 from ..banks.anki import write_apkg
+from ..banks.document import BankFile, LoadResult, Location, Problem
 from ..banks.export import dump_yaml
-from ..banks.gift import write_gift
+from ..banks.gift.writer import write_gift
 from ..banks.loader import BANK_FILE_SUFFIXES, check_bank_ids, decode, parse_file_text
-from ..banks.model import Bank, LoadResult, Location, Problem
 from ..database import write_transaction
 from ..models import Bank as BankRow
 from ..models import Question, QuestionVersion, Upload, User, utcnow
 from .importer import ImportReport, export_banks, import_banks
+from .queries import active_banks
 
 MAX_FILES = 20
 
@@ -133,10 +134,10 @@ class QuestionDiff:
 @dataclass
 class Preview:
     upload: Upload
-    banks: list[Bank]
+    banks: list[BankFile]
     report: ImportReport
     diffs: list[QuestionDiff]
-    new_questions: list[tuple[str, Any]]  # (bank title, banks.model.Question)
+    new_questions: list[tuple[str, Any]]  # (bank title, banks.document.QuestionSpec)
     warnings: list[Problem]
 
 
@@ -216,11 +217,7 @@ def bank_summaries(session: Session) -> list[BankSummary]:
     counts: dict[int, Counter] = {}
     for bank_id, qtype in rows:
         counts.setdefault(bank_id, Counter())[qtype] += 1
-    banks = session.scalars(
-        sa.select(BankRow)
-        .where(BankRow.retired_at.is_(None))
-        .order_by(BankRow.position, BankRow.id)
-    )
+    banks = active_banks(session)
     return [
         BankSummary(b, dict(counts.get(b.id, Counter())), sum(counts.get(b.id, Counter()).values()))
         for b in banks

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import Bank, Card, Question, QuestionVersion
+from ..models import Bank, Card, Question
+from .queries import active_bank, active_banks, current_versions_query
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,7 @@ def bank_listing(session: Session) -> list[BankListing]:
             .group_by(Card.bank_id)
         ).all()
     )
-    banks = session.scalars(
-        sa.select(Bank).where(Bank.retired_at.is_(None)).order_by(Bank.position, Bank.title)
-    )
+    banks = active_banks(session)
     return [BankListing(b, question_counts.get(b.id, 0), card_counts.get(b.id, 0)) for b in banks]
 
 
@@ -50,18 +49,10 @@ class BankOverview:
 
 
 def bank_overview(session: Session, slug: str) -> BankOverview | None:
-    bank = session.scalar(sa.select(Bank).where(Bank.slug == slug, Bank.retired_at.is_(None)))
+    bank = active_bank(session, slug)
     if bank is None:
         return None
-    versions = session.scalars(
-        sa.select(QuestionVersion)
-        .join(Question)
-        .where(
-            Question.bank_id == bank.id,
-            Question.retired_at.is_(None),
-            QuestionVersion.number == Question.version,
-        )
-    ).all()
+    versions = session.scalars(current_versions_query().where(Question.bank_id == bank.id)).all()
     types = Counter(version.type for version in versions)
     tags = sorted({tag for version in versions for tag in version.data.get("tags", [])})
     cards = session.scalar(

@@ -17,14 +17,11 @@ import sqlalchemy as sa
 from faker import Faker
 from sqlalchemy.orm import Session
 
-from .. import scheduling
-from ..answers import make_presentation, sample_response
+from .. import qtypes, scheduling
 from ..database import write_transaction
-from ..grading import grade
 from ..models import (
     Attempt,
     AttemptItem,
-    Bank,
     Card,
     CardState,
     Question,
@@ -34,8 +31,11 @@ from ..models import (
     utcnow,
 )
 from ..passwords import hash_password
-from ..scheduling import Grade, Memory, Preferences
-from .quizzes import current_versions_query
+from ..scheduling import Memory, Preferences, Rating
+from ..vocab import AttemptStatus, Mode, Role
+from .queries import active_cards_query, current_versions_query
+from .quizzes import item_values
+from .study import review_values, state_values
 
 DEMO_PASSWORD = "demo students all share this"
 QUESTIONS_PER_ATTEMPT = 10
@@ -90,12 +90,7 @@ def generate(
     by_bank: dict[int, list[QuestionVersion]] = {}
     for version, bank_id in versions:
         by_bank.setdefault(bank_id, []).append(version)
-    cards = session.execute(
-        sa.select(Card.id, Card.bank_id)
-        .join(Bank, Card.bank_id == Bank.id)
-        .where(Card.retired_at.is_(None), Bank.retired_at.is_(None))
-        .order_by(Bank.position, Card.position)
-    ).all()
+    cards = session.execute(active_cards_query(None, Card.id, Card.bank_id)).all()
     difficulty = {v.id: _difficulty(str(v.question_id), seed) for v, _ in versions}
     password_hash = hash_password(DEMO_PASSWORD)
     taken = set(session.scalars(sa.select(User.username)))
@@ -107,7 +102,7 @@ def generate(
             user = User(
                 username=_unique_name(fake, taken),
                 password_hash=password_hash,
-                role="student",
+                role=Role.STUDENT,
                 timezone=rng.choice(["UTC", "Asia/Shanghai", "Europe/London", "America/New_York"]),
                 timezone_set=True,
                 created_at=start,
@@ -135,14 +130,14 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
         bank_ids = rng.sample(sorted(by_bank), k=min(len(by_bank), rng.choice([1, 1, 1, 2, 3])))
         pool = [v for b in bank_ids for v in by_bank[b]]
         chosen = rng.sample(pool, k=min(QUESTIONS_PER_ATTEMPT, len(pool)))
-        mode = "exam" if rng.random() < 0.3 else "practice"
+        mode = Mode.EXAM if rng.random() < 0.3 else Mode.PRACTICE
         # A student improves a little with practice.
         ability += 0.05
         attempt = Attempt(
             user_id=user.id,
             mode=mode,
-            status="submitted",
-            title=f"{'Exam' if mode == 'exam' else 'Practice'}: demo",
+            status=AttemptStatus.SUBMITTED,
+            title=f"{'Exam' if mode == Mode.EXAM else 'Practice'}: demo",
             settings={"banks": [], "tags": [], "count": len(chosen)},
             started_at=moment,
             submitted_at=moment + timedelta(minutes=rng.randint(3, 20)),
@@ -154,24 +149,22 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
         session.flush()
         score = 0.0
         for position, version in enumerate(chosen):
-            presentation = make_presentation(version.type, version.data, rng)
+            qtype = qtypes.get(version.type)
+            presentation = qtype.present(version.data, rng)
             right = rng.random() < _p_right(ability, difficulty[version.id])
-            response = sample_response(version.type, version.data, presentation, right, rng)
-            fraction = grade(version.type, version.data, response).fraction
-            points = fraction * float(version.data.get("points", 1))
+            response = qtype.sample(version.data, presentation, right, rng)
+            fraction = qtype.grade(version.data, response).fraction
+            row = item_values(version, position, presentation)
+            points = fraction * row["max_points"]
             score += points
             items_rows.append(
                 {
+                    **row,
                     "attempt_id": attempt.id,
-                    "position": position,
-                    "question_id": version.question_id,
-                    "version_id": version.id,
-                    "presentation": presentation,
                     "response": response,
                     "answered_at": moment + timedelta(seconds=30 * (position + 1)),
                     "fraction": fraction,
                     "points": points,
-                    "max_points": float(version.data.get("points", 1)),
                     "first_try": version.question_id not in tried,
                 }
             )
@@ -206,28 +199,16 @@ def _reviews(session, user, ability, cards, start, now, rng, report):
                 r = scheduling.retrievability(memory, moment, prefs)
                 recall = _p_right(ability, 0.0) if r is None else min(0.99, r + 0.05 * ability)
                 rating = (
-                    Grade.AGAIN
+                    Rating.AGAIN
                     if rng.random() > recall
-                    else rng.choices([Grade.HARD, Grade.GOOD, Grade.EASY], [1, 6, 1])[0]
+                    else rng.choices([Rating.HARD, Rating.GOOD, Rating.EASY], [1, 6, 1])[0]
                 )
-                outcome = scheduling.review(memory, rating, moment, card_id, prefs)
+                scheduled = scheduling.review(memory, rating, moment, card_id, prefs)
+                duration = rng.randint(1500, 15000)
                 rows.append(
-                    {
-                        "user_id": user.id,
-                        "card_id": card_id,
-                        "rating": int(rating),
-                        "reviewed_at": moment,
-                        "day": scheduling.study_day(moment, user.timezone),
-                        "duration_ms": rng.randint(1500, 15000),
-                        "state_before": memory.state,
-                        "state_after": outcome.memory.state,
-                        "interval_days": outcome.interval.total_seconds() / 86400,
-                        "stability": outcome.memory.stability,
-                        "difficulty": outcome.memory.difficulty,
-                        "before": memory.snapshot(),
-                    }
+                    review_values(user, card_id, rating, moment, duration, memory, scheduled)
                 )
-                memories[card_id] = outcome.memory
+                memories[card_id] = scheduled.memory
                 moment += timedelta(seconds=rng.randint(4, 20))
             new_cards = [c for c in new_cards if c not in memories]
         day += timedelta(days=1)
@@ -241,14 +222,7 @@ def _reviews(session, user, ability, cards, start, now, rng, report):
                 {
                     "user_id": user.id,
                     "card_id": card_id,
-                    "state": m.state,
-                    "step": m.step,
-                    "stability": m.stability,
-                    "difficulty": m.difficulty,
-                    "due": m.due,
-                    "last_review": m.last_review,
-                    "reps": m.reps,
-                    "lapses": m.lapses,
+                    **state_values(m),
                     "suspended": False,
                     "version": m.reps,
                 }

@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..banks.cards import bank_flashcards
-from ..banks.model import Bank
+from ..banks.document import BankFile, ExtraCard
 from ..banks.sync import Changes, Stored, compare
 from ..database import write_transaction
 from ..models import Bank as BankRow
 from ..models import Card, Question, QuestionVersion, utcnow
+from .queries import active_banks
 
 
 @dataclass
@@ -35,7 +36,7 @@ class _DryRun(Exception):
 
 
 def import_banks(
-    session: Session, banks: list[Bank], retire_under: Iterable[str | Path] = (), dry_run=False
+    session: Session, banks: list[BankFile], retire_under: Iterable[str | Path] = (), dry_run=False
 ) -> ImportReport:
     """Apply `banks` in one write transaction; banks whose file lay under `retire_under`
     but that were not loaded are retired. A dry run computes the same report and rolls back."""
@@ -50,7 +51,7 @@ def import_banks(
     return report
 
 
-def _apply(session: Session, banks: list[Bank], scopes: list[Path], report: ImportReport):
+def _apply(session: Session, banks: list[BankFile], scopes: list[Path], report: ImportReport):
     rows = {row.slug: row for row in session.scalars(sa.select(BankRow))}
     now = utcnow()
     for bank in banks:
@@ -74,7 +75,7 @@ def _apply(session: Session, banks: list[Bank], scopes: list[Path], report: Impo
         report.banks_retired.append(slug)
 
 
-def _header_differs(row: BankRow, bank: Bank) -> bool:
+def _header_differs(row: BankRow, bank: BankFile) -> bool:
     return (row.title, row.position, row.summary, row.source_path) != (
         bank.title,
         bank.order,
@@ -99,7 +100,7 @@ def _current_versions(session: Session, row: BankRow) -> dict[int, QuestionVersi
     return {version.question_id: version for version in versions}
 
 
-def _sync_bank(session: Session, row: BankRow, bank: Bank, now) -> Changes:
+def _sync_bank(session: Session, row: BankRow, bank: BankFile, now) -> Changes:
     questions = {q.slug: q for q in session.scalars(sa.select(Question).filter_by(bank_id=row.id))}
     current = _current_versions(session, row)
     stored = {slug: Stored(current[q.id].content_hash, q.active) for slug, q in questions.items()}
@@ -140,7 +141,7 @@ def _sync_bank(session: Session, row: BankRow, bank: Bank, now) -> Changes:
     return _prefixed(counted, row.slug)
 
 
-def _sync_cards(session: Session, row: BankRow, bank: Bank, questions, now) -> Changes:
+def _sync_cards(session: Session, row: BankRow, bank: BankFile, questions, now) -> Changes:
     cards = {card.slug: card for card in session.scalars(sa.select(Card).filter_by(bank_id=row.id))}
     flashcards = bank_flashcards(bank)
     stored = {slug: Stored(card.content_hash, card.active) for slug, card in cards.items()}
@@ -184,9 +185,7 @@ def _prefixed(changes: Changes, bank_slug: str) -> Changes:
 
 def export_banks(session: Session) -> list[dict[str, Any]]:
     """The active banks as format-v1 data, in bank order."""
-    banks = session.scalars(
-        sa.select(BankRow).where(BankRow.retired_at.is_(None)).order_by(BankRow.position)
-    )
+    banks = active_banks(session)
     exported = []
     for row in banks:
         current = _current_versions(session, row)
@@ -198,13 +197,9 @@ def export_banks(session: Session) -> list[dict[str, Any]]:
             data["bank"]["summary"] = row.summary
         extra = [c for c in row.cards if c.active and c.question_id is None]
         if extra:
-            data["cards"] = [_card_data(card) for card in extra]
+            data["cards"] = [
+                ExtraCard(card.slug, card.front, card.back, list(card.tags)).to_data()
+                for card in extra
+            ]
         exported.append(data)
     return exported
-
-
-def _card_data(card: Card) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": card.slug, "front": card.front, "back": card.back}
-    if card.tags:
-        data["tags"] = list(card.tags)
-    return data

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -13,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .. import scheduling, stats
+from ..csvfiles import csv_text
 from ..models import (
     Attempt,
     AttemptItem,
@@ -25,7 +24,10 @@ from ..models import (
     User,
     utcnow,
 )
+from ..scheduling import REVIEW, Rating
+from ..vocab import AttemptStatus
 from . import study
+from .queries import active_banks
 from .quizzes import latest_marks
 
 FORECAST_DAYS = 30
@@ -75,7 +77,7 @@ class Dashboard:
 def score_history(session: Session, user: User) -> list[ScorePoint]:
     rows = session.execute(
         sa.select(Attempt.id, Attempt.submitted_at, Attempt.score, Attempt.max_score, Attempt.title)
-        .where(Attempt.user_id == user.id, Attempt.status == "submitted")
+        .where(Attempt.user_id == user.id, Attempt.status == AttemptStatus.SUBMITTED)
         .order_by(Attempt.submitted_at, Attempt.id)
     )
     return [
@@ -86,9 +88,7 @@ def score_history(session: Session, user: User) -> list[ScorePoint]:
 
 def mastery(session: Session, user: User, now: datetime) -> list[BankMastery]:
     marks = latest_marks(session, user)
-    banks = session.scalars(
-        sa.select(Bank).where(Bank.retired_at.is_(None)).order_by(Bank.position, Bank.id)
-    ).all()
+    banks = active_banks(session)
     questions = session.execute(
         sa.select(Question.id, Question.bank_id).where(Question.retired_at.is_(None))
     ).all()
@@ -96,7 +96,7 @@ def mastery(session: Session, user: User, now: datetime) -> list[BankMastery]:
     states = {
         s.card_id: s
         for s in session.scalars(
-            sa.select(CardState).where(CardState.user_id == user.id, CardState.state == 2)
+            sa.select(CardState).where(CardState.user_id == user.id, CardState.state == REVIEW)
         )
     }
     prefs = study.preferences(user)
@@ -131,7 +131,7 @@ def forecast(session: Session, user: User, now: datetime) -> tuple[date, list[in
         .join(Card, CardState.card_id == Card.id)
         .where(
             CardState.user_id == user.id,
-            CardState.state == 2,
+            CardState.state == REVIEW,
             CardState.suspended.is_(False),
             CardState.due < horizon,
             Card.retired_at.is_(None),
@@ -198,21 +198,6 @@ def attempts_page(
     return rows, total
 
 
-def safe_cell(value) -> str:
-    """Spreadsheet-safe text: a cell starting with = + - @ (or a tab) is not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def csv_text(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
-
-
 def attempts_csv(session: Session, user: User) -> str:
     rows = session.execute(
         sa.select(Attempt, AttemptItem, Question, Bank, QuestionVersion)
@@ -266,7 +251,6 @@ def reviews_csv(session: Session, user: User) -> str:
         "reviewed_at", "study_day", "card", "rating", "interval_days", "stability",
         "difficulty", "duration_ms",
     ]  # fmt: skip
-    names = {1: "again", 2: "hard", 3: "good", 4: "easy"}
     return csv_text(
         header,
         (
@@ -274,7 +258,7 @@ def reviews_csv(session: Session, user: User) -> str:
                 r.reviewed_at.isoformat(),
                 r.day.isoformat(),
                 f"{b.slug}/{c.slug}",
-                names[r.rating],
+                Rating(r.rating).name.lower(),
                 round(r.interval_days, 4),
                 "" if r.stability is None else round(r.stability, 4),
                 "" if r.difficulty is None else round(r.difficulty, 4),

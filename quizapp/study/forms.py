@@ -24,10 +24,6 @@ class UndoForm(FlaskForm):
     review_id = IntegerField(validators=[InputRequired()])
 
 
-class CardActionForm(FlaskForm):
-    """Suspend, unsuspend or bury: the card comes from the URL."""
-
-
 class SettingsForm(FlaskForm):
     desired_retention = DecimalField(
         "Desired retention",

@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -18,12 +19,13 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..ids import parse_id, query_int
 from ..markdown import render_markdown
-from ..scheduling import Grade, format_interval
+from ..scheduling import Rating, format_interval
 from ..services import study
 from ..services.study import SettingsChange, StaleCard, StudyError
-from ..validators import parse_id, query_int
-from .forms import CardActionForm, GradeForm, SettingsForm, UndoForm
+from ..web.forms import CsrfOnlyForm
+from .forms import GradeForm, SettingsForm, UndoForm
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 
@@ -38,9 +40,17 @@ def _deck_or_404(deck: str) -> str | None:
     """ "all" means every deck; anything else must be an active bank."""
     if deck == "all":
         return None
-    if study.deck_title(db.session, deck) is None:
+    if _deck_title(deck) is None:
         abort(404)
     return deck
+
+
+def _deck_title(deck: str | None) -> str | None:
+    """The deck's title, looked up once per request."""
+    titles = g.setdefault("deck_titles", {})
+    if deck not in titles:
+        titles[deck] = study.deck_title(db.session, deck)
+    return titles[deck]
 
 
 def wants_json() -> bool:
@@ -65,7 +75,7 @@ def card_payload(item: study.StudyCard | None, counts: study.Deck) -> dict:
 @bp.get("/")
 def index():
     return render_template(
-        "study/index.html", decks=study.decks(db.session, current_user), form=CardActionForm()
+        "study/index.html", decks=study.decks(db.session, current_user), form=CsrfOnlyForm()
     )
 
 
@@ -73,7 +83,11 @@ def index():
 def review(deck: str):
     deck_slug = _deck_or_404(deck)
     item, counts = study.next_card(
-        db.session, current_user, deck_slug, show=query_int(request.args, "show")
+        db.session,
+        current_user,
+        deck_slug,
+        show=query_int(request.args, "show"),
+        title=_deck_title(deck_slug),
     )
     if wants_json():
         return jsonify(card_payload(item, counts))
@@ -85,10 +99,10 @@ def review(deck: str):
         reveal=request.args.get("reveal") == "1",
         grade_form=GradeForm(),
         undo_form=UndoForm(),
-        action_form=CardActionForm(),
+        action_form=CsrfOnlyForm(),
         last_review=query_int(request.args, "last"),
         format_interval=format_interval,
-        grades=list(Grade),
+        grades=list(Rating),
         timezone_set=current_user.timezone_set,
     )
 
@@ -98,7 +112,10 @@ def _answer(
 ):
     """JSON for the script (with the card to show next), a redirect for plain forms."""
     if wants_json():
-        item, counts = study.next_card(db.session, current_user, _deck_or_404(deck), show=show)
+        deck_slug = _deck_or_404(deck)
+        item, counts = study.next_card(
+            db.session, current_user, deck_slug, show=show, title=_deck_title(deck_slug)
+        )
         payload = card_payload(item, counts)
         return jsonify(ok=status == 200, message=message, **extra, **payload), status
     if message:
@@ -122,7 +139,7 @@ def grade(deck: str):
             current_user,
             card_id,
             -1 if (version := parse_id(form.version.data)) is None else version,
-            Grade(form.rating.data),
+            Rating(form.rating.data),
             form.duration_ms.data,
         )
     except StaleCard as exc:
@@ -148,7 +165,7 @@ def undo(deck: str):
 
 @bp.post("/card/<int:card_id>/<action>")
 def card_action(card_id: int, action: str):
-    form = CardActionForm()
+    form = CsrfOnlyForm()
     if not form.validate_on_submit() or action not in ("suspend", "unsuspend", "bury"):
         abort(400)
     deck = request.args.get("deck", "all")
@@ -178,7 +195,7 @@ def card(card_id: int):
     return render_template(
         "study/card.html",
         info=info,
-        form=CardActionForm(),
+        form=CsrfOnlyForm(),
         interval_label=lambda days: format_interval(timedelta(days=days)),
     )
 
@@ -195,7 +212,7 @@ def cram(deck: str):
     return render_template(
         "study/cram.html",
         deck=deck,
-        title=study.deck_title(db.session, deck_slug),
+        title=_deck_title(deck_slug),
         seed=seed,
         index=index,
         cards=cards,
@@ -228,7 +245,7 @@ def settings():
 
 @bp.post("/timezone")
 def timezone():
-    form = CardActionForm()
+    form = CsrfOnlyForm()
     if not form.validate_on_submit():
         abort(400)
     saved = study.detect_timezone(db.session, current_user, request.form.get("timezone", ""))

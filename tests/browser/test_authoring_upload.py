@@ -8,8 +8,7 @@ import pytest
 
 from quizapp.extensions import db
 from quizapp.services.accounts import create_user
-from tests.browser.test_progress_pages import log_in
-from tests.browser.test_quiz_journeys import serious_violations
+from tests.browser.helpers import log_in, serious_violations
 from tests.conftest import SAMPLE_BANKS
 
 pytestmark = pytest.mark.browser

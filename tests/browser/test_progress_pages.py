@@ -9,30 +9,18 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import User
-from quizapp.services.accounts import create_user
 from quizapp.services.demo import DEMO_PASSWORD
-from tests.browser.test_quiz_journeys import serious_violations
-from tests.conftest import QUESTIONS, load_banks
+from tests.browser.helpers import log_in, serious_violations
+from tests.conftest import DEMO_STUDENTS
+from tests.factories import STAFF_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo_app(app):
-    load_banks(app, QUESTIONS)
-    result = app.test_cli_runner().invoke(args=["demo", "--students", "20", "--days", "60"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        create_user(db.session, "teacher", "marking essays all night", "instructor")
-    return app
-
-
-def log_in(page, base, username, password):
-    page.goto(base + "/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(base + "/")
+def demo_app(demo_app):
+    make_user(demo_app, "teacher", "instructor", STAFF_PASSWORD)
+    return demo_app
 
 
 def test_student_dashboard_shows_charts(demo_app, live_server, page):
@@ -54,7 +42,7 @@ def test_student_dashboard_shows_charts(demo_app, live_server, page):
 def test_item_analysis_shows_statistics_and_flags(demo_app, live_server, page):
     log_in(page, live_server, "teacher", "marking essays all night")
     page.get_by_role("link", name="Class").click()
-    assert page.locator("#class tbody tr").count() == 20
+    assert page.locator("#class tbody tr").count() == DEMO_STUDENTS
     assert serious_violations(page) == []
     page.get_by_role("link", name="Item analysis").click()
     page.get_by_label("Bank", exact=True).select_option("love-and-hate-in-deepfake")

@@ -6,15 +6,14 @@ import re
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, utcnow
+from tests.browser.helpers import register, serious_violations
+from tests.factories import sample_counts
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a browser passphrase"
 
 # How a student who knows the sample bank answers each question, found by its prompt.
 ANSWERS = {
@@ -47,32 +46,15 @@ def answer_shown_question(page) -> None:
     raise AssertionError(f"no answer for {prompt!r}")
 
 
-def serious_violations(page) -> list[str]:
-    result = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in result.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def register(page, base: str, name: str) -> None:
-    page.goto(base + "/register")
-    page.get_by_label("Username").fill(name)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(base + "/")
-
-
 def test_practice_quiz_of_all_eight_types_with_feedback(sample_app, live_server, page):
     register(page, live_server, "practiser")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Practise Sample Bank").click()  # one click to a quiz
     page.wait_for_url(re.compile(r".*/quiz/\d+/q/0$"))
     assert serious_violations(page) == []
-    for number in range(1, 10):
-        assert f"Question {number} of 9" in page.content()
+    total = sample_counts()["questions"]
+    for number in range(1, total + 1):
+        assert f"Question {number} of {total}" in page.content()
         answer_shown_question(page)
         page.get_by_role("button", name="Check answer").click()
         feedback = page.locator("#feedback")
@@ -80,12 +62,12 @@ def test_practice_quiz_of_all_eight_types_with_feedback(sample_app, live_server,
         assert "Correct answer" in feedback.inner_text()
         if number == 1:
             assert serious_violations(page) == []
-        if number < 9:
+        if number < total:
             page.get_by_role("link", name="Next question").click()
     page.get_by_role("button", name="See my results").click()
     page.wait_for_url(re.compile(r".*/results$"))
-    assert "9 / 9" in page.locator("#score").inner_text()
-    assert page.locator('.result-row[data-verdict="correct"]').count() == 9
+    assert f"{total} / {total}" in page.locator("#score").inner_text()
+    assert page.locator('.result-row[data-verdict="correct"]').count() == total
     assert serious_violations(page) == []
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_quiz_journeys import register, serious_violations
+from tests.browser.helpers import register, serious_violations
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from quizapp.extensions import db
 from quizapp.models import Bank, Question, Upload
 from quizapp.services.accounts import create_user
 from tests.conftest import GIFT_DIR, SAMPLE_BANKS, Auth, csrf_token, load_banks
-from tests.integration.test_import import snapshot
+from tests.factories import snapshot
 
 SAMPLE = (SAMPLE_BANKS / "sample.yaml").read_text()
 

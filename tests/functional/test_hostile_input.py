@@ -14,7 +14,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, CardState, Review, User
 from quizapp.services.accounts import create_user
 from tests.conftest import Auth, csrf_token
-from tests.functional.test_quiz import start, step_of
+from tests.factories import start, step_of
 
 HOSTILE = st.sampled_from(
     ["' OR 1=1 --", "<script>alert(1)</script>", "\x00", "9" * 400, "-1", "1e309", "NaN",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 
 from tests.conftest import POSTGRES, QUESTIONS, SERVER_URL, dispose, load_banks, make_app
+from tests.factories import sample_counts
 
 
 def test_home_lists_banks_with_counts(sample_app):
@@ -13,8 +14,9 @@ def test_home_lists_banks_with_counts(sample_app):
     html = page.get_data(as_text=True)
     assert 'data-bank="sample-bank"' in html
     assert "Sample Bank" in html
-    assert '<td class="text-end">9</td>' in html  # questions
-    assert '<td class="text-end">10</td>' in html  # 9 derived cards + 1 extra
+    counts = sample_counts()
+    assert f'<td class="text-end">{counts["questions"]}</td>' in html
+    assert f'<td class="text-end">{counts["cards"]}</td>' in html  # derived and extra cards
 
 
 def test_home_without_banks_says_how_to_load_them(client):

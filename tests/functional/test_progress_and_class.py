@@ -6,34 +6,32 @@ import csv
 import io
 import re
 
-import pytest
 import sqlalchemy as sa
 
+from quizapp.csvfiles import safe_cell
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptItem, Question, User
+from quizapp.models import Attempt, AttemptItem, User
 from quizapp.services import analysis
-from quizapp.services.accounts import create_user
 from quizapp.services.demo import DEMO_PASSWORD
-from quizapp.services.progress import safe_cell
-from tests.conftest import QUESTIONS, SAMPLE_BANKS, Auth, dispose, load_banks, make_app
-from tests.functional.test_quiz import answer, items_of, right_answer, start, step_of
-
-
-@pytest.fixture
-def demo_app(app, runner):
-    load_banks(app, QUESTIONS)
-    result = runner.invoke(args=["demo", "--students", "12", "--days", "40", "--seed", "7"])
-    assert result.exit_code == 0, result.output
-    assert "created 12 students" in result.output
-    return app
-
-
-def staff_client(app, role="instructor"):
-    with app.app_context():
-        create_user(db.session, "teacher", "marking essays all night", role)
-    client = app.test_client()
-    Auth(client).login("teacher", "marking essays all night")
-    return client
+from tests.conftest import (
+    DEMO_STUDENTS,
+    QUESTIONS,
+    SAMPLE_BANKS,
+    Auth,
+    dispose,
+    load_banks,
+    make_app,
+)
+from tests.factories import (
+    answer,
+    answer_fields,
+    items_of,
+    question_id,
+    sample_counts,
+    staff_client,
+    start,
+    step_of,
+)
 
 
 def demo_student(app) -> User:
@@ -77,7 +75,7 @@ def test_student_dashboard_has_charts_with_text_alternatives(demo_app):
         assert f'aria-labelledby="{chart}-title {chart}-desc"' in html
     assert 'class="trend"' in html  # the score trend line
     assert 'id="scores-table"' in html and 'id="forecast-table"' in html
-    assert html.count("<meter") == 20  # two per bank
+    assert html.count("<meter") == 2 * 10  # two per bank
     assert "<script" not in html.split("</main>")[0].split("<main")[1]
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
@@ -129,7 +127,7 @@ def test_csv_cells_cannot_become_formulas(sample_app, client, auth):
     assert safe_cell("=1+1") == "'=1+1" and safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_cell("-2") == "'-2" and safe_cell("plain") == "plain" and safe_cell(None) == ""
     auth.register("sneaky")
-    attempt = start(auth, count="9")
+    attempt = start(auth)
     short = next(i for i in items_of(sample_app, attempt) if i.version.type == "short")
     answer(auth, sample_app, attempt, short.position, {"answer": '=HYPERLINK("http://x")'})
     text = client.get("/progress/export/attempts.csv").get_data(as_text=True)
@@ -166,7 +164,7 @@ def test_instructor_overview_sorts_and_drills_down(demo_app):
         int(v)
         for v in re.findall(r'<td class="text-end">(\d+)%</td>\s*<td class="text-end">\d+%', html)
     ]
-    assert averages == sorted(averages, reverse=True) and len(averages) == 12
+    assert averages == sorted(averages, reverse=True) and len(averages) == DEMO_STUDENTS
     student = demo_student(demo_app)
     dashboard = client.get(f"/class/students/{student.id}").get_data(as_text=True)
     assert f"Progress of {student.username}" in dashboard and 'id="score-chart"' in dashboard
@@ -180,7 +178,7 @@ def test_instructor_overview_sorts_and_drills_down(demo_app):
     exported = list(
         csv.DictReader(io.StringIO(client.get("/class/export.csv").get_data(as_text=True)))
     )
-    assert len(exported) == 12 and {"username", "average_percent"} <= set(exported[0])
+    assert len(exported) == DEMO_STUDENTS and {"username", "average_percent"} <= set(exported[0])
 
 
 def test_item_analysis_flags_link_to_file_and_line(demo_app):
@@ -195,10 +193,10 @@ def test_item_analysis_flags_link_to_file_and_line(demo_app):
 
 def test_regrade_after_fixing_a_key(sample_app, client, auth, tmp_path):
     auth.register("pupil")
-    attempt = start(auth, count="9")
+    attempt = start(auth)
     items = items_of(sample_app, attempt)
     for item in items:
-        fields = right_answer(item)
+        fields = answer_fields(item)
         if item.question.slug == "capital-single":
             fields = {"answer": "Venus"}  # "wrong" under the first key
         answer(auth, sample_app, attempt, item.position, fields)
@@ -212,31 +210,29 @@ def test_regrade_after_fixing_a_key(sample_app, client, auth, tmp_path):
     load_banks(sample_app, fixed)
 
     teacher = staff_client(sample_app)
-    with sample_app.app_context():
-        question_id = db.session.scalar(
-            sa.select(Question.id).where(Question.slug == "capital-single")
-        )
-    page = teacher.get(f"/class/questions/{question_id}").get_data(as_text=True)
+    question = question_id(sample_app, "capital-single")
+    page = teacher.get(f"/class/questions/{question}").get_data(as_text=True)
     assert "1 answer(s) were graded with an earlier version" in page
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-    done = teacher.post(f"/class/questions/{question_id}/regrade", data={"csrf_token": token})
+    done = teacher.post(f"/class/questions/{question}/regrade", data={"csrf_token": token})
     assert done.status_code == 302
     with sample_app.app_context():
         regraded = db.session.get(Attempt, attempt)
-        assert (regraded.original_score, regraded.score) == (8, 9)
+        total = sample_counts()["questions"]
+        assert (regraded.original_score, regraded.score) == (total - 1, total)
     results = client.get(f"/quiz/{attempt}/results").get_data(as_text=True)
     assert "regraded" in results and "0 point(s) before, 1 now" in results
-    again = teacher.post(f"/class/questions/{question_id}/regrade", data={"csrf_token": token})
+    again = teacher.post(f"/class/questions/{question}/regrade", data={"csrf_token": token})
     assert again.status_code == 302
     with sample_app.app_context():
-        assert db.session.get(Attempt, attempt).score == 9  # nothing left to regrade
+        assert db.session.get(Attempt, attempt).score == total  # nothing left to regrade
 
 
 def test_item_analysis_counts_only_each_students_first_try(sample_app, auth):
     auth.register("twice")
     attempts = []
     for _ in range(2):
-        attempt = start(auth, count="9")
+        attempt = start(auth)
         auth.post(f"/quiz/{attempt}/submit", {"step": str(step_of(sample_app, attempt))})
         attempts.append(attempt)
     with sample_app.app_context():

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.grading import cloze_blanks
 from quizapp.models import Attempt, AttemptItem, Question, utcnow
 from tests.conftest import SAMPLE_BANKS, Auth, csrf_token, load_banks
+from tests.factories import answer, answer_fields, items_of, sample_counts, start, step_of
 
 
 @pytest.fixture
@@ -20,56 +20,16 @@ def student(sample_app, client, auth):
     return auth
 
 
-def start(auth, **fields) -> int:
-    data = {"count": "9", "mode": "practice", "banks": ["sample-bank"], **fields}
-    response = auth.post("/quiz/new", data)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(re.search(r"/quiz/(\d+)", response.headers["Location"]).group(1))
-
-
-def items_of(app, attempt_id: int) -> list[AttemptItem]:
-    with app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        items = list(attempt.items)
-        for item in items:
-            _ = item.version.data, item.question.slug
-        return items
-
-
-def step_of(app, attempt_id: int) -> int:
-    with app.app_context():
-        return db.session.get(Attempt, attempt_id).step
+COUNTS = sample_counts()
+TOTAL = COUNTS["questions"]
 
 
 def right_answer(item: AttemptItem) -> dict:
-    """Form fields that answer an item correctly, built from the key (tests only)."""
-    data, shown = item.version.data, item.presentation
-    match item.version.type:
-        case "single":
-            return {"answer": data["answer"]}
-        case "multiple":
-            return {"answer": data["answers"]}
-        case "true_false":
-            return {"answer": "true" if data["answer"] else "false"}
-        case "short":
-            return {"answer": data["answers"][0].upper() + "."}
-        case "numeric":
-            return {"answer": str(data.get("answer", data.get("range", [0])[0]))}
-        case "ordering":
-            return {f"order-{i}": item for i, item in enumerate(data["items"])}
-        case "matching":
-            pairs = dict(data["pairs"])
-            return {f"match-{i}": pairs[left] for i, left in enumerate(shown["lefts"])}
-        case "cloze":
-            return {f"blank-{i}": alts[0] for i, alts in enumerate(cloze_blanks(data["text"]))}
-    raise AssertionError(item.version.type)
-
-
-def answer(auth, app, attempt_id, position, fields, action="check", step=None):
-    step = step_of(app, attempt_id) if step is None else step
-    return auth.post(
-        f"/quiz/{attempt_id}/q/{position}", {"step": str(step), "action": action, **fields}
-    )
+    """Right form fields, with a short answer typed in another case and with a full stop."""
+    fields = answer_fields(item)
+    if item.version.type == "short":
+        fields = {"answer": fields["answer"].upper() + "."}
+    return fields
 
 
 def test_two_clicks_from_home_to_a_running_quiz(student, client):
@@ -78,7 +38,7 @@ def test_two_clicks_from_home_to_a_running_quiz(student, client):
     response = student.post("/quiz/quick/sample-bank")
     assert re.fullmatch(r"/quiz/\d+", response.headers["Location"])
     page = client.get(response.headers["Location"], follow_redirects=True)
-    assert "Question 1 of 9" in page.get_data(as_text=True)
+    assert f"Question 1 of {TOTAL}" in page.get_data(as_text=True)
 
 
 def test_questions_are_drawn_without_repeats_and_unseen_first(student, app):
@@ -92,8 +52,9 @@ def test_questions_are_drawn_without_repeats_and_unseen_first(student, app):
 
 def test_tags_filter_and_bad_form_rerenders(student, client):
     attempt = start(student, tags=["numbers"], count="10")
-    assert client.get(f"/quiz/{attempt}/q/1").status_code == 200  # 2 questions tagged numbers
-    assert client.get(f"/quiz/{attempt}/q/2").status_code == 404
+    tagged = COUNTS["tag:numbers"]
+    assert client.get(f"/quiz/{attempt}/q/{tagged - 1}").status_code == 200
+    assert client.get(f"/quiz/{attempt}/q/{tagged}").status_code == 404
     bad = student.post("/quiz/new", {"count": "0", "mode": "practice"})
     assert bad.status_code == 422 and "between 1 and 100" in bad.get_data(as_text=True)
     late = student.post("/quiz/new", {"count": "3", "mode": "practice", "time_limit": "5"})
@@ -129,7 +90,7 @@ def test_practice_reveals_key_only_after_answering(student, client, app):
         assert explanation.split()[0] in after
     finish = student.post(f"/quiz/{attempt}/submit", {"step": str(step_of(app, attempt))})
     results = client.get(finish.headers["Location"]).get_data(as_text=True)
-    assert "<strong>9 / 9</strong> (100%)" in results
+    assert f"<strong>{TOTAL} / {TOTAL}</strong> (100%)" in results
 
 
 def test_wrong_and_partial_answers_get_feedback(student, client, app):
@@ -179,7 +140,7 @@ def test_exam_reveals_nothing_until_submitted(student, client, app):
     assert client.get(f"/quiz/{attempt}/results").status_code == 302  # not before submitting
     student.post(f"/quiz/{attempt}/submit", {"step": str(step_of(app, attempt))})
     results = client.get(f"/quiz/{attempt}/results").get_data(as_text=True)
-    assert "<strong>9 / 9</strong> (100%)" in results
+    assert f"<strong>{TOTAL} / {TOTAL}</strong> (100%)" in results
     assert items[0].version.data["explanation"].split()[0] in results
     assert "Summary of Sample Bank" in results
 
@@ -190,7 +151,7 @@ def test_exam_answers_survive_a_reload_and_resume_where_left(student, client, ap
     answer(student, app, attempt, 0, right_answer(items[0]), action="next")
     answer(student, app, attempt, 1, right_answer(items[1]), action="goto-4")
     home = client.get("/").get_data(as_text=True)
-    assert f'href="/quiz/{attempt}"' in home and "question 5 of 9" in home
+    assert f'href="/quiz/{attempt}"' in home and f"question 5 of {TOTAL}" in home
     assert client.get(f"/quiz/{attempt}").headers["Location"] == f"/quiz/{attempt}/q/4"
     page = client.get(f"/quiz/{attempt}/q/0").get_data(as_text=True)
     assert "✓" in page  # answered questions are marked in the navigation
@@ -280,15 +241,25 @@ def test_answers_within_the_grace_period_count(student, app):
         assert db.session.get(Attempt, attempt).score == 1
 
 
-def test_expired_attempt_is_submitted_when_next_seen(student, client, app):
+def test_expired_attempt_shows_as_submitted_and_the_next_write_closes_it(student, client, app):
     attempt = start(student, mode="exam", time_limit="1", count="2")
+    items = items_of(app, attempt)
+    answer(student, app, attempt, 0, right_answer(items[0]), action="save")
     with app.app_context():
         db.session.get(Attempt, attempt).deadline = utcnow() - timedelta(minutes=5)
         db.session.commit()
+    # Reading pages writes nothing, but shows the attempt as submitted in time.
     assert f'href="/quiz/{attempt}"' not in client.get("/").get_data(as_text=True)
+    page = client.get(f"/quiz/{attempt}/q/1", follow_redirects=True).get_data(as_text=True)
+    assert "Time ran out" in page and "submitted automatically" in page
+    assert "<strong>1 / 2</strong>" in page
+    with app.app_context():
+        assert db.session.get(Attempt, attempt).status == "in_progress"
+    # The next write touching it (here: starting another quiz) closes it as it was shown.
+    start(student, count="1")
     with app.app_context():
         closed = db.session.get(Attempt, attempt)
-        assert closed.finished and closed.auto_submitted
+        assert closed.finished and closed.auto_submitted and closed.score == 1
         assert closed.submitted_at == closed.deadline
 
 
@@ -317,28 +288,16 @@ def test_anonymous_users_are_sent_to_log_in(client, sample_app):
 
 
 def test_retry_my_mistakes(student, app):
-    attempt = start(student, count="9")
+    attempt = start(student)
     items = items_of(app, attempt)
-    wrong = [i for i in items if i.version.type in ("single", "true_false", "cloze")]
+    wrong = items[::3]
     for item in items:
-        fields = wrong_answer(item) if item in wrong else right_answer(item)
+        fields = answer_fields(item, right=False) if item in wrong else right_answer(item)
         answer(student, app, attempt, item.position, fields)
     student.post(f"/quiz/{attempt}/submit", {"step": str(step_of(app, attempt))})
     retry = student.post("/quiz/retry", {"count": "10"})
     retry_id = int(re.search(r"/quiz/(\d+)", retry.headers["Location"]).group(1))
     assert {i.question_id for i in items_of(app, retry_id)} == {i.question_id for i in wrong}
-
-
-def wrong_answer(item: AttemptItem) -> dict:
-    data = item.version.data
-    match item.version.type:
-        case "single":
-            return {"answer": next(c for c in data["choices"] if c != data["answer"])}
-        case "true_false":
-            return {"answer": "false" if data["answer"] else "true"}
-        case "cloze":
-            return {"blank-0": "nothing"}
-    raise AssertionError(item.version.type)
 
 
 def test_retry_with_no_mistakes_says_so(student):
@@ -347,7 +306,7 @@ def test_retry_with_no_mistakes_says_so(student):
 
 
 def test_results_keep_the_version_the_student_saw(student, client, app, runner, tmp_path):
-    attempt = start(student, count="9")
+    attempt = start(student)
     for item in items_of(app, attempt):
         answer(student, app, attempt, item.position, right_answer(item))
     student.post(f"/quiz/{attempt}/submit", {"step": str(step_of(app, attempt))})
@@ -361,7 +320,7 @@ def test_results_keep_the_version_the_student_saw(student, client, app, runner, 
     load_banks(app, edited)
     results = client.get(f"/quiz/{attempt}/results").get_data(as_text=True)
     assert "Mercury orbits closest" in results and "say the editors" not in results
-    assert "<strong>9 / 9</strong>" in results
+    assert f"<strong>{TOTAL} / {TOTAL}</strong>" in results
     with app.app_context():
         question = db.session.scalar(sa.select(Question).where(Question.slug == "capital-single"))
         assert question.version == 2
@@ -372,3 +331,26 @@ def test_csrf_token_is_required_for_answers(student, client, app):
     response = client.post(f"/quiz/{attempt}/q/0", data={"step": "0", "answer": "x"})
     assert response.status_code == 400
     assert csrf_token(client)  # the session itself is fine
+
+
+def test_B1_oversized_answers_are_refused_with_422_and_nothing_stored(student, app):
+    """B1: every typed answer field has a server-side cap; a longer one is a form error."""
+    attempt = start(student, mode="exam")
+    items = {i.version.type: i for i in items_of(app, attempt)}
+    step = step_of(app, attempt)
+    oversized = [
+        ("short", {"answer": "a b " * 3000}),
+        ("numeric", {"answer": "9" * 60}),
+        ("cloze", {"blank-0": "x" * 501}),
+    ]
+    for qtype, fields in oversized:
+        response = answer(student, app, attempt, items[qtype].position, fields, action="save")
+        assert response.status_code == 422, qtype
+        assert "too long" in response.get_data(as_text=True)
+    autosave = student.post(
+        f"/quiz/{attempt}/autosave",
+        {"step": str(step), "position": str(items["short"].position), "answer": "z" * 501},
+    )
+    assert autosave.status_code == 422 and "too long" in autosave.json["message"]
+    assert step_of(app, attempt) == step
+    assert all(i.response is None for i in items_of(app, attempt))

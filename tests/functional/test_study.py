@@ -10,9 +10,12 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Card, CardState, Review, User
-from quizapp.scheduling import Grade
+from quizapp.scheduling import Rating, day_end
 from quizapp.services import study
-from tests.conftest import SAMPLE_BANKS, Auth, load_banks
+from tests.conftest import SAMPLE_BANKS, Auth, csrf_token, load_banks
+from tests.factories import first_card, make_review, sample_counts
+
+CARDS = sample_counts()["cards"]
 
 JSON = {"Accept": "application/json"}
 
@@ -46,8 +49,7 @@ def grade(auth, payload, rating=3, deck="sample-bank", version=None):
 
 
 def csrf(auth) -> str:
-    html = auth.client.get("/study/").get_data(as_text=True)
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+    return csrf_token(auth.client, "/study/")
 
 
 def set_settings(auth, **changes):
@@ -66,12 +68,12 @@ def set_settings(auth, **changes):
 def test_deck_list_shows_counts_and_new_cards_come_in_bank_order(learner, client, app):
     html = client.get("/study/").get_data(as_text=True)
     assert 'data-deck="sample-bank"' in html and 'data-deck="all"' in html
-    assert re.search(r'data-deck="sample-bank".*?text-primary">10<', html, re.S)
+    assert re.search(rf'data-deck="sample-bank".*?text-primary">{CARDS}<', html, re.S)
     payload = current(client)
     with app.app_context():
         first = db.session.scalar(sa.select(Card).order_by(Card.position).limit(1))
         assert payload["card"]["id"] == first.id
-    assert payload["counts"] == {"new": 10, "learning": 0, "due": 0}
+    assert payload["counts"] == {"new": CARDS, "learning": 0, "due": 0}
     assert payload["card"]["intervals"] == {"1": "1m", "2": "6m", "3": "10m", "4": "8d"}
 
 
@@ -79,7 +81,7 @@ def test_grading_moves_counts_and_records_the_review(learner, client, app):
     payload = current(client)
     response = grade(learner, payload, rating=3)
     assert response.status_code == 200 and response.json["ok"]
-    assert response.json["counts"] == {"new": 9, "learning": 1, "due": 0}
+    assert response.json["counts"] == {"new": CARDS - 1, "learning": 1, "due": 0}
     assert response.json["card"]["id"] != payload["card"]["id"]
     with app.app_context():
         review = db.session.scalar(sa.select(Review))
@@ -151,7 +153,7 @@ def test_review_limit_counts_per_study_day(learner, app):
         db.session.commit()
         evening = datetime(2026, 3, 1, 13, 0)
         for card in study.cram_order(db.session, "sample-bank", seed=1)[:3]:
-            study.grade_card(db.session, me, card.id, 0, Grade.EASY, now=evening)
+            study.grade_card(db.session, me, card.id, 0, Rating.EASY, now=evening)
         later = max(s.due for s in db.session.scalars(sa.select(CardState))) + timedelta(days=1)
         queue = study.build_queue(db.session, me, "sample-bank", later)
         assert len(queue.reviews) == 2  # three are due; the limit is two a day
@@ -159,7 +161,7 @@ def test_review_limit_counts_per_study_day(learner, app):
         version = db.session.scalar(
             sa.select(CardState.version).where(CardState.card_id == reviewed.id)
         )
-        study.grade_card(db.session, me, reviewed.id, version, Grade.GOOD, now=later)
+        study.grade_card(db.session, me, reviewed.id, version, Rating.GOOD, now=later)
         assert len(study.build_queue(db.session, me, "sample-bank", later).reviews) == 1
         tomorrow = later + timedelta(days=1)
         assert len(study.build_queue(db.session, me, "sample-bank", tomorrow).reviews) == 2
@@ -175,7 +177,7 @@ def test_new_card_limit_resets_at_four_in_the_morning_local_time(learner, app):
             queue = study.build_queue(db.session, me, "sample-bank", now)
             if not queue.new:
                 return False
-            study.grade_card(db.session, me, queue.new[0].id, 0, Grade.EASY, now=now)
+            study.grade_card(db.session, me, queue.new[0].id, 0, Rating.EASY, now=now)
             return True
 
         assert introduce(datetime(2026, 3, 1, 18, 0))  # 02:00 on 2 March in Shanghai
@@ -192,15 +194,19 @@ def test_suspend_and_bury(learner, client, app):
     response = client.post(
         f"/study/card/{card_id}/suspend?deck=sample-bank", data={"csrf_token": token}, headers=JSON
     )
-    assert response.json["counts"]["new"] == 9 and response.json["card"]["id"] != card_id
+    assert response.json["counts"]["new"] == CARDS - 1 and response.json["card"]["id"] != card_id
     buried = response.json["card"]["id"]
     response = client.post(
         f"/study/card/{buried}/bury?deck=sample-bank", data={"csrf_token": token}, headers=JSON
     )
-    assert response.json["counts"]["new"] == 8
+    assert response.json["counts"]["new"] == CARDS - 2
     with app.app_context():
         me = user(app)
-        tomorrow = datetime.now() + timedelta(days=1)
+        # The first moment of the next study day, from what was stored (no wall clock).
+        buried_until = db.session.scalar(
+            sa.select(CardState.buried_until).where(CardState.card_id == buried)
+        )
+        tomorrow = day_end(buried_until, me.timezone)
         ids = {c.id for c in study.build_queue(db.session, me, "sample-bank", tomorrow).new}
         assert buried in ids and card_id not in ids  # buried comes back, suspended does not
     grade_suspended = grade(learner, {"card": {"id": card_id, "version": 1}})
@@ -208,19 +214,19 @@ def test_suspend_and_bury(learner, client, app):
     info = client.get(f"/study/card/{card_id}").get_data(as_text=True)
     assert "suspended" in info and "Unsuspend" in info
     client.post(f"/study/card/{card_id}/unsuspend?back=info", data={"csrf_token": token})
-    assert current(client)["counts"]["new"] == 9
+    assert current(client)["counts"]["new"] == CARDS - 1
 
 
 def test_cram_changes_nothing(learner, client, app):
     page = client.get("/study/sample-bank/cram", follow_redirects=True)
     html = page.get_data(as_text=True)
-    assert "card 1 of 10" in html and "Show answer" in html
+    assert f"card 1 of {CARDS}" in html and "Show answer" in html
     seed = re.search(r"seed=(\d+)", html).group(1)
     revealed = client.get(f"/study/sample-bank/cram?seed={seed}&i=0&reveal=1").get_data(
         as_text=True
     )
     assert 'id="back"' in revealed and "Next card" in revealed
-    end = client.get(f"/study/sample-bank/cram?seed={seed}&i=10").get_data(as_text=True)
+    end = client.get(f"/study/sample-bank/cram?seed={seed}&i={CARDS}").get_data(as_text=True)
     assert "whole deck" in end
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CardState)) == 0
@@ -280,9 +286,10 @@ def test_time_zone_is_detected_once(learner, client, app):
         assert user(app).timezone == "Asia/Tokyo"
 
 
-def test_retired_cards_stop_and_edited_questions_keep_progress(learner, client, app, tmp_path):
-    payload = current(client)
-    grade(learner, payload, rating=4)
+def test_retired_cards_stop_and_edited_questions_keep_progress(learner, app, tmp_path, clock):
+    with app.app_context():
+        card_id = first_card(app)
+        make_review(app, user(app), card_id, Rating.EASY, now=clock.now())
     edited = tmp_path / "banks"
     edited.mkdir()
     text = (SAMPLE_BANKS / "sample.yaml").read_text()
@@ -293,12 +300,12 @@ def test_retired_cards_stop_and_edited_questions_keep_progress(learner, client, 
     load_banks(app, edited)
     with app.app_context():
         state = db.session.scalar(sa.select(CardState))
-        assert state.card_id == payload["card"]["id"] and state.reps == 1
+        assert state.card_id == card_id and state.reps == 1
         assert "nearest planet" in state.card.back
         retired = db.session.scalar(sa.select(Card).where(Card.slug == "pi-numeric"))
         assert retired.retired_at is not None
         me = user(app)
-        queue = study.build_queue(db.session, me, None, datetime.now() + timedelta(days=400))
+        queue = study.build_queue(db.session, me, None, clock.advance(days=400))
         shown = {c.id for c in queue.new + queue.reviews}
         assert retired.id not in shown and state.card_id in shown
 

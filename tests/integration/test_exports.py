@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import zipfile
+from importlib.resources import files
 
 import genanki
 
 from quizapp.banks.anki import deck_id
 from tests.conftest import GIFT_DIR, SAMPLE_BANKS
+from tests.factories import sample_counts
 
 
 def read_apkg(path, tmp_path) -> tuple[dict, list[tuple]]:
@@ -30,7 +32,7 @@ def test_anki_package_has_a_deck_per_bank_and_stable_guids(app, runner, tmp_path
     target = tmp_path / "out.apkg"
     result = runner.invoke(args=["questions", "export", "--format", "anki", "-o", str(target)])
     assert result.exit_code == 0, result.output
-    assert "1 deck(s), 10 note(s)" in result.output
+    assert f"1 deck(s), {sample_counts()['cards']} note(s)" in result.output
     decks, notes = read_apkg(target, tmp_path)
     names = {d["name"]: int(i) for i, d in decks.items()}
     assert names["quizapp::Sample Bank"] == deck_id("sample-bank")
@@ -76,3 +78,11 @@ def test_gift_files_import_from_the_cli(app, runner):
     assert (
         bad.exit_code == 1 and "malformed.gift" in bad.output and "nothing imported" in bad.output
     )
+
+
+def test_schema_command_writes_what_is_committed(runner, tmp_path):
+    target = tmp_path / "schema.json"
+    result = runner.invoke(args=["questions", "schema", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    committed = files("quizapp.banks").joinpath("question-bank.schema.json").read_text()
+    assert target.read_text(encoding="utf-8") == committed

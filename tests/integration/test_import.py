@@ -7,22 +7,14 @@ import shutil
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Bank, Card, Question, QuestionVersion
+from quizapp.models import Bank, Card, Question
 from tests.conftest import QUESTIONS, SAMPLE_BANKS
+from tests.factories import sample_bank, snapshot
+
+SAMPLE = sample_bank()
+ITEMS = len(SAMPLE.questions) + len(SAMPLE.cards)  # what an import counts
 
 LOCATION_COLUMNS = {"source_path", "source_line", "imported_at"}
-
-
-def snapshot(app, ignore: set[str] = frozenset()) -> dict:
-    """Everything an import may touch, to compare before and after."""
-    with app.app_context():
-        return {
-            model.__tablename__: sorted(
-                tuple(getattr(row, c.key) for c in model.__table__.columns if c.key not in ignore)
-                for row in db.session.scalars(sa.select(model))
-            )
-            for model in (Bank, Question, QuestionVersion, Card)
-        }
 
 
 def bank_dir(tmp_path, name="banks"):
@@ -35,10 +27,10 @@ def test_import_then_again_changes_nothing(app, runner, tmp_path):
     banks = bank_dir(tmp_path)
     first = runner.invoke(args=["questions", "import", str(banks)])
     assert first.exit_code == 0, first.output
-    assert "added 10, updated 0, retired 0, unchanged 0" in first.output  # 9 questions + 1 card
+    assert f"added {ITEMS}, updated 0, retired 0, unchanged 0" in first.output
     before = snapshot(app)
     second = runner.invoke(args=["questions", "import", str(banks)])
-    assert "added 0, updated 0, retired 0, unchanged 10" in second.output
+    assert f"added 0, updated 0, retired 0, unchanged {ITEMS}" in second.output
     assert snapshot(app) == before
 
 
@@ -71,7 +63,7 @@ def test_changed_question_gets_a_new_version_and_keeps_its_card(app, runner, tmp
         encoding="utf-8",
     )
     result = runner.invoke(args=["questions", "import", str(banks)])
-    assert "added 0, updated 1, retired 0, unchanged 9" in result.output
+    assert f"added 0, updated 1, retired 0, unchanged {ITEMS - 1}" in result.output
     with app.app_context():
         question = db.session.scalar(sa.select(Question).where(Question.slug == "capital-single"))
         assert [v.number for v in question.versions] == [1, 2]
@@ -90,7 +82,7 @@ def test_removed_questions_and_files_are_retired_and_can_return(app, runner, tmp
     end = original.index("  - id: range-numeric")
     sample.write_text(original[:start] + original[end:], encoding="utf-8")
     result = runner.invoke(args=["questions", "import", str(banks)])
-    assert "added 0, updated 0, retired 1, unchanged 9" in result.output
+    assert f"added 0, updated 0, retired 1, unchanged {ITEMS - 1}" in result.output
     with app.app_context():
         question = db.session.scalar(sa.select(Question).where(Question.slug == "pi-numeric"))
         assert question.retired_at is not None
@@ -99,11 +91,11 @@ def test_removed_questions_and_files_are_retired_and_can_return(app, runner, tmp
 
     sample.write_text(original, encoding="utf-8")
     result = runner.invoke(args=["questions", "import", str(banks)])
-    assert "added 0, updated 1, retired 0, unchanged 9" in result.output
+    assert f"added 0, updated 1, retired 0, unchanged {ITEMS - 1}" in result.output
 
     sample.unlink()
     result = runner.invoke(args=["questions", "import", str(banks)])
-    assert "retired 10" in result.output
+    assert f"retired {ITEMS}" in result.output
     with app.app_context():
         bank = db.session.scalar(sa.select(Bank).where(Bank.slug == "sample-bank"))
         assert bank.retired_at is not None
@@ -124,7 +116,7 @@ def test_dry_run_reports_and_changes_nothing(app, runner, tmp_path):
     before = snapshot(app)
     result = runner.invoke(args=["questions", "import", "--dry-run", str(bank_dir(tmp_path))])
     assert result.exit_code == 0
-    assert "dry run, would have: added 10, updated 0, retired 0, unchanged 0" in result.output
+    assert f"dry run, would have: added {ITEMS}, updated 0, retired 0, unchanged 0" in result.output
     assert snapshot(app) == before
 
 
@@ -176,4 +168,10 @@ def test_check_prints_every_problem_and_a_summary(runner, tmp_path):
 def test_check_without_paths_uses_the_questions_directory(runner):
     result = runner.invoke(args=["questions", "check"])
     assert result.exit_code == 0
-    assert "1 bank(s), 9 question(s)" in result.output
+    assert f"1 bank(s), {len(SAMPLE.questions)} question(s)" in result.output
+
+
+def test_shipped_banks_pass_the_strict_check_through_the_cli(runner):
+    result = runner.invoke(args=["questions", "check", "--strict", str(QUESTIONS)])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output

@@ -9,19 +9,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.answers import (
-    InvalidResponse,
-    cloze_segments,
-    decode_response,
-    form_values,
-    make_presentation,
-)
+from quizapp import qtypes
 from quizapp.passwords import hash_password, password_problems, verify_password
+from quizapp.qtypes import InvalidResponse
+from quizapp.qtypes.helpers import cloze_segments
 from quizapp.throttling import Limit, wait_needed
 
 SINGLE = {"choices": ["a", "b", "c", "d"], "answer": "a"}
 ORDERING = {"items": ["1", "2", "3"]}
 MATCHING = {"pairs": [["x", "1"], ["y", "2"]], "distractors": ["3"]}
+
+
+def make_presentation(qtype: str, data: dict, rng: random.Random) -> dict:
+    return qtypes.get(qtype).present(data, rng)
+
+
+def decode_response(qtype: str, data: dict, presentation: dict, values) -> object:
+    return qtypes.get(qtype).decode(data, presentation, values)
+
+
+def form_values(qtype: str, response, presentation: dict) -> dict:
+    return qtypes.get(qtype).form_values(response, presentation)
 
 
 def values(fields: dict) -> callable:

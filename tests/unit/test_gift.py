@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from quizapp.banks.gift import escape, split_blocks, write_gift
+from quizapp.banks.gift.reader import split_blocks
+from quizapp.banks.gift.syntax import escape
+from quizapp.banks.gift.writer import write_gift
 from quizapp.banks.loader import load_paths, load_text
 from tests.conftest import DATA, QUESTIONS, SAMPLE_BANKS
 

@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.grading import NotANumber, grade, normalise_text, parse_number
+from quizapp import qtypes
+from quizapp.qtypes.helpers import NotANumber, normalise_text, parse_number
+
+
+def grade(qtype: str, data: dict, response):
+    return qtypes.get(qtype).grade(data, response)
 
 
 @pytest.mark.parametrize(

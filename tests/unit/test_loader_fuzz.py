@@ -6,8 +6,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quizapp import qtypes
 from quizapp.banks.loader import load_text
-from quizapp.banks.model import QUESTION_TYPES
+
+QUESTION_TYPES = qtypes.type_names()
 
 KEYS = st.sampled_from(
     ["bank", "questions", "cards", "id", "type", "prompt", "choices", "answer", "answers",

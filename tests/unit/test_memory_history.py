@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from quizapp.memory.history import ReviewRecord, by_card, steps, training_set, usable_reviews
-from tests.unit.test_architecture import FORBIDDEN, imported_modules
 
 MONDAY = date(2026, 3, 2)
 
@@ -53,11 +51,3 @@ def test_a_card_seen_once_or_only_on_one_day_teaches_nothing():
 def test_a_rating_outside_1_to_4_is_refused_with_the_card(rating):
     with pytest.raises(ValueError, match="card 3: rating must be 1-4"):
         ReviewRecord(3, datetime(2026, 3, 2, 9), MONDAY, rating)
-
-
-@pytest.mark.parametrize(
-    "path", sorted((Path(__file__).resolve().parents[2] / "quizapp" / "memory").glob("*.py")),
-    ids=lambda path: path.name,
-)  # fmt: skip
-def test_memory_modules_import_no_framework(path):
-    assert {name for name in imported_modules(path) if name.startswith(FORBIDDEN)} == set()

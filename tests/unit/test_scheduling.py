@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from quizapp.scheduling import (
     NEW,
-    Grade,
     Memory,
     Preferences,
+    Rating,
     day_end,
     format_interval,
-    preview,
+    intervals_by_rating,
     replay,
     retrievability,
     review,
@@ -28,7 +28,7 @@ LEARNING, REVIEW, RELEARNING = 1, 2, 3
 
 
 def run(grades, prefs=NO_FUZZ, card_id=7, start=T0):
-    """Grade a new card at each due time in turn; returns every outcome."""
+    """Rating a new card at each due time in turn; returns every outcome."""
     memory, now, outcomes = Memory(), start, []
     for grade in grades:
         outcome = review(memory, grade, now, card_id, prefs)
@@ -38,7 +38,7 @@ def run(grades, prefs=NO_FUZZ, card_id=7, start=T0):
 
 
 def test_new_card_goes_through_learning_steps_then_graduates():
-    first, second = run([Grade.GOOD, Grade.GOOD])
+    first, second = run([Rating.GOOD, Rating.GOOD])
     assert (first.memory.state, first.memory.step) == (LEARNING, 1)
     assert first.interval == timedelta(minutes=10)
     assert second.memory.state == REVIEW and second.memory.step is None
@@ -47,18 +47,18 @@ def test_new_card_goes_through_learning_steps_then_graduates():
 
 
 def test_again_restarts_learning_and_easy_graduates_at_once():
-    (again,) = run([Grade.AGAIN])
+    (again,) = run([Rating.AGAIN])
     assert (again.memory.state, again.memory.step, again.interval) == (
         LEARNING,
         0,
         timedelta(minutes=1),
     )
-    (easy,) = run([Grade.EASY])
+    (easy,) = run([Rating.EASY])
     assert easy.memory.state == REVIEW and easy.interval >= timedelta(days=1)
 
 
 def test_lapse_goes_to_relearning_and_back():
-    outcomes = run([Grade.GOOD, Grade.GOOD, Grade.AGAIN, Grade.GOOD])
+    outcomes = run([Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.GOOD])
     lapse, relearned = outcomes[2], outcomes[3]
     assert lapse.memory.state == RELEARNING and lapse.interval == timedelta(minutes=10)
     assert lapse.memory.lapses == 1
@@ -67,33 +67,33 @@ def test_lapse_goes_to_relearning_and_back():
 
 
 def test_without_learning_steps_a_new_card_graduates_on_good():
-    (outcome,) = run([Grade.GOOD], prefs=Preferences(fuzz=False, learning_steps=False))
+    (outcome,) = run([Rating.GOOD], prefs=Preferences(fuzz=False, learning_steps=False))
     assert outcome.memory.state == REVIEW and outcome.interval >= timedelta(days=1)
 
 
 def test_higher_retention_means_shorter_intervals():
-    low = run([Grade.GOOD] * 4, prefs=Preferences(desired_retention=0.75, fuzz=False))
-    high = run([Grade.GOOD] * 4, prefs=Preferences(desired_retention=0.97, fuzz=False))
+    low = run([Rating.GOOD] * 4, prefs=Preferences(desired_retention=0.75, fuzz=False))
+    high = run([Rating.GOOD] * 4, prefs=Preferences(desired_retention=0.97, fuzz=False))
     assert high[-1].interval < low[-1].interval
 
 
 def test_snapshot_restores_exactly():
-    memory = run([Grade.GOOD, Grade.HARD, Grade.GOOD])[-1].memory
+    memory = run([Rating.GOOD, Rating.HARD, Rating.GOOD])[-1].memory
     assert Memory.from_snapshot(memory.snapshot()) == memory
     assert Memory.from_snapshot(Memory().snapshot()) == Memory()
     assert Memory().state == NEW
 
 
 def test_preview_matches_what_the_grade_gives_even_with_fuzz():
-    memory = run([Grade.GOOD, Grade.GOOD, Grade.GOOD])[-1].memory
+    memory = run([Rating.GOOD, Rating.GOOD, Rating.GOOD])[-1].memory
     now = memory.due + timedelta(days=2)
-    shown = preview(memory, now, 7, Preferences())
+    shown = intervals_by_rating(memory, now, 7, Preferences())
     for grade, interval in shown.items():
         assert review(memory, grade, now, 7, Preferences()).interval == interval
 
 
 def test_replay_of_the_log_rebuilds_the_memory():
-    grades = [Grade.GOOD, Grade.AGAIN, Grade.GOOD, Grade.GOOD, Grade.EASY]
+    grades = [Rating.GOOD, Rating.AGAIN, Rating.GOOD, Rating.GOOD, Rating.EASY]
     outcomes = run(grades, prefs=Preferences())
     log, now = [], T0
     for grade, outcome in zip(grades, outcomes, strict=True):
@@ -104,14 +104,14 @@ def test_replay_of_the_log_rebuilds_the_memory():
 
 def test_retrievability_is_none_for_new_and_falls_with_time():
     assert retrievability(Memory(), T0, NO_FUZZ) is None
-    memory = run([Grade.GOOD, Grade.GOOD])[-1].memory
+    memory = run([Rating.GOOD, Rating.GOOD])[-1].memory
     soon = retrievability(memory, memory.last_review + timedelta(days=1), NO_FUZZ)
     later = retrievability(memory, memory.last_review + timedelta(days=30), NO_FUZZ)
     assert 0 < later < soon <= 1
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(list(Grade)), min_size=1, max_size=12), st.booleans())
+@given(st.lists(st.sampled_from(list(Rating)), min_size=1, max_size=12), st.booleans())
 def test_intervals_are_never_negative(grades, fuzz):
     for outcome in run(grades, prefs=Preferences(fuzz=fuzz)):
         assert outcome.interval >= timedelta(0)
@@ -122,7 +122,7 @@ def test_intervals_are_never_negative(grades, fuzz):
 @settings(max_examples=60, deadline=None)
 @given(st.integers(min_value=2, max_value=10), st.integers(min_value=1, max_value=10**6))
 def test_intervals_grow_with_good(count, card_id):
-    outcomes = run([Grade.GOOD] * count, prefs=Preferences(), card_id=card_id)
+    outcomes = run([Rating.GOOD] * count, prefs=Preferences(), card_id=card_id)
     review_intervals = [o.interval for o in outcomes if o.memory.state == REVIEW]
     assert review_intervals == sorted(review_intervals)
     assert all(b > a for a, b in zip(review_intervals, review_intervals[1:], strict=False))

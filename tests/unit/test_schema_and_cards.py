@@ -11,6 +11,7 @@ import yaml
 
 from quizapp.banks.cards import bank_flashcards
 from quizapp.banks.loader import load_paths
+from quizapp.banks.schema import schema_text
 from quizapp.banks.sync import Stored, compare
 from quizapp.markdown import render_markdown
 from tests.conftest import QUESTIONS, SAMPLE_BANKS
@@ -21,6 +22,13 @@ BANK_FILES = sorted(QUESTIONS.glob("*.yaml")) + sorted(SAMPLE_BANKS.glob("*.yaml
 
 def test_schema_is_valid_draft7():
     jsonschema.Draft7Validator.check_schema(SCHEMA)
+
+
+def test_committed_schema_is_what_the_registry_generates():
+    committed = files("quizapp.banks").joinpath("question-bank.schema.json").read_text()
+    assert committed == schema_text(), (
+        "stale schema: run `quizapp questions schema -o quizapp/banks/question-bank.schema.json`"
+    )
 
 
 @pytest.mark.parametrize("path", BANK_FILES, ids=lambda p: p.name)

@@ -93,4 +93,8 @@ def test_helpers():
     assert streak(days, date(2026, 1, 6)) == 2
     assert streak(days, date(2026, 1, 7)) == 2  # today not studied yet: yesterday's run
     assert streak(days, date(2026, 1, 8)) == 0
-    assert option_counts(["a", "b", "c"], ["a", ["a", "c"], None, "z"]) == {"a": 2, "b": 0, "c": 1}
+    assert option_counts(["a", "b", "c"], [["a"], ["a", "c"], [], ["z"]]) == {
+        "a": 2,
+        "b": 0,
+        "c": 1,
+    }

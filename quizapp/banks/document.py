@@ -1,4 +1,7 @@
-"""Plain data for question banks: what a file says, where it says it, and what is wrong with it."""
+"""A bank file as plain data: what it says, where it says it, and what is wrong with it.
+
+These are the parsed files; the database rows of the same things are in quizapp.models.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-QUESTION_TYPES = (
-    "single",
-    "multiple",
-    "true_false",
-    "short",
-    "numeric",
-    "ordering",
-    "matching",
-    "cloze",
-)
+COMMON_KEYS = ("id", "type", "prompt", "explanation", "tags", "points", "card")
 
 Severity = Literal["error", "warning"]
 
@@ -50,8 +44,8 @@ class CardOverride:
 
 
 @dataclass
-class Question:
-    """One question as written in a bank file; `body` holds the fields of its type."""
+class QuestionSpec:
+    """One question as written in a bank file; `body` holds the keys of its type."""
 
     id: str
     type: str
@@ -87,15 +81,14 @@ class Question:
         return content_hash(self.to_data())
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> Question:
+    def from_data(cls, data: dict[str, Any]) -> QuestionSpec:
         """Rebuild a question from its stored `to_data()` form."""
-        common = {"id", "type", "prompt", "explanation", "tags", "points", "card"}
         card = data.get("card", True)
         return cls(
             id=data["id"],
             type=data["type"],
             prompt=data.get("prompt"),
-            body={key: value for key, value in data.items() if key not in common},
+            body={key: value for key, value in data.items() if key not in COMMON_KEYS},
             explanation=data.get("explanation"),
             tags=list(data.get("tags", [])),
             points=data.get("points", 1),
@@ -120,12 +113,14 @@ class ExtraCard:
 
 
 @dataclass
-class Bank:
+class BankFile:
+    """One bank as a file holds it: header, questions and extra cards."""
+
     id: str
     title: str
     order: int
     summary: str = ""
-    questions: list[Question] = field(default_factory=list)
+    questions: list[QuestionSpec] = field(default_factory=list)
     cards: list[ExtraCard] = field(default_factory=list)
     path: str = ""
     line: int = 0
@@ -142,15 +137,15 @@ class Bank:
         return data
 
 
-def bank_from_data(data: dict[str, Any]) -> Bank:
-    """Rebuild a Bank from its `to_data()` form (as exported from the database)."""
+def bank_from_data(data: dict[str, Any]) -> BankFile:
+    """Rebuild a BankFile from its `to_data()` form (as exported from the database)."""
     header = data["bank"]
-    return Bank(
+    return BankFile(
         id=header["id"],
         title=header["title"],
         order=header.get("order", 0),
         summary=header.get("summary", ""),
-        questions=[Question.from_data(q) for q in data["questions"]],
+        questions=[QuestionSpec.from_data(q) for q in data["questions"]],
         cards=[
             ExtraCard(c["id"], c["front"], c["back"], list(c.get("tags", [])))
             for c in data.get("cards", [])
@@ -176,7 +171,7 @@ class Flashcard:
 
 @dataclass
 class LoadResult:
-    banks: list[Bank] = field(default_factory=list)
+    banks: list[BankFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
 

@@ -1,4 +1,4 @@
-"""The filter form of the attempts list (GET, so no CSRF token)."""
+"""Forms several blueprints share."""
 
 from __future__ import annotations
 
@@ -7,8 +7,16 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from ..vocab import Mode
+
+
+class CsrfOnlyForm(FlaskForm):
+    """Just the CSRF token: what to act on comes from the URL."""
+
 
 class AttemptFilterForm(FlaskForm):
+    """The filter of an attempts list (GET, so no CSRF token)."""
+
     class Meta:
         csrf = False
 
@@ -17,8 +25,8 @@ class AttemptFilterForm(FlaskForm):
         "Mode",
         choices=[
             SelectChoice("", "Any"),
-            SelectChoice("practice", "Practice"),
-            SelectChoice("exam", "Exam"),
+            SelectChoice(Mode.PRACTICE, "Practice"),
+            SelectChoice(Mode.EXAM, "Exam"),
         ],
         validators=[Optional()],
     )

@@ -1,16 +1,20 @@
-"""What the quiz templates show, assembled from an attempt; the answer key only when allowed."""
+"""What the question and results templates show, assembled from an attempt; the answer key
+only when allowed. Each question type says what its template may see (qtypes.display)."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..answers import cloze_segments, make_presentation, response_text
-from ..banks.cards import answer_text
-from ..banks.model import Question
+from .. import qtypes
+from ..banks.document import QuestionSpec
 from ..models import Attempt, AttemptItem
+from ..qtypes.base import full_marks
+from ..services.quizzes import AttemptResults
+from ..vocab import Mode
 
 
 @dataclass
@@ -25,7 +29,7 @@ class Feedback:
 
     @property
     def verdict(self) -> str:
-        if self.fraction >= 1 - 1e-9:
+        if full_marks(self.fraction):
             return "correct"
         return "partly correct" if self.fraction > 0 else "incorrect"
 
@@ -34,12 +38,11 @@ class Feedback:
 class QuestionView:
     attempt: Attempt
     item: AttemptItem
-    type: str
+    template: str
     prompt: str | None
-    unit: str | None
+    display: dict[str, Any]
     presentation: dict[str, Any]
     values: dict[str, Any]
-    cloze: list[str] | None
     feedback: Feedback | None
     deadline_iso: str | None
     total: int
@@ -55,20 +58,21 @@ class QuestionView:
 
     @property
     def exam(self) -> bool:
-        return self.attempt.mode == "exam"
+        return self.attempt.mode == Mode.EXAM
 
 
-def feedback_for(item: AttemptItem) -> Feedback:
+def feedback_for(item: AttemptItem, mark: tuple[float, float] | None = None) -> Feedback:
+    """`mark` (fraction, points) overrides the stored one (an expired attempt's results)."""
     # After a regrade, the corrected version's key is the one to show.
     version = item.regraded_version or item.version
-    question = Question.from_data(version.data)
+    fraction, points = mark if mark is not None else (item.fraction or 0.0, item.points)
     return Feedback(
-        fraction=item.fraction or 0.0,
-        points=item.points,
+        fraction=fraction,
+        points=points,
         max_points=item.max_points,
-        correct_answer=answer_text(question),
-        explanation=question.explanation,
-        response=response_text(item.version.type, item.response),
+        correct_answer=qtypes.get(version.type).answer_text(version.data),
+        explanation=version.data.get("explanation"),
+        response=qtypes.get(item.version.type).response_text(item.response),
         regraded_from=item.original_points if item.regraded_at else None,
     )
 
@@ -77,24 +81,34 @@ def _may_reveal(attempt: Attempt, item: AttemptItem) -> bool:
     """The key, the explanation and correctness stay hidden until the rules allow them."""
     if attempt.finished:
         return True
-    return attempt.mode == "practice" and item.fraction is not None
+    return attempt.mode == Mode.PRACTICE and item.fraction is not None
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.replace(tzinfo=UTC).isoformat() if moment else None
 
 
+def saved_values(item: AttemptItem) -> dict[str, Any]:
+    """The saved answer as form values."""
+    return qtypes.get(item.version.type).form_values(item.response, item.presentation)
+
+
+def posted_values(item: AttemptItem, values: qtypes.FormValues) -> dict[str, Any]:
+    """What the student posted, to show it again after a refusal."""
+    return qtypes.get(item.version.type).posted_values(values, item.presentation)
+
+
 def question_view(attempt: Attempt, item: AttemptItem, values: dict[str, Any]) -> QuestionView:
     data = item.version.data
+    qtype = qtypes.get(item.version.type)
     return QuestionView(
         attempt=attempt,
         item=item,
-        type=item.version.type,
+        template=qtype.template,
         prompt=data.get("prompt"),
-        unit=data.get("unit"),
+        display=qtype.display(data),
         presentation=item.presentation,
         values=values,
-        cloze=cloze_segments(data["text"]) if item.version.type == "cloze" else None,
         feedback=feedback_for(item) if _may_reveal(attempt, item) else None,
         deadline_iso=_iso(attempt.deadline),
         total=len(attempt.items),
@@ -115,38 +129,40 @@ class ResultRow:
 class ResultsView:
     attempt: Attempt
     rows: list[ResultRow]
+    score: float
+    submitted_at: datetime
+    auto_submitted: bool
 
     @property
     def percent(self) -> float:
-        return 100 * self.attempt.score / self.attempt.max_score if self.attempt.max_score else 0
+        return 100 * self.score / self.attempt.max_score if self.attempt.max_score else 0
 
     @property
     def duration(self) -> str:
-        seconds = int((self.attempt.submitted_at - self.attempt.started_at).total_seconds())
+        seconds = int((self.submitted_at - self.attempt.started_at).total_seconds())
         minutes, seconds = divmod(max(0, seconds), 60)
         return f"{minutes} min {seconds:02d} s"
 
 
-def results_view(attempt: Attempt) -> ResultsView:
+def results_view(results: AttemptResults) -> ResultsView:
+    attempt = results.attempt
     rows = []
     for item in attempt.items:
-        data = item.version.data
-        prompt = data.get("prompt") or ""
-        if item.version.type == "cloze":
-            prompt = " [...] ".join(cloze_segments(data["text"]))
         bank = item.question.bank
-        rows.append(ResultRow(item, prompt, feedback_for(item), bank.title, bank.slug))
-    return ResultsView(attempt, rows)
+        stem = qtypes.get(item.version.type).stem(item.version.data)
+        feedback = feedback_for(item, results.marks[item.id])
+        rows.append(ResultRow(item, stem, feedback, bank.title, bank.slug))
+    return ResultsView(attempt, rows, results.score, results.submitted_at, results.auto_submitted)
 
 
 class QuestionPreview:
     """A question as a student would see it, with nothing chosen (for instructors' pages)."""
 
-    def __init__(self, question: Question):
-        data = question.to_data()
-        self.type = question.type
-        self.prompt = question.prompt
-        self.unit = data.get("unit")
-        self.presentation = make_presentation(question.type, data, random.Random(question.id))
+    def __init__(self, question: QuestionSpec | Mapping[str, Any]):
+        data = question.to_data() if isinstance(question, QuestionSpec) else question
+        qtype = qtypes.get(data["type"])
+        self.template = qtype.template
+        self.prompt = data.get("prompt")
+        self.display = qtype.display(data)
+        self.presentation = qtype.present(data, random.Random(data["id"]))
         self.values: dict = {}
-        self.cloze = cloze_segments(data["text"]) if question.type == "cloze" else None

@@ -1,0 +1,169 @@
+"""What a question type is: the base class every type module fills in, and the small values
+its methods exchange (a Grade, a GIFT form, a refused response). Pure: no Flask, no database.
+
+A type owns everything particular to it: its bank keys with their checks and JSON Schema,
+how an attempt shows it (shuffle), how a form post becomes a response (bounded), how the form
+is filled again, grading, the answer key and flashcard text, demo answers, its GIFT form and
+the response categories item analysis counts. Its template is `quiz/types/<key>.html`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+FormValues = Callable[[str], list[str]]  # field name -> submitted values (like MultiDict.getlist)
+Data = Mapping[str, Any]  # a question as stored: common keys plus the type's own keys
+
+
+class InvalidResponse(ValueError):
+    """A response that cannot be recorded as given; the message says what to fix."""
+
+
+def full_marks(fraction: float) -> bool:
+    return fraction >= 1 - 1e-9
+
+
+@dataclass(frozen=True)
+class PartMark:
+    """Right or wrong for one part of a response: an option, a position, a row or a blank."""
+
+    part: str
+    right: bool
+
+
+@dataclass(frozen=True)
+class Grade:
+    """Fraction of the question's points earned (0..1), with optional per-part marks and a
+    note for the student (such as which close match was accepted)."""
+
+    fraction: float
+    parts: tuple[PartMark, ...] = ()
+    note: str | None = None
+
+    @property
+    def correct(self) -> bool:
+        return full_marks(self.fraction)
+
+
+@dataclass(frozen=True)
+class GiftForm:
+    """A question in Moodle's GIFT: `answer` is the GIFT text inside the braces (escaped);
+    `before` (default: the prompt) and `after` are plain text around them."""
+
+    answer: str
+    before: str | None = None
+    after: str = ""
+    lost: tuple[str, ...] = ()  # what GIFT cannot hold, said in the export's report
+
+
+class NotInGift(Exception):
+    """This question has no GIFT form; the message says why (the export lists it)."""
+
+
+class QuestionType:
+    """One kind of question. Subclasses set the class attributes and override what differs."""
+
+    key: ClassVar[str]  # as written in bank files: `type: <key>`
+    label: ClassVar[str]  # in messages: "<label> questions ..."
+    fields: ClassVar[dict[str, dict[str, Any]]] = {}  # its bank keys -> JSON Schema fragment
+    required: ClassVar[tuple[str, ...]] = ()  # keys the schema requires (the parser checks all)
+    schema_rules: ClassVar[dict[str, Any]] = {}  # extra JSON Schema (anyOf, not, ...)
+    needs_prompt: ClassVar[bool] = True
+    # Shows options next to its prompt, so a flashcard of the prompt alone may not stand.
+    options_beside_prompt: ClassVar[bool] = False
+    gift_drops: ClassVar[tuple[str, ...]] = ()  # its keys that GIFT has no room for
+    # Where its template lives when not in the app's templates (a type defined elsewhere).
+    template_folder: ClassVar[Path | None] = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.fields)
+
+    @property
+    def template(self) -> str:
+        return f"quiz/types/{self.key}.html"
+
+    # ---- the bank file ---------------------------------------------------------------------
+
+    def parse(self, reader, fields, node) -> dict[str, Any] | None:
+        """The type's keys as data, or None after reporting located problems on `reader`."""
+        raise NotImplementedError
+
+    # ---- an attempt ------------------------------------------------------------------------
+
+    def present(self, data: Data, rng: random.Random) -> dict[str, Any]:
+        """The order in which one attempt shows the question's parts; stored with it."""
+        return {}
+
+    def display(self, data: Data) -> dict[str, Any]:
+        """What the template needs besides the presentation: never the answer key."""
+        return {}
+
+    def stem(self, data: Data) -> str:
+        """The question as one piece of Markdown, for results pages."""
+        return data.get("prompt") or ""
+
+    def field_names(self, presentation: Mapping[str, Any]) -> list[str]:
+        """The form fields that hold the answer."""
+        return ["answer"]
+
+    def decode(self, data: Data, presentation: Mapping[str, Any], values: FormValues) -> Any:
+        """Read the answer fields; None when nothing was answered. Raises InvalidResponse for
+        what cannot be an answer, including a value longer than the type allows."""
+        raise NotImplementedError
+
+    def form_values(self, response: Any, presentation: Mapping[str, Any]) -> dict[str, Any]:
+        """The inverse of decode, to show a saved answer in the form again."""
+        return {} if response is None else self.refill(response, presentation)
+
+    def refill(self, response: Any, presentation: Mapping[str, Any]) -> dict[str, Any]:
+        return {"answer": response}
+
+    def posted_values(self, values: FormValues, presentation: Mapping[str, Any]) -> dict[str, Any]:
+        """What the student posted, to show it again after a refusal (cut to a sane size)."""
+        return {name: (values(name) or [""])[0][:1000] for name in self.field_names(presentation)}
+
+    def response_text(self, response: Any) -> str:
+        """A student's response as short Markdown for the results page."""
+        return "*(no answer)*" if response is None else self.describe(response)
+
+    def describe(self, response: Any) -> str:
+        return str(response)
+
+    def grade(self, data: Data, response: Any) -> Grade:
+        raise NotImplementedError
+
+    # ---- answer key and flashcard ----------------------------------------------------------
+
+    def answer_text(self, data: Data) -> str:
+        """The correct answer as short Markdown, for card backs and results."""
+        raise NotImplementedError
+
+    def card_front(self, data: Data) -> str:
+        """The front of the flashcard derived from the question."""
+        return data.get("prompt") or ""
+
+    # ---- demo data, export, statistics -----------------------------------------------------
+
+    def sample(self, data: Data, presentation: Mapping[str, Any], right: bool, rng) -> Any:
+        """A plausible stored response, right or wrong, for simulated students."""
+        raise NotImplementedError
+
+    def to_gift(self, data: Data) -> GiftForm:
+        raise NotInGift(f"{self.label} questions have no GIFT form")
+
+    def categories(self, data: Data) -> list[str] | None:
+        """The options item analysis counts picks of; None when it counts none."""
+        return None
+
+    def picked(self, response: Any) -> list[str]:
+        """The categories one response picked."""
+        return []
+
+    def keyed(self, data: Data) -> set[str]:
+        """The categories that are right."""
+        return set()

@@ -1,0 +1,140 @@
+"""Numeric: a typed number, right within a tolerance or a range."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, QuestionType
+from .helpers import MAX_NUMBER_ANSWER, NotANumber, bounded, first_value, parse_number
+
+
+def format_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def numeric_bounds(data: Data) -> tuple[float, float]:
+    if "range" in data:
+        low, high = data["range"]
+        return float(low), float(high)
+    tolerance = float(data.get("tolerance", 0))
+    return data["answer"] - tolerance, data["answer"] + tolerance
+
+
+class Numeric(QuestionType):
+    key = "numeric"
+    label = "numeric"
+    fields = {
+        "answer": {"type": "number"},
+        "tolerance": {"type": "number", "minimum": 0},
+        "range": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        "unit": {"type": "string", "minLength": 1},
+    }
+    schema_rules = {
+        "anyOf": [{"required": ["answer"]}, {"required": ["range"]}],
+        "not": {"required": ["range", "tolerance"]},
+    }
+    gift_drops = ("unit",)
+
+    def parse(self, reader, fields, node) -> dict[str, Any] | None:
+        body: dict[str, Any] = {}
+        ok = True
+        if "answer" in fields:
+            body["answer"] = reader.number(fields["answer"][1], "answer")
+            ok = body["answer"] is not None
+        if "tolerance" in fields:
+            ok = self._tolerance(reader, fields["tolerance"][1], body) and ok
+        if "range" in fields:
+            ok = self._range(reader, fields["range"][1], body) and ok
+        if "unit" in fields:
+            body["unit"] = reader.text(fields["unit"][1], "unit")
+            ok = ok and body["unit"] is not None
+        if not ok:
+            return None
+        if "answer" not in body and "range" not in body:
+            reader.error(
+                node, "a numeric question needs an 'answer' (or a 'range' of right answers)"
+            )
+            return None
+        if "range" in body and "tolerance" in body:
+            reader.error(fields["tolerance"][0], "give either 'tolerance' or 'range', not both")
+            return None
+        if "range" in body and "answer" in body:
+            low, high = body["range"]
+            if not low <= body["answer"] <= high:
+                reader.error(fields["answer"][1], f"answer {body['answer']} lies outside its range")
+                return None
+        return body
+
+    @staticmethod
+    def _tolerance(reader, node, body: dict[str, Any]) -> bool:
+        tolerance = reader.number(node, "tolerance")
+        if tolerance is not None and tolerance < 0:
+            reader.error(node, f"tolerance must be 0 or more, not {tolerance}")
+            tolerance = None
+        body["tolerance"] = tolerance
+        return tolerance is not None
+
+    @staticmethod
+    def _range(reader, node, body: dict[str, Any]) -> bool:
+        bounds = reader.sequence(node, "range", min_items=2)
+        if bounds is not None and len(bounds) != 2:
+            reader.error(node, "range must be exactly two numbers: [min, max]")
+            bounds = None
+        if bounds is None:
+            return False
+        low, high = (reader.number(b, "each end of range") for b in bounds)
+        body["range"] = [low, high]
+        if low is None or high is None:
+            return False
+        if low > high:
+            reader.error(node, f"range [{low}, {high}] is empty: min is above max")
+            return False
+        return True
+
+    def display(self, data: Data) -> dict[str, Any]:
+        return {"unit": data.get("unit")}
+
+    def decode(self, data: Data, presentation: Mapping[str, Any], values: FormValues) -> Any:
+        text = bounded(first_value(values, "answer"), MAX_NUMBER_ANSWER, "That number")
+        if not text:
+            return None
+        try:
+            return parse_number(text)
+        except NotANumber as exc:
+            raise InvalidResponse(str(exc)) from exc
+
+    def refill(self, response: Any, presentation: Mapping[str, Any]) -> dict[str, Any]:
+        return {"answer": f"{response:g}"}
+
+    def describe(self, response: Any) -> str:
+        return f"{response:g}"
+
+    def grade(self, data: Data, response: Any) -> Grade:
+        value = response if isinstance(response, float | int) else parse_number(str(response))
+        low, high = numeric_bounds(data)
+        # A relative epsilon keeps 0.1 + 0.2 style float noise from failing an exact answer.
+        eps = 1e-9 * max(1.0, abs(low), abs(high))
+        return Grade(1.0 if low - eps <= value <= high + eps else 0.0)
+
+    def answer_text(self, data: Data) -> str:
+        unit = f" {data['unit']}" if data.get("unit") else ""
+        if "range" in data:
+            low, high = numeric_bounds(data)
+            return f"{format_number(low)} to {format_number(high)}{unit}"
+        tolerance = data.get("tolerance")
+        spread = f" (± {format_number(tolerance)})" if tolerance else ""
+        return f"{format_number(data['answer'])}{unit}{spread}"
+
+    def sample(self, data, presentation, right, rng):
+        if right:
+            return float(data["answer"] if "answer" in data else data["range"][0])
+        high = numeric_bounds(data)[1]
+        return high + max(1.0, abs(high))  # outside the tolerance or range
+
+    def to_gift(self, data: Data) -> GiftForm:
+        if "range" in data:
+            lost = ("answer (a range is exported)",) if "answer" in data else ()
+            return GiftForm(f"#{data['range'][0]}..{data['range'][1]}", lost=lost)
+        tolerance = f":{data['tolerance']}" if "tolerance" in data else ""
+        return GiftForm(f"#{data['answer']}{tolerance}")

@@ -1,0 +1,79 @@
+"""Ordering: put the items in the right order, one select per position."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from .base import Data, FormValues, Grade, InvalidResponse, PartMark, QuestionType
+from .helpers import TEXT_LIST, first_value, shuffled_avoiding
+
+MIN_ITEMS = 3  # two items would always be shown swapped, which gives the answer away
+
+
+class Ordering(QuestionType):
+    key = "ordering"
+    label = "ordering"
+    fields = {"items": {**TEXT_LIST, "minItems": MIN_ITEMS}}
+    required = ("items",)
+    options_beside_prompt = True
+
+    def parse(self, reader, fields, node) -> dict[str, Any] | None:
+        items_node = reader.require(fields, "items", node, "an ordering question")
+        items = reader.text_list(items_node, "items", min_items=2) if items_node else None
+        if items is None:
+            return None
+        if len(items) < MIN_ITEMS:
+            reader.error(
+                items_node,
+                f"an ordering question needs at least {MIN_ITEMS} items: with {len(items)}, "
+                "the shuffled order always shows them swapped (ask a single-answer or "
+                "true/false question instead)",
+            )
+            return None
+        return {"items": [value for value, _ in items]}
+
+    def present(self, data: Data, rng: random.Random) -> dict[str, Any]:
+        # Uniform among the wrong orders: never the answer, and no order is more likely.
+        items = list(data["items"])
+        return {"items": shuffled_avoiding(items, rng, lambda order: order == items)}
+
+    def field_names(self, presentation: Mapping[str, Any]) -> list[str]:
+        return [f"order-{i}" for i in range(len(presentation["items"]))]
+
+    def decode(self, data: Data, presentation: Mapping[str, Any], values: FormValues) -> Any:
+        items = presentation["items"]
+        chosen = [first_value(values, name) for name in self.field_names(presentation)]
+        if not any(chosen):
+            return None
+        if any(c and c not in items for c in chosen):
+            raise InvalidResponse("Choose among the items shown.")
+        placed = [c for c in chosen if c]
+        if len(placed) != len(set(placed)):
+            raise InvalidResponse("Put each item in one position only.")
+        return chosen
+
+    def refill(self, response: Any, presentation: Mapping[str, Any]) -> dict[str, Any]:
+        return {f"order-{i}": item for i, item in enumerate(response)}
+
+    def describe(self, response: Any) -> str:
+        return "\n".join(f"{n}. {item or '—'}" for n, item in enumerate(response, start=1))
+
+    def grade(self, data: Data, response: Any) -> Grade:
+        items = data["items"]
+        given = list(response or [])
+        parts = tuple(
+            PartMark(str(index + 1), index < len(given) and given[index] == item)
+            for index, item in enumerate(items)
+        )
+        return Grade(sum(part.right for part in parts) / len(items), parts)
+
+    def answer_text(self, data: Data) -> str:
+        return "\n".join(f"{n}. {item}" for n, item in enumerate(data["items"], start=1))
+
+    def sample(self, data, presentation, right, rng):
+        items = list(data["items"])
+        if not right:
+            items[0], items[-1] = items[-1], items[0]
+        return items

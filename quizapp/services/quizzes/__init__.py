@@ -1,0 +1,44 @@
+"""Quizzes: build an attempt (start), save answers step by step (answer), grade on the server
+and submit once (finish). The public names of the three modules are gathered here."""
+
+from __future__ import annotations
+
+from ...attempt_rules import GRACE, MESSAGES, Outcome, time_is_up
+from .answer import AnswerResult, attempt_for, in_progress, record_answer
+from .finish import AttemptResults, is_over, results, submit, time_ran_out
+from .start import (
+    MODES,
+    QuizError,
+    QuizRequest,
+    available_tags,
+    item_values,
+    latest_marks,
+    latest_mistakes,
+    start_quiz,
+    start_retry,
+)
+
+__all__ = [
+    "GRACE",
+    "MESSAGES",
+    "MODES",
+    "AnswerResult",
+    "AttemptResults",
+    "Outcome",
+    "QuizError",
+    "QuizRequest",
+    "attempt_for",
+    "available_tags",
+    "in_progress",
+    "is_over",
+    "item_values",
+    "latest_marks",
+    "latest_mistakes",
+    "record_answer",
+    "results",
+    "start_quiz",
+    "start_retry",
+    "submit",
+    "time_is_up",
+    "time_ran_out",
+]

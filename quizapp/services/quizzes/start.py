@@ -1,0 +1,168 @@
+"""Starting attempts: draw questions (never seen first), fix their presentation, retry mistakes."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ... import qtypes
+from ...database import write_transaction
+from ...models import Attempt, AttemptItem, Bank, Question, QuestionVersion, User, utcnow
+from ...vocab import Mode
+from ..queries import BANK_ORDER, current_versions_query
+from .finish import close_expired
+
+MODES = tuple(mode.value for mode in Mode)
+
+
+class QuizError(ValueError):
+    """The request cannot be done as asked; the message is for the student."""
+
+
+@dataclass
+class QuizRequest:
+    banks: list[str] = field(default_factory=list)  # bank slugs; empty means all
+    tags: list[str] = field(default_factory=list)
+    count: int = 10
+    mode: str = Mode.PRACTICE
+    time_limit_minutes: float | None = None
+    title: str | None = None
+
+
+def available_tags(session: Session) -> list[str]:
+    versions = session.scalars(current_versions_query())
+    return sorted({tag for version in versions for tag in version.data.get("tags", [])})
+
+
+def _last_seen(session: Session, user: User) -> dict[int, datetime]:
+    rows = session.execute(
+        sa.select(AttemptItem.question_id, sa.func.max(Attempt.started_at))
+        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+        .where(Attempt.user_id == user.id)
+        .group_by(AttemptItem.question_id)
+    ).all()
+    return dict(rows)
+
+
+def start_quiz(
+    session: Session,
+    user: User,
+    request: QuizRequest,
+    rng: random.Random | None = None,
+    now: datetime | None = None,
+) -> Attempt:
+    """Draw questions (never seen first, then least recently seen; random among equals)."""
+    if request.mode not in MODES:
+        raise QuizError(f"Unknown mode '{request.mode}'.")
+    query = current_versions_query()
+    if request.banks:
+        query = query.where(Bank.slug.in_(request.banks))
+    versions = session.scalars(query).all()
+    if request.tags:
+        wanted = set(request.tags)
+        versions = [v for v in versions if wanted & set(v.data.get("tags", []))]
+    if not versions:
+        raise QuizError("No questions match that choice of banks and topics.")
+    return _create_attempt(session, user, versions, request, rng, now)
+
+
+def item_values(
+    version: QuestionVersion, position: int, presentation: dict[str, Any]
+) -> dict[str, Any]:
+    """The columns of a new attempt item (shared with the demo's bulk inserts)."""
+    return {
+        "position": position,
+        "question_id": version.question_id,
+        "version_id": version.id,
+        "presentation": presentation,
+        "max_points": float(version.data.get("points", 1)),
+    }
+
+
+def _create_attempt(session, user, versions, request: QuizRequest, rng, now) -> Attempt:
+    rng = rng or random.Random()
+    now = now or utcnow()
+    seen = _last_seen(session, user)
+    never = datetime.min
+    keyed = [(seen.get(v.question_id, never), rng.random(), v) for v in versions]
+    keyed.sort(key=lambda entry: entry[:2])
+    chosen = [v for _, _, v in keyed[: max(1, request.count)]]
+    rng.shuffle(chosen)  # least-recently-seen decides which, not the order shown
+
+    deadline = None
+    if request.mode == Mode.EXAM and request.time_limit_minutes:
+        deadline = now + timedelta(minutes=request.time_limit_minutes)
+    with write_transaction(session):
+        close_expired(session, user, now)
+        attempt = Attempt(
+            user_id=user.id,
+            mode=request.mode,
+            title=request.title or _title(session, request),
+            settings={
+                "banks": request.banks,
+                "tags": request.tags,
+                "count": request.count,
+                "time_limit_minutes": request.time_limit_minutes,
+            },
+            started_at=now,
+            deadline=deadline,
+        )
+        session.add(attempt)
+        for position, version in enumerate(chosen):
+            presentation = qtypes.get(version.type).present(version.data, rng)
+            attempt.items.append(AttemptItem(**item_values(version, position, presentation)))
+        attempt.max_score = sum(item.max_points for item in attempt.items)
+    return attempt
+
+
+def _title(session: Session, request: QuizRequest) -> str:
+    label = "Practice" if request.mode == Mode.PRACTICE else "Exam"
+    if not request.banks:
+        return f"{label}: all banks"
+    titles = session.scalars(
+        sa.select(Bank.title).where(Bank.slug.in_(request.banks)).order_by(*BANK_ORDER)
+    ).all()
+    return f"{label}: {', '.join(titles)}" if len(titles) <= 2 else f"{label}: {len(titles)} banks"
+
+
+def latest_marks(session: Session, user: User) -> dict[int, float]:
+    """Each question's mark (0..1) on this user's most recent graded answer to it."""
+    ranked = (
+        sa.select(
+            AttemptItem.question_id,
+            AttemptItem.fraction,
+            sa.func.row_number()
+            .over(
+                partition_by=AttemptItem.question_id,
+                order_by=(AttemptItem.answered_at.desc(), AttemptItem.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+        .where(Attempt.user_id == user.id, AttemptItem.fraction.is_not(None))
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(ranked.c.question_id, ranked.c.fraction).where(ranked.c.rank == 1)
+    )
+    return dict(rows.all())
+
+
+def latest_mistakes(session: Session, user: User) -> list[int]:
+    """Question ids whose most recent graded answer by this user was not fully right."""
+    return [qid for qid, mark in latest_marks(session, user).items() if mark < 1]
+
+
+def start_retry(session: Session, user: User, count: int = 10, rng=None, now=None) -> Attempt:
+    """A practice quiz of the questions this student most recently got wrong."""
+    mistakes = latest_mistakes(session, user)
+    versions = session.scalars(current_versions_query().where(Question.id.in_(mistakes))).all()
+    if not versions:
+        raise QuizError("No mistakes to retry: every question you answered last was right.")
+    request = QuizRequest(count=count, mode=Mode.PRACTICE, title="Retry my mistakes")
+    return _create_attempt(session, user, versions, request, rng, now)

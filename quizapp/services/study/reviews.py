@@ -1,0 +1,238 @@
+"""Reviewing cards: record a rating through FSRS, undo it exactly, suspend, bury, card info."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ... import scheduling
+from ...database import later_of, write_transaction
+from ...models import Bank, Card, CardState, Review, User, utcnow
+from ...scheduling import NEW, Memory, Preferences, Rating, Scheduled
+
+MAX_DURATION_MS = 3_600_000
+
+
+class StudyError(ValueError):
+    """The request cannot be done; the message is for the student."""
+
+
+class StaleCard(StudyError):
+    """The rating was for a state of the card that is no longer current (a repeat, an old tab)."""
+
+
+def preferences(user: User) -> Preferences:
+    return Preferences(desired_retention=user.desired_retention, learning_steps=user.learning_steps)
+
+
+def memory_of(state: CardState | None) -> Memory:
+    if state is None:
+        return Memory()
+    return Memory(
+        state=state.state,
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due,
+        last_review=state.last_review,
+        reps=state.reps,
+        lapses=state.lapses,
+    )
+
+
+def state_values(memory: Memory) -> dict[str, Any]:
+    """The CardState columns that hold a memory (shared with the demo's bulk inserts)."""
+    return {
+        "state": memory.state,
+        "step": memory.step,
+        "stability": memory.stability,
+        "difficulty": memory.difficulty,
+        "due": memory.due,
+        "last_review": memory.last_review,
+        "reps": memory.reps,
+        "lapses": memory.lapses,
+    }
+
+
+def apply_memory(state: CardState, memory: Memory) -> None:
+    for column, value in state_values(memory).items():
+        setattr(state, column, value)
+    state.version += 1
+
+
+def review_values(
+    user: User,
+    card_id: int,
+    rating: Rating,
+    now: datetime,
+    duration_ms: int | None,
+    before: Memory,
+    scheduled: Scheduled,
+) -> dict[str, Any]:
+    """The columns of one Review row (shared with the demo's bulk inserts)."""
+    if duration_ms is not None:
+        duration_ms = max(0, min(duration_ms, MAX_DURATION_MS))
+    return {
+        "user_id": user.id,
+        "card_id": card_id,
+        "rating": int(rating),
+        "reviewed_at": now,
+        "day": scheduling.study_day(now, user.timezone),
+        "duration_ms": duration_ms,
+        "state_before": before.state,
+        "state_after": scheduled.memory.state,
+        "interval_days": scheduled.interval.total_seconds() / 86400,
+        "stability": scheduled.memory.stability,
+        "difficulty": scheduled.memory.difficulty,
+        "before": before.snapshot(),
+    }
+
+
+def _lock_state(session: Session, user: User, card_id: int) -> CardState | None:
+    return session.scalar(
+        sa.select(CardState)
+        .where(CardState.user_id == user.id, CardState.card_id == card_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def studyable_card(session: Session, card_id: int) -> Card:
+    card = session.scalar(
+        sa.select(Card)
+        .join(Bank, Card.bank_id == Bank.id)
+        .where(Card.id == card_id, Card.retired_at.is_(None), Bank.retired_at.is_(None))
+    )
+    if card is None:
+        raise StudyError("That card is not available for study.")
+    return card
+
+
+def grade_card(
+    session: Session,
+    user: User,
+    card_id: int,
+    version: int,
+    rating: Rating,
+    duration_ms: int | None = None,
+    now: datetime | None = None,
+) -> Review:
+    """Record one rating, if `version` is the state the student was shown."""
+    now = now or utcnow()
+    with write_transaction(session):
+        studyable_card(session, card_id)
+        state = _lock_state(session, user, card_id)
+        current = state.version if state else 0
+        if version != current:
+            raise StaleCard("This card was already graded (or changed in another tab).")
+        state = state or _new_state(session, user, card_id)
+        if state.suspended:
+            raise StudyError("This card is suspended.")
+        before = memory_of(state)
+        scheduled = scheduling.review(before, rating, now, card_id, preferences(user))
+        apply_memory(state, scheduled.memory)
+        _count_activity(session, user, now, studied=1 if before.is_new else 0)
+        review = Review(**review_values(user, card_id, rating, now, duration_ms, before, scheduled))
+        session.add(review)
+    return review
+
+
+def _count_activity(session: Session, user: User, now: datetime | None, studied: int) -> None:
+    values: dict = {"cards_studied": User.cards_studied + studied}
+    if now is not None:
+        values["last_active_at"] = later_of(User.last_active_at, now)
+    session.execute(sa.update(User).where(User.id == user.id).values(**values))
+
+
+def last_review_id(session: Session, user: User) -> int | None:
+    return session.scalar(
+        sa.select(Review.id).where(Review.user_id == user.id).order_by(Review.id.desc()).limit(1)
+    )
+
+
+def undo(session: Session, user: User, review_id: int) -> int:
+    """Revert the user's latest review exactly (memory and log); returns the card id.
+
+    `review_id` must be that latest review, so a repeated undo request undoes only once.
+    """
+    with write_transaction(session):
+        review = session.scalar(
+            sa.select(Review)
+            .where(Review.user_id == user.id)
+            .order_by(Review.id.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        if review is None or review.id != review_id:
+            raise StaleCard("Nothing to undo: that review was already undone or is not the last.")
+        state = _lock_state(session, user, review.card_id)
+        restored = Memory.from_snapshot(review.before)
+        apply_memory(state, restored)
+        if restored.is_new:
+            _count_activity(session, user, None, studied=-1)
+        card_id = review.card_id
+        session.delete(review)
+    return card_id
+
+
+def set_suspended(session: Session, user: User, card_id: int, suspended: bool) -> None:
+    with write_transaction(session):
+        studyable_card(session, card_id)
+        state = _lock_state(session, user, card_id) or _new_state(session, user, card_id)
+        state.suspended = suspended
+        state.version += 1
+
+
+def bury(session: Session, user: User, card_id: int, now: datetime | None = None) -> None:
+    """Hide the card until the user's next study day."""
+    now = now or utcnow()
+    with write_transaction(session):
+        studyable_card(session, card_id)
+        state = _lock_state(session, user, card_id) or _new_state(session, user, card_id)
+        state.buried_until = scheduling.study_day(now, user.timezone)
+        state.version += 1
+
+
+def _new_state(session: Session, user: User, card_id: int) -> CardState:
+    # Column defaults apply only at flush; the scheduler reads these before that.
+    state = CardState(
+        user_id=user.id, card_id=card_id, state=NEW, reps=0, lapses=0, suspended=False, version=0
+    )
+    session.add(state)
+    return state
+
+
+@dataclass
+class CardInfo:
+    card: Card
+    state: CardState | None
+    memory: Memory
+    retrievability: float | None
+    reviews: list[Review]
+
+
+def card_info(session: Session, user: User, card_id: int, now: datetime | None = None):
+    """A card's memory and history for this user; None for a missing or retired card."""
+    try:
+        card = studyable_card(session, card_id)
+    except StudyError:
+        return None
+    state = session.scalar(
+        sa.select(CardState).where(CardState.user_id == user.id, CardState.card_id == card_id)
+    )
+    reviews = list(
+        session.scalars(
+            sa.select(Review)
+            .where(Review.user_id == user.id, Review.card_id == card_id)
+            .order_by(Review.reviewed_at)
+        )
+    )
+    memory = memory_of(state)
+    now = now or utcnow()
+    return CardInfo(
+        card, state, memory, scheduling.retrievability(memory, now, preferences(user)), reviews
+    )

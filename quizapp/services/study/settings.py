@@ -1,0 +1,77 @@
+"""Study settings: retention, daily limits, time zone; replanning cards from their review log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ... import scheduling
+from ...database import write_transaction
+from ...models import CardState, Review, User
+from ...scheduling import Rating
+from .reviews import StudyError, apply_memory, memory_of, preferences
+
+
+def reschedule(session: Session, user: User) -> int:
+    """Replay every card's review log under the user's current settings; returns cards changed."""
+    prefs = preferences(user)
+    changed = 0
+    with write_transaction(session):
+        logs: dict[int, list[tuple[datetime, Rating]]] = {}
+        for card_id, moment, rating in session.execute(
+            sa.select(Review.card_id, Review.reviewed_at, Review.rating).where(
+                Review.user_id == user.id
+            )
+        ):
+            logs.setdefault(card_id, []).append((moment, Rating(rating)))
+        for state in session.scalars(
+            sa.select(CardState).where(CardState.user_id == user.id).with_for_update()
+        ):
+            memory = scheduling.replay(logs.get(state.card_id, []), state.card_id, prefs)
+            if memory != memory_of(state):
+                apply_memory(state, memory)
+                changed += 1
+    return changed
+
+
+@dataclass
+class SettingsChange:
+    desired_retention: float
+    new_per_day: int
+    reviews_per_day: int
+    timezone: str
+    learning_steps: bool
+
+
+def update_settings(session: Session, user: User, change: SettingsChange) -> int:
+    """Save study settings; retention or learning steps changes reschedule (returns count)."""
+    low, high = scheduling.RETENTION_RANGE
+    if not low <= change.desired_retention <= high:
+        raise StudyError(f"Desired retention must be between {low:.2f} and {high:.2f}.")
+    replan = (user.desired_retention, user.learning_steps) != (
+        change.desired_retention,
+        change.learning_steps,
+    )
+    with write_transaction(session):
+        row = session.get(User, user.id, with_for_update=True)
+        row.desired_retention = change.desired_retention
+        row.new_per_day, row.reviews_per_day = change.new_per_day, change.reviews_per_day
+        row.timezone, row.timezone_set = change.timezone, True
+        row.learning_steps = change.learning_steps
+    return reschedule(session, user) if replan else 0
+
+
+def detect_timezone(session: Session, user: User, name: str) -> bool:
+    """Take the browser's time zone once, on the first visit; later changes are in settings."""
+    if user.timezone_set or not scheduling.valid_zone(name):
+        return False
+    with write_transaction(session):
+        session.execute(
+            sa.update(User)
+            .where(User.id == user.id, User.timezone_set.is_(False))
+            .values(timezone=name, timezone_set=True)
+        )
+    return True

@@ -1,0 +1,1 @@
+"""What several blueprints share: view models of questions and results, and common responses."""

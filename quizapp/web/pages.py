@@ -1,0 +1,83 @@
+"""Pages and responses several blueprints serve: a student's dashboard and attempts (to the
+student and to staff), CSV downloads, and the staff-only guard."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from ..extensions import db
+from ..ids import query_int
+from ..services import progress
+from ..services.catalogue import bank_listing
+from .dashboard import dashboard_charts, forecast_rows
+from .forms import AttemptFilterForm
+
+PER_PAGE = 20
+
+
+def require_staff(blueprint) -> None:
+    """Every page of `blueprint` is for instructors and admins (students get 403)."""
+
+    @blueprint.before_request
+    @login_required
+    def staff_only():
+        if not current_user.is_staff:
+            abort(403)
+
+
+def csv_download(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def render_dashboard(user, template_args: dict | None = None):
+    board = progress.dashboard(db.session, user)
+    return render_template(
+        "progress/dashboard.html",
+        board=board,
+        charts=dashboard_charts(board),
+        forecast_rows=forecast_rows(board),
+        **(template_args or {}),
+    )
+
+
+def attempts_listing(user, endpoint: str, **endpoint_args):
+    """The filtered, paginated attempts of `user` (the student's page and staff drill-down)."""
+    form = AttemptFilterForm(request.args)
+    form.bank.choices = [SelectChoice("", "Any")] + [
+        SelectChoice(b.bank.slug, b.bank.title) for b in bank_listing(db.session)
+    ]
+    valid = form.validate()
+    page = max(1, query_int(request.args, "page", 1))
+    filters = (
+        {
+            "bank": form.bank.data or None,
+            "mode": form.mode.data or None,
+            "since": form.since.data,
+            "until": form.until.data,
+        }
+        if valid
+        else {}
+    )
+    rows, total = progress.attempts_page(db.session, user, page=page, per_page=PER_PAGE, **filters)
+    pages = max(1, -(-total // PER_PAGE))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+
+    def page_url(number: int) -> str:
+        return url_for(endpoint, page=number, **endpoint_args, **args)
+
+    return render_template(
+        "progress/attempts.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        page_url=page_url,
+        subject=user,
+    ), (200 if valid else 422)

@@ -1,0 +1,197 @@
+"""Test data in one line each, made through the services (as CTFd's test helpers do):
+users, banks, attempts, answers, cards and reviews, with Faker for what needs no meaning.
+
+HTTP journeys that several test modules take (start a quiz, answer, read the step) are here
+too, so no test module imports another.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from datetime import datetime
+
+import sqlalchemy as sa
+from faker import Faker
+
+from quizapp import qtypes
+from quizapp.banks.cards import bank_flashcards
+from quizapp.banks.loader import load_paths
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptItem, Bank, Card, Question, QuestionVersion, User
+from quizapp.scheduling import Rating
+from quizapp.services import quizzes, study
+from quizapp.services.accounts import create_user
+from quizapp.services.quizzes import QuizRequest
+from tests.conftest import SAMPLE_BANKS, Auth
+
+PASSWORD = "correct horse battery"
+STAFF_PASSWORD = "marking essays all night"
+_fake = Faker()
+
+
+# ---- what the sample bank holds, derived from the file ----------------------------------
+
+
+def sample_bank():
+    (bank,) = load_paths([SAMPLE_BANKS]).banks
+    return bank
+
+
+def sample_counts() -> dict[str, int]:
+    """How many questions, cards, questions of each type and questions per tag it has."""
+    bank = sample_bank()
+    tags = Counter(tag for question in bank.questions for tag in question.tags)
+    types = Counter(question.type for question in bank.questions)
+    return {
+        "questions": len(bank.questions),
+        "cards": len(bank_flashcards(bank)),
+        **{f"type:{key}": n for key, n in types.items()},
+        **{f"tag:{key}": n for key, n in tags.items()},
+    }
+
+
+# ---- rows through the services ------------------------------------------------------------
+
+
+def make_user(app, username: str | None = None, role: str = "student", password=PASSWORD):
+    """A real account (argon2 and all); returns the User."""
+    username = username or _fake.unique.user_name()[:30].replace(".", "")
+    with app.app_context():
+        return create_user(db.session, username, password, role)
+
+
+def user_named(username: str) -> User:
+    """The account of that name (call inside an app context)."""
+    return db.session.scalar(sa.select(User).where(User.username == username))
+
+
+def make_attempt(
+    app,
+    user: User,
+    count: int = 3,
+    mode: str = "practice",
+    answers: str | None = None,
+    submit: bool = False,
+    seed: int = 1,
+) -> int:
+    """An attempt of the sample bank; `answers` "right" or "wrong" answers every question
+    through the answer service; `submit` closes it. Returns its id."""
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        request = QuizRequest(banks=["sample-bank"], count=count, mode=mode)
+        attempt = quizzes.start_quiz(db.session, owner, request, rng=random.Random(seed))
+        attempt_id = attempt.id
+        if answers is not None:
+            for item in items_of(app, attempt_id):
+                fields = answer_fields(item, right=answers == "right")
+                step = db.session.get(Attempt, attempt_id).step
+                quizzes.record_answer(
+                    db.session, owner, attempt_id, item.position, step, getter(fields), "save"
+                )
+        if submit:
+            quizzes.submit(db.session, db.session.get(Attempt, attempt_id))
+        return attempt_id
+
+
+def first_card(app, bank: str = "sample-bank") -> int:
+    """The id of the first card of a bank, in study order."""
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(Card.id)
+            .join(Bank, Card.bank_id == Bank.id)
+            .where(Bank.slug == bank)
+            .order_by(Card.position)
+            .limit(1)
+        )
+
+
+def make_review(app, user: User, card_id: int, rating=Rating.GOOD, now: datetime | None = None):
+    """One rating of a card through the study service; returns the review id."""
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        state = study.card_info(db.session, owner, card_id)
+        version = state.state.version if state.state else 0
+        return study.grade_card(db.session, owner, card_id, version, rating, now=now).id
+
+
+def staff_client(app, role: str = "instructor"):
+    """A test client logged in as a new instructor (or admin) called "teacher"."""
+    make_user(app, "teacher", role, STAFF_PASSWORD)
+    client = app.test_client()
+    Auth(client).login("teacher", STAFF_PASSWORD)
+    return client
+
+
+# ---- answers built from the key (tests only) ----------------------------------------------
+
+
+def getter(fields: dict):
+    """Form fields as the answer services read them (like MultiDict.getlist)."""
+
+    def getlist(name):
+        value = fields.get(name)
+        if value is None:
+            return []
+        return value if isinstance(value, list) else [value]
+
+    return getlist
+
+
+def answer_fields(item: AttemptItem, right: bool = True) -> dict:
+    """Form fields that answer an item right (or wrong), from its type's own sample answer."""
+    qtype = qtypes.get(item.version.type)
+    response = qtype.sample(item.version.data, item.presentation, right, random.Random(0))
+    return qtype.form_values(response, item.presentation)
+
+
+# ---- HTTP journeys ------------------------------------------------------------------------
+
+
+def start(auth: Auth, **fields) -> int:
+    """Start a quiz through the form (all of the sample bank by default); returns its id."""
+    data = {"count": str(sample_counts()["questions"]), "mode": "practice",
+            "banks": ["sample-bank"], **fields}  # fmt: skip
+    response = auth.post("/quiz/new", data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/quiz/(\d+)", response.headers["Location"]).group(1))
+
+
+def items_of(app, attempt_id: int) -> list[AttemptItem]:
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        items = list(attempt.items)
+        for item in items:
+            _ = item.version.data, item.question.slug
+        return items
+
+
+def step_of(app, attempt_id: int) -> int:
+    with app.app_context():
+        return db.session.get(Attempt, attempt_id).step
+
+
+def answer(auth: Auth, app, attempt_id, position, fields, action="check", step=None):
+    """Post one answer page as a browser would."""
+    step = step_of(app, attempt_id) if step is None else step
+    return auth.post(
+        f"/quiz/{attempt_id}/q/{position}", {"step": str(step), "action": action, **fields}
+    )
+
+
+def question_id(app, slug: str) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(Question.id).where(Question.slug == slug))
+
+
+def snapshot(app, ignore: frozenset[str] = frozenset()) -> dict:
+    """Everything an import may touch, to compare before and after."""
+    with app.app_context():
+        return {
+            model.__tablename__: sorted(
+                tuple(getattr(row, c.key) for c in model.__table__.columns if c.key not in ignore)
+                for row in db.session.scalars(sa.select(model))
+            )
+            for model in (Bank, Question, QuestionVersion, Card)
+        }
