@@ -27,6 +27,7 @@ class Outcome(StrEnum):
     CLOSED = "closed"  # already submitted
     EXPIRED = "expired"  # time ran out: submitted now with what was saved in time
     MISSING = "missing"  # no such attempt for this user, or no such question in it
+    PAUSED = "paused"  # a practice check of a question in the student's open exam
 
 
 MESSAGES = {
@@ -35,6 +36,8 @@ MESSAGES = {
     "nothing was overwritten.",
     Outcome.CLOSED: "This attempt has been submitted; answers can no longer change.",
     Outcome.EXPIRED: "Time ran out: the attempt was submitted with the answers saved in time.",
+    Outcome.PAUSED: "Feedback on this question is paused: it is in your open exam. Submit the "
+    "exam first; nothing was saved here.",
 }
 ANSWERED_ALREADY = "You already answered this question; its feedback is below."
 
@@ -60,6 +63,7 @@ class Current:
     checked: bool  # a practice question already answered and graded
     same_answer: bool  # the posted answer equals the stored one
     step: int
+    sealed: bool = False  # the question is in the student's open exam (practice shows no key)
 
 
 def decide(posted: Posted, current: Current) -> Outcome:
@@ -78,6 +82,8 @@ def decide(posted: Posted, current: Current) -> Outcome:
     if posted.step != current.step:
         repeat = posted.step == current.step - 1 and current.same_answer
         return Outcome.REPEAT if repeat else Outcome.STALE
+    if current.practice and posted.action == "check" and current.sealed:
+        return Outcome.PAUSED
     if current.practice and posted.action == "check" and posted.empty:
         return Outcome.EMPTY
     return Outcome.SUBMITTED if posted.action == "submit" else Outcome.SAVED

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..services import progress
+from ..services.exam_secrecy import sealed_for
 from ..web.pages import attempts_listing, csv_download, render_dashboard
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
@@ -30,6 +31,11 @@ def attempts():
 
 @bp.get("/export/attempts.csv")
 def export_attempts():
+    # Its marks would show which answers were right to the questions of an open exam.
+    sealed = sealed_for(db.session, current_user)
+    if sealed:
+        message = "Your attempts download is paused while your exam is open; submit it first."
+        return render_template("exam_paused.html", message=message, exams=sealed.exam_ids), 409
     return csv_download(progress.attempts_csv(db.session, current_user), "my-attempts.csv")
 
 

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..ids import parse_id
 from ..services import quizzes
 from ..services.catalogue import bank_listing
+from ..services.exam_secrecy import NOTHING_SEALED, sealed_for
 from ..services.quizzes import Outcome, QuizError, QuizRequest
 from ..vocab import Mode
 from ..web.questions import posted_values, question_view, results_view, saved_values
@@ -111,7 +112,9 @@ def _render_question(attempt, position: int, posted: bool = False, status: int =
     if item is None:
         abort(404)
     values = posted_values(item, request.form.getlist) if posted else saved_values(item)
-    view = question_view(attempt, item, values)
+    practice = attempt.mode == Mode.PRACTICE
+    sealed = sealed_for(db.session, current_user) if practice else NOTHING_SEALED
+    view = question_view(attempt, item, values, sealed)
     return render_template("quiz/question.html", view=view, form=StepForm()), status
 
 
@@ -155,6 +158,9 @@ def answer(attempt_id: int, position: int):
         flash(result.message, "error")
         posted = outcome is Outcome.INVALID
         return _render_question(result.attempt, position, posted=posted, status=422)
+    if outcome is Outcome.PAUSED:
+        flash(result.message, "warning")
+        return _render_question(result.attempt, position, posted=True, status=409)
     if outcome is Outcome.STALE:
         flash(result.message, "warning")
         return _render_question(result.attempt, position, status=409)
@@ -204,4 +210,5 @@ def results(attempt_id: int):
     if results is None:
         flash("Submit the attempt to see its results.", "info")
         return redirect(url_for(".show", attempt_id=attempt.id))
-    return render_template("quiz/results.html", view=results_view(results))
+    sealed = sealed_for(db.session, current_user)
+    return render_template("quiz/results.html", view=results_view(results, sealed))

@@ -23,7 +23,8 @@ from ..ids import parse_id, query_int
 from ..markdown import render_markdown
 from ..scheduling import Rating, format_interval
 from ..services import study
-from ..services.study import SettingsChange, StaleCard, StudyError
+from ..services.exam_secrecy import PAUSED, sealed_for
+from ..services.study import SealedCard, SettingsChange, StaleCard, StudyError
 from ..web.forms import CsrfOnlyForm
 from .forms import GradeForm, SettingsForm, UndoForm
 
@@ -57,8 +58,10 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def card_payload(item: study.StudyCard | None, counts: study.Deck) -> dict:
+def card_payload(item: study.StudyCard | None, counts: study.Deck, sealed=None) -> dict:
     payload = {"counts": {"new": counts.new, "learning": counts.learning, "due": counts.due}}
+    if sealed:
+        payload["paused"] = PAUSED
     if item is not None:
         payload["card"] = {
             "id": item.card.id,
@@ -82,15 +85,17 @@ def index():
 @bp.get("/<deck>")
 def review(deck: str):
     deck_slug = _deck_or_404(deck)
+    sealed = sealed_for(db.session, current_user)
     item, counts = study.next_card(
         db.session,
         current_user,
         deck_slug,
         show=query_int(request.args, "show"),
         title=_deck_title(deck_slug),
+        sealed=sealed,
     )
     if wants_json():
-        return jsonify(card_payload(item, counts))
+        return jsonify(card_payload(item, counts, sealed))
     return render_template(
         "study/review.html",
         deck=deck,
@@ -104,6 +109,8 @@ def review(deck: str):
         format_interval=format_interval,
         grades=list(Rating),
         timezone_set=current_user.timezone_set,
+        sealed=sealed,
+        paused=PAUSED,
     )
 
 
@@ -113,10 +120,12 @@ def _answer(
     """JSON for the script (with the card to show next), a redirect for plain forms."""
     if wants_json():
         deck_slug = _deck_or_404(deck)
+        sealed = sealed_for(db.session, current_user)
+        title = _deck_title(deck_slug)
         item, counts = study.next_card(
-            db.session, current_user, deck_slug, show=show, title=_deck_title(deck_slug)
+            db.session, current_user, deck_slug, show=show, title=title, sealed=sealed
         )
-        payload = card_payload(item, counts)
+        payload = card_payload(item, counts, sealed)
         return jsonify(ok=status == 200, message=message, **extra, **payload), status
     if message:
         flash(message, "info" if status == 200 else "warning")
@@ -189,7 +198,11 @@ def card_action(card_id: int, action: str):
 
 @bp.get("/card/<int:card_id>")
 def card(card_id: int):
-    info = study.card_info(db.session, current_user, card_id)
+    try:
+        info = study.card_info(db.session, current_user, card_id)
+    except SealedCard as exc:
+        exams = sealed_for(db.session, current_user).exam_ids
+        return render_template("exam_paused.html", message=str(exc), exams=exams), 403
     if info is None:
         abort(404)
     return render_template(
@@ -207,7 +220,8 @@ def cram(deck: str):
     seed = query_int(request.args, "seed")
     if seed is None:
         return redirect(url_for(".cram", deck=deck, seed=secrets.randbelow(10**9)))
-    cards = study.cram_order(db.session, deck_slug, seed)
+    sealed = sealed_for(db.session, current_user)
+    cards = study.cram_order(db.session, deck_slug, seed, sealed)
     index = min(query_int(request.args, "i", 0), len(cards))
     return render_template(
         "study/cram.html",
@@ -218,6 +232,8 @@ def cram(deck: str):
         cards=cards,
         card=cards[index] if index < len(cards) else None,
         reveal=request.args.get("reveal") == "1",
+        sealed=sealed,
+        paused=PAUSED,
     )
 
 

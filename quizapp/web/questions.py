@@ -13,6 +13,7 @@ from .. import qtypes
 from ..banks.document import QuestionSpec
 from ..models import Attempt, AttemptItem
 from ..qtypes.base import full_marks
+from ..services.exam_secrecy import NOTHING_SEALED, Sealed
 from ..services.quizzes import AttemptResults
 from ..vocab import Mode
 
@@ -77,8 +78,11 @@ def feedback_for(item: AttemptItem, mark: tuple[float, float] | None = None) -> 
     )
 
 
-def _may_reveal(attempt: Attempt, item: AttemptItem) -> bool:
-    """The key, the explanation and correctness stay hidden until the rules allow them."""
+def _may_reveal(attempt: Attempt, item: AttemptItem, sealed: Sealed) -> bool:
+    """The key, the explanation and correctness stay hidden until the rules allow them, and
+    while the question is in the student's open exam."""
+    if sealed.hides_question(item.question_id):
+        return False
     if attempt.finished:
         return True
     return attempt.mode == Mode.PRACTICE and item.fraction is not None
@@ -98,7 +102,9 @@ def posted_values(item: AttemptItem, values: qtypes.FormValues) -> dict[str, Any
     return qtypes.get(item.version.type).posted_values(values, item.presentation)
 
 
-def question_view(attempt: Attempt, item: AttemptItem, values: dict[str, Any]) -> QuestionView:
+def question_view(
+    attempt: Attempt, item: AttemptItem, values: dict[str, Any], sealed: Sealed = NOTHING_SEALED
+) -> QuestionView:
     data = item.version.data
     qtype = qtypes.get(item.version.type)
     return QuestionView(
@@ -109,7 +115,7 @@ def question_view(attempt: Attempt, item: AttemptItem, values: dict[str, Any]) -
         display=qtype.display(data),
         presentation=item.presentation,
         values=values,
-        feedback=feedback_for(item) if _may_reveal(attempt, item) else None,
+        feedback=feedback_for(item) if _may_reveal(attempt, item, sealed) else None,
         deadline_iso=_iso(attempt.deadline),
         total=len(attempt.items),
         answered=[i.response is not None for i in attempt.items],
@@ -120,7 +126,7 @@ def question_view(attempt: Attempt, item: AttemptItem, values: dict[str, Any]) -
 class ResultRow:
     item: AttemptItem
     prompt: str
-    feedback: Feedback
+    feedback: Feedback | None  # None while the question is in the viewer's open exam
     bank_title: str
     bank_slug: str
 
@@ -144,13 +150,14 @@ class ResultsView:
         return f"{minutes} min {seconds:02d} s"
 
 
-def results_view(results: AttemptResults) -> ResultsView:
+def results_view(results: AttemptResults, sealed: Sealed = NOTHING_SEALED) -> ResultsView:
     attempt = results.attempt
     rows = []
     for item in attempt.items:
         bank = item.question.bank
         stem = qtypes.get(item.version.type).stem(item.version.data)
-        feedback = feedback_for(item, results.marks[item.id])
+        hidden = sealed.hides_question(item.question_id)
+        feedback = None if hidden else feedback_for(item, results.marks[item.id])
         rows.append(ResultRow(item, stem, feedback, bank.title, bank.slug))
     return ResultsView(attempt, rows, results.score, results.submitted_at, results.auto_submitted)
 

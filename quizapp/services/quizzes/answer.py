@@ -24,6 +24,7 @@ from ...attempt_rules import (
 from ...database import write_transaction
 from ...models import Attempt, AttemptItem, User, utcnow
 from ...vocab import AttemptStatus, Mode
+from ..exam_secrecy import sealed_for
 from .finish import close, lock_attempt
 
 
@@ -135,6 +136,10 @@ def record_answer(
             checked=item is not None and item.fraction is not None,
             same_answer=item is not None and item.response == read.response,
             step=attempt.step,
+            sealed=practice
+            and action == "check"
+            and item is not None
+            and sealed_for(session, user, now).hides_question(item.question_id),
         )
         outcome = decide(posted, current)
         if outcome is Outcome.EXPIRED:

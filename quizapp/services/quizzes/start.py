@@ -14,6 +14,7 @@ from ... import qtypes
 from ...database import write_transaction
 from ...models import Attempt, AttemptItem, Bank, Question, QuestionVersion, User, utcnow
 from ...vocab import Mode
+from ..exam_secrecy import sealed_for
 from ..queries import BANK_ORDER, current_versions_query
 from .finish import close_expired
 
@@ -68,7 +69,24 @@ def start_quiz(
         versions = [v for v in versions if wanted & set(v.data.get("tags", []))]
     if not versions:
         raise QuizError("No questions match that choice of banks and topics.")
+    if request.mode == Mode.PRACTICE:
+        versions = _unsealed(session, user, versions, now)
     return _create_attempt(session, user, versions, request, rng, now)
+
+
+IN_OPEN_EXAM = (
+    "Every question you chose is in your open exam; practise them after you submit the exam."
+)
+
+
+def _unsealed(session: Session, user: User, versions, now) -> list[QuestionVersion]:
+    """Practice leaves out the questions of the student's open exam (its feedback would give
+    the answers away)."""
+    sealed = sealed_for(session, user, now or utcnow())
+    kept = [v for v in versions if not sealed.hides_question(v.question_id)]
+    if not kept:
+        raise QuizError(IN_OPEN_EXAM)
+    return kept
 
 
 def item_values(
@@ -164,5 +182,6 @@ def start_retry(session: Session, user: User, count: int = 10, rng=None, now=Non
     versions = session.scalars(current_versions_query().where(Question.id.in_(mistakes))).all()
     if not versions:
         raise QuizError("No mistakes to retry: every question you answered last was right.")
+    versions = _unsealed(session, user, versions, now)
     request = QuizRequest(count=count, mode=Mode.PRACTICE, title="Retry my mistakes")
     return _create_attempt(session, user, versions, request, rng, now)

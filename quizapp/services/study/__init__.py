@@ -8,6 +8,7 @@ from .cram import cram_order
 from .queue import StudyCard, build_queue, deck_counts, deck_title, decks, next_card, study_card
 from .reviews import (
     CardInfo,
+    SealedCard,
     StaleCard,
     StudyError,
     apply_memory,
@@ -29,6 +30,7 @@ __all__ = [
     "CardRef",
     "Deck",
     "Queue",
+    "SealedCard",
     "SettingsChange",
     "StaleCard",
     "StateRef",

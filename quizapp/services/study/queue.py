@@ -12,6 +12,7 @@ from ... import scheduling
 from ...models import Card, CardState, Review, User, utcnow
 from ...scheduling import NEW, REVIEW, Memory, Rating
 from ...study_queue import CardRef, Deck, Limits, Queue, StateRef, partition
+from ..exam_secrecy import Sealed, sealed_for
 from ..queries import active_bank, active_banks, active_cards_query
 from .reviews import memory_of, preferences
 
@@ -53,14 +54,19 @@ def build_queue(
     states=None,
     done=None,
     cards: list[CardRef] | None = None,
+    sealed: Sealed | None = None,
 ) -> Queue:
-    """Today's queue of one deck; `states`, `done` and `cards` may be passed in when the
-    caller builds several queues at once."""
+    """Today's queue of one deck; `states`, `done`, `cards` and `sealed` may be passed in
+    when the caller builds several queues at once. Cards of an open exam's questions are left
+    out until the exam ends."""
     day = scheduling.study_day(now, user.timezone)
     states = _states(session, user) if states is None else states
     new_done, reviews_done = _done_today(session, user, day) if done is None else done
     limits = Limits(user.new_per_day, user.reviews_per_day, new_done, reviews_done)
     cards = _active_cards(session, deck) if cards is None else cards
+    sealed = sealed_for(session, user, now) if sealed is None else sealed
+    if sealed:
+        cards = [card for card in cards if not sealed.hides_card(card.id)]
     return partition(cards, states, limits, day, scheduling.day_end(day, user.timezone), now)
 
 
@@ -69,14 +75,15 @@ def decks(session: Session, user: User, now: datetime | None = None) -> list[Dec
     now = now or utcnow()
     states = _states(session, user)
     done = _done_today(session, user, scheduling.study_day(now, user.timezone))
-    every_card = _active_cards(session, None)
+    sealed = sealed_for(session, user, now)
+    every_card = [c for c in _active_cards(session, None) if not sealed.hides_card(c.id)]
     per_bank: dict[int, list[CardRef]] = {}
     for card in every_card:
         per_bank.setdefault(card.bank_id, []).append(card)
     result = []
     for bank in [*active_banks(session), None]:
         cards = per_bank.get(bank.id, []) if bank else every_card
-        queue = build_queue(session, user, None, now, states, done, cards)
+        queue = build_queue(session, user, None, now, states, done, cards, sealed)
         result.append(
             queue.counts(bank.slug if bank else "all", bank.title if bank else "All decks")
         )
@@ -112,14 +119,16 @@ def next_card(
     now=None,
     show: int | None = None,
     title: str | None = None,
+    sealed: Sealed | None = None,
 ) -> tuple[StudyCard | None, Deck]:
-    """The card to study next (or `show`, e.g. the card just undone, if it is in the deck).
-    `title` is the deck's title when the caller has it already."""
+    """The card to study next (or `show`, e.g. the card just undone, if it is in the deck
+    and not sealed by an open exam). `title` is the deck's title when the caller has it."""
     now = now or utcnow()
-    queue = build_queue(session, user, deck, now)
+    sealed = sealed_for(session, user, now) if sealed is None else sealed
+    queue = build_queue(session, user, deck, now, sealed=sealed)
     counts = queue.counts(deck or "all", title or deck_title(session, deck) or "")
     ref = queue.next(now)
-    if show is not None:
+    if show is not None and not sealed.hides_card(show):
         ref = next((c for c in _active_cards(session, deck) if c.id == show), ref)
     if ref is None:
         return None, counts

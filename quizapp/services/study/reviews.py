@@ -13,12 +13,17 @@ from ... import scheduling
 from ...database import later_of, write_transaction
 from ...models import Bank, Card, CardState, Review, User, utcnow
 from ...scheduling import NEW, Memory, Preferences, Rating, Scheduled
+from ..exam_secrecy import PAUSED, sealed_for
 
 MAX_DURATION_MS = 3_600_000
 
 
 class StudyError(ValueError):
     """The request cannot be done; the message is for the student."""
+
+
+class SealedCard(StudyError):
+    """The card belongs to a question of the student's open exam (see exam_secrecy)."""
 
 
 class StaleCard(StudyError):
@@ -216,11 +221,15 @@ class CardInfo:
 
 
 def card_info(session: Session, user: User, card_id: int, now: datetime | None = None):
-    """A card's memory and history for this user; None for a missing or retired card."""
+    """A card's memory and history for this user; None for a missing or retired card.
+    Raises SealedCard while the card's question is in the student's open exam."""
     try:
         card = studyable_card(session, card_id)
     except StudyError:
         return None
+    now = now or utcnow()
+    if sealed_for(session, user, now).hides_card(card_id):
+        raise SealedCard(PAUSED)
     state = session.scalar(
         sa.select(CardState).where(CardState.user_id == user.id, CardState.card_id == card_id)
     )
@@ -232,7 +241,6 @@ def card_info(session: Session, user: User, card_id: int, now: datetime | None =
         )
     )
     memory = memory_of(state)
-    now = now or utcnow()
     return CardInfo(
         card, state, memory, scheduling.retrievability(memory, now, preferences(user)), reviews
     )
