@@ -16,6 +16,7 @@ import csv
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -24,6 +25,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -70,34 +72,91 @@ class Gunicorn:
         )
         return [int(pid) for pid in out.stdout.split()]
 
-    def stop(self) -> None:
+    def stop(self) -> float:
+        """Stop it; returns the CPU seconds it used (master and workers, reaped by now)."""
+        before = children_cpu()
         self.process.terminate()
         self.process.wait(timeout=60)
+        return children_cpu() - before
 
 
-def run_locust(hosts: list[str], users: int, seconds: int, env: dict, prefix: Path, **flags):
-    """Run Locust headless; students arrive over ten seconds, as a class logs in."""
+@dataclass
+class LocustRun:
+    rows: list[dict]
+    acks: dict
+    seconds: float
+    cpu_seconds: float  # the generator's CPU, all its processes
+    processes: int
+    cpu_warnings: int  # Locust's own "CPU usage above 90%" warnings
+
+    def total(self) -> dict:
+        return next(r for r in self.rows if r["Name"] == "Aggregated")
+
+    def rps(self) -> float:
+        return float(self.total()["Requests/s"])
+
+    def share(self) -> float:
+        """The generator's CPU as a share of the cores its processes could use."""
+        return self.cpu_seconds / (self.seconds * self.processes) if self.seconds else 0.0
+
+    def load(self) -> str:
+        share = self.share()
+        return (
+            f"generator: {self.processes} Locust process(es) + master used "
+            f"{self.cpu_seconds:.1f} CPU-s in {self.seconds:.0f} s = {share:.0%} of "
+            f"{self.processes} core(s); Locust's CPU warnings: {self.cpu_warnings}"
+        )
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def wait_for_group(group: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+
+
+def run_locust(hosts: list[str], users: int, seconds: int, env: dict, prefix: Path, processes: int,
+               **flags) -> LocustRun:  # fmt: skip
+    """Run Locust headless in `processes` worker processes; students arrive over ten seconds, as
+    a class logs in. The generator's CPU is what its processes used (they are our children)."""
     env = {
         **env,
         "QUIZAPP_BENCH_HOSTS": ",".join(hosts),
         "QUIZAPP_BENCH_THINK": "1" if flags.get("think") else "0",
         "QUIZAPP_BENCH_HELLO": "1" if flags.get("hello") else "0",
         "QUIZAPP_BENCH_ACKS": str(prefix) + "-acks.json",
+        "QUIZAPP_BENCH_PROCESSES": str(processes),
     }
-    subprocess.run(
-        [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-         "--users", str(users), "--spawn-rate", str(max(1, users // 10)), "--run-time", f"{seconds}s",
-         "--host", hosts[0], "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-         "--stop-timeout", "10"],
-        cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    log = Path(str(prefix) + "-locust.log")
+    cpu_before, started = children_cpu(), time.monotonic()
+    with open(log, "w", encoding="utf-8") as handle:
+        locust = subprocess.Popen(
+            [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+             "--users", str(users), "--spawn-rate", str(max(1, users // 10)), "--run-time", f"{seconds}s",
+             "--host", hosts[0], "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+             "--stop-timeout", "10", *(["--processes", str(processes)] if processes > 1 else []),
+             *(["--reset-stats"] if flags.get("steady") else [])],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=handle, start_new_session=True,
+        )  # fmt: skip
+        locust.wait()
+    wait_for_group(locust.pid)  # the worker processes write their acknowledgements as they exit
+    elapsed, cpu = time.monotonic() - started, children_cpu() - cpu_before
     with open(str(prefix) + "_stats.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    acks_file = Path(str(prefix) + "-acks.json")
-    acks = (
-        json.loads(acks_file.read_text()) if acks_file.exists() else {"answers": [], "reviews": []}
-    )
-    return rows, acks
+    acks: dict[str, list] = {"answers": [], "reviews": []}
+    for part in Path(prefix).parent.glob(Path(prefix).name + "-acks.json.*"):
+        for key, values in json.loads(part.read_text()).items():
+            acks[key].extend(values)
+    warnings = log.read_text(encoding="utf-8").count("CPU usage")
+    return LocustRun(rows, acks, elapsed, cpu, processes, warnings)
 
 
 def print_table(title: str, rows: list[dict]) -> None:
@@ -191,6 +250,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--instances", type=int, default=1, help="gunicorn instances (PostgreSQL)")
     parser.add_argument("--fault", action="store_true", help="SIGKILL a worker every 3 s")
+    parser.add_argument("--generator-processes", type=int, default=os.cpu_count() or 1,
+                        help="Locust worker processes (default: one per core)")  # fmt: skip
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="quizapp-load-"))
@@ -218,12 +279,15 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; {args.workers} sync workers per gunicorn; "
           f"{args.users} simulated students; {args.seconds} s per run", flush=True)  # fmt: skip
 
-    hello = Gunicorn("bench.hello:app", args.workers, env)
-    hello_rows, _ = run_locust(
-        [hello.url], args.users, max(15, args.seconds // 3), env, folder / "hello", hello=True
-    )
-    hello.stop()
-    hello_rps = float(next(r for r in hello_rows if r["Name"] == "Aggregated")["Requests/s"])
+    # The hello app at one worker and at the app's worker count: if its throughput rises with
+    # the workers, the generator was not what capped it.
+    hello_runs: dict[int, tuple[LocustRun, float]] = {}
+    for workers in sorted({1, args.workers}):
+        hello = Gunicorn("bench.hello:app", workers, env)
+        run = run_locust([hello.url], args.users, max(15, args.seconds // 3), env,
+                         folder / f"hello-{workers}", args.generator_processes, hello=True)  # fmt: skip
+        hello_runs[workers] = (run, hello.stop())
+    hello_run = hello_runs[args.workers][0]
 
     servers = [
         Gunicorn("quizapp:create_app()", args.workers, env, "/healthz")
@@ -231,10 +295,11 @@ def main() -> None:
     ]
     hosts = [s.url for s in servers]
     before = last_review_id(url)
-    busy_rows, busy_acks = run_locust(
-        hosts, args.users, max(20, args.seconds // 2), env, folder / "busy"
-    )
-    busy_ok, busy_check = check_writes(url, busy_acks, before)
+    # Throughput once every student has logged in (--reset-stats after the ramp-up): the
+    # journeys, not a burst of argon2 logins.
+    busy = run_locust(hosts, args.users, max(20, args.seconds // 2), env, folder / "busy",
+                      args.generator_processes, steady=True)  # fmt: skip
+    busy_ok, busy_check = check_writes(url, busy.acks, before)
 
     before = last_review_id(url)
     stop, killed = threading.Event(), []
@@ -245,35 +310,46 @@ def main() -> None:
     )
     for thread in threads:
         thread.start()
-    rows, acks = run_locust(hosts, args.users, args.seconds, env, folder / "journeys", think=True)
+    realistic = run_locust(hosts, args.users, args.seconds, env, folder / "journeys",
+                           args.generator_processes, think=True)  # fmt: skip
     stop.set()
     for thread in threads:
         thread.join()
-    for server in servers:
-        server.stop()
-    ok, check = check_writes(url, acks, before)
+    server_cpu = sum(server.stop() for server in servers)
+    ok, check = check_writes(url, realistic.acks, before)
 
-    busy_rps = float(next(r for r in busy_rows if r["Name"] == "Aggregated")["Requests/s"])
-    print_table(
-        f"baseline: bare Flask hello under the same gunicorn, {args.users} users, no think time",
-        hello_rows,
-    )
-    print_table(f"saturation: student journeys, {args.users} users, no think time", busy_rows)
+    for workers, (run, cpu) in hello_runs.items():
+        print_table(f"baseline: bare Flask hello under gunicorn with {workers} sync worker(s), "
+                    f"{args.users} users, no think time", run.rows)  # fmt: skip
+        print(f"  {run.load()}; server: {cpu:.1f} CPU-s")
+    print_table(f"saturation: student journeys, {args.users} users, no think time "
+                "(counted from the end of the ramp-up)", busy.rows)  # fmt: skip
+    print(f"  {busy.load()}")
     print_table(
         f"realistic: student journeys, {args.users} users thinking 1-2 s between requests"
         + (f", {len(killed)} workers killed with SIGKILL" if args.fault else ""),
-        rows,
+        realistic.rows,
     )
-    aggregated = next(r for r in rows if r["Name"] == "Aggregated")
-    submissions = [r for r in rows if r["Name"] in SUBMISSIONS]
+    print(f"  {realistic.load()}; server (both journey runs): {server_cpu:.1f} CPU-s")
+
+    aggregated = realistic.total()
+    submissions = [r for r in realistic.rows if r["Name"] in SUBMISSIONS]
     worst_p99 = max((float(r["99%"]) for r in submissions), default=0.0)
-    ratio = busy_rps / hello_rps if hello_rps else 0.0
+    ratio = busy.rps() / hello_run.rps() if hello_run.rps() else 0.0
+    one, many = hello_runs[min(hello_runs)][0].rps(), hello_run.rps()
+    saturated = [run for run in (hello_run, busy) if run.cpu_warnings or run.share() >= 0.9]
+    print("\ngenerator")
+    if len(hello_runs) > 1:
+        print(f"  hello with 1 worker {one:.0f} req/s, with {args.workers} workers {many:.0f} req/s "
+              f"({many / one if one else 0:.2f}x)")  # fmt: skip
+    print(f"  saturated (a process at 90% of a core or Locust's CPU warning): "
+          f"{'YES: figures understate the app' if saturated else 'no'}")  # fmt: skip
     print("\ntargets")
     print(f"  errors (realistic run): {aggregated['Failure Count']}"
           f"  {'ok' if aggregated['Failure Count'] == '0' else 'expected under --fault' if args.fault else 'MISSED'} (target 0)")  # fmt: skip
     print(f"  p99 of answer and review submissions: {worst_p99:.0f} ms  "
           f"{'ok' if worst_p99 < 100 else 'MISSED'} (target < 100 ms)")  # fmt: skip
-    print(f"  journey throughput / hello baseline: {busy_rps:.1f} / {hello_rps:.1f} req/s = {ratio:.0%}  "
+    print(f"  journey throughput / hello baseline: {busy.rps():.1f} / {hello_run.rps():.1f} req/s = {ratio:.0%}  "
           f"{'ok' if ratio >= 0.3 else 'MISSED'} (target >= 30%)")  # fmt: skip
     print(f"  nothing lost (saturation run): {'ok' if busy_ok else 'MISSED'}: {busy_check}")
     print(f"  nothing lost (realistic run): {'ok' if ok else 'MISSED'}: {check}")
