@@ -1,12 +1,15 @@
 """Load test of the student journeys with Locust, against quizapp under gunicorn, with a bare
 Flask "hello" baseline under the same settings, and a check that no acknowledged write is lost.
 
-    .venv/bin/python bench/load.py                        # SQLite, 50 students, 2 cores
+    make bench-load                                       # or: .venv/bin/python bench/load.py
     .venv/bin/python bench/load.py --fault                # SIGKILL workers during the load
     .venv/bin/python bench/load.py --database-url postgresql+psycopg://... --instances 2
 
-Everything runs on 127.0.0.1 and stops by itself (bounded users and time). Prints numbers and
-the targets beside them; asserts nothing.
+The generator is Locust's FastHttpUser in one process per core (--generator-processes), so it is
+not what limits the figures: its CPU share is printed for every run, and hello is measured at one
+gunicorn worker and at the app's worker count (its throughput rises only if the generator keeps
+up). Everything runs on 127.0.0.1 and stops by itself (bounded users and time). Prints numbers
+and the targets beside them; asserts nothing.
 """
 
 from __future__ import annotations
@@ -276,8 +279,9 @@ def main() -> None:
 
     env.update(QUIZAPP_BENCH_USERS=",".join(users), QUIZAPP_BENCH_PASSWORD=DEMO_PASSWORD,
                QUIZAPP_BENCH_BANKS=",".join(banks))  # fmt: skip
-    print(f"machine: {os.cpu_count()} cores; {args.workers} sync workers per gunicorn; "
-          f"{args.users} simulated students; {args.seconds} s per run", flush=True)  # fmt: skip
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+          f"{args.workers} sync workers per gunicorn; {args.users} simulated students; "
+          f"{args.seconds} s per run; {args.generator_processes} Locust processes", flush=True)  # fmt: skip
 
     # The hello app at one worker and at the app's worker count: if its throughput rises with
     # the workers, the generator was not what capped it.
@@ -338,7 +342,7 @@ def main() -> None:
     ratio = busy.rps() / hello_run.rps() if hello_run.rps() else 0.0
     one, many = hello_runs[min(hello_runs)][0].rps(), hello_run.rps()
     saturated = [run for run in (hello_run, busy) if run.cpu_warnings or run.share() >= 0.9]
-    print("\ngenerator")
+    print(f"\ngenerator (machine load average now {os.getloadavg()[0]:.2f})")
     if len(hello_runs) > 1:
         print(f"  hello with 1 worker {one:.0f} req/s, with {args.workers} workers {many:.0f} req/s "
               f"({many / one if one else 0:.2f}x)")  # fmt: skip
