@@ -19,7 +19,9 @@ import csv
 import json
 import os
 import random
+import re
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,6 +33,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +108,7 @@ class LocustRun:
     def load(self) -> str:
         share = self.share()
         return (
-            f"generator: {self.processes} Locust process(es) + master used "
+            f"generator: {self.processes} Locust process(es) + master used about "
             f"{self.cpu_seconds:.1f} CPU-s in {self.seconds:.0f} s = {share:.0%} of "
             f"{self.processes} core(s); Locust's CPU warnings: {self.cpu_warnings}"
         )
@@ -114,6 +117,73 @@ class LocustRun:
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+class ProcessTreeCpu:
+    """The CPU used by a process and its descendants, sampled every 0.2 s while they run.
+
+    (RUSAGE_CHILDREN would miss Locust's worker processes: the master does not always reap
+    them itself.)"""
+
+    def __init__(self, pid: int):
+        self.root = psutil.Process(pid)
+        self.used: dict[int, float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.2):
+            try:
+                processes = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            for process in processes:
+                try:
+                    times = process.cpu_times()
+                except psutil.Error:
+                    continue
+                self.used[process.pid] = times.user + times.system
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def seconds(self) -> float:
+        return sum(self.used.values())
+
+
+@dataclass
+class WrkRun:
+    rps: float
+    errors: int
+    cpu_seconds: float
+    seconds: int
+
+    def describe(self) -> str:
+        return (
+            f"wrk (1 thread, same connections): {self.rps:.0f} req/s, {self.errors} errors; wrk "
+            f"used {self.cpu_seconds:.1f} CPU-s in {self.seconds} s = "
+            f"{self.cpu_seconds / self.seconds:.0%} of a core"
+        )
+
+
+def run_wrk(url: str, connections: int, seconds: int) -> WrkRun | None:
+    """Debian's wrk against `url`, if it is installed."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    before = children_cpu()
+    out = subprocess.run(
+        [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", url],
+        capture_output=True, text=True, check=False,
+    ).stdout  # fmt: skip
+    cpu = children_cpu() - before
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if rps is None:
+        return None
+    errors = re.findall(r"(?:connect|read|write|timeout|Non-2xx or 3xx responses:) (\d+)", out)
+    return WrkRun(float(rps.group(1)), sum(int(n) for n in errors), cpu, seconds)
 
 
 def wait_for_group(group: int, seconds: float = 30) -> None:
@@ -139,7 +209,7 @@ def run_locust(hosts: list[str], users: int, seconds: int, env: dict, prefix: Pa
         "QUIZAPP_BENCH_PROCESSES": str(processes),
     }
     log = Path(str(prefix) + "-locust.log")
-    cpu_before, started = children_cpu(), time.monotonic()
+    started = time.monotonic()
     with open(log, "w", encoding="utf-8") as handle:
         locust = subprocess.Popen(
             [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -149,9 +219,11 @@ def run_locust(hosts: list[str], users: int, seconds: int, env: dict, prefix: Pa
              *(["--reset-stats"] if flags.get("steady") else [])],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=handle, start_new_session=True,
         )  # fmt: skip
+        cpu = ProcessTreeCpu(locust.pid)
         locust.wait()
+        cpu.stop()
     wait_for_group(locust.pid)  # the worker processes write their acknowledgements as they exit
-    elapsed, cpu = time.monotonic() - started, children_cpu() - cpu_before
+    elapsed = time.monotonic() - started
     with open(str(prefix) + "_stats.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     acks: dict[str, list] = {"answers": [], "reviews": []}
@@ -159,7 +231,7 @@ def run_locust(hosts: list[str], users: int, seconds: int, env: dict, prefix: Pa
         for key, values in json.loads(part.read_text()).items():
             acks[key].extend(values)
     warnings = log.read_text(encoding="utf-8").count("CPU usage")
-    return LocustRun(rows, acks, elapsed, cpu, processes, warnings)
+    return LocustRun(rows, acks, elapsed, cpu.seconds(), processes, warnings)
 
 
 def print_table(title: str, rows: list[dict]) -> None:
@@ -283,15 +355,19 @@ def main() -> None:
           f"{args.workers} sync workers per gunicorn; {args.users} simulated students; "
           f"{args.seconds} s per run; {args.generator_processes} Locust processes", flush=True)  # fmt: skip
 
-    # The hello app at one worker and at the app's worker count: if its throughput rises with
-    # the workers, the generator was not what capped it.
-    hello_runs: dict[int, tuple[LocustRun, float]] = {}
+    # The hello app at one worker and at the app's worker count, driven by Locust and (when
+    # installed) by wrk, a C generator that needs a fraction of Locust's CPU per request: if
+    # Locust's figure matches wrk's, Locust is not what caps it.
+    hello_runs: dict[int, tuple[LocustRun, WrkRun | None, float]] = {}
     for workers in sorted({1, args.workers}):
         hello = Gunicorn("bench.hello:app", workers, env)
-        run = run_locust([hello.url], args.users, max(15, args.seconds // 3), env,
-                         folder / f"hello-{workers}", args.generator_processes, hello=True)  # fmt: skip
-        hello_runs[workers] = (run, hello.stop())
-    hello_run = hello_runs[args.workers][0]
+        seconds = max(15, args.seconds // 3)
+        run = run_locust([hello.url], args.users, seconds, env, folder / f"hello-{workers}",
+                         args.generator_processes, hello=True)  # fmt: skip
+        wrk = run_wrk(hello.url + "/", args.users, seconds)
+        hello_runs[workers] = (run, wrk, hello.stop())
+    hello_run, hello_wrk, _ = hello_runs[args.workers]
+    hello_rps = max(hello_run.rps(), hello_wrk.rps if hello_wrk else 0.0)
 
     servers = [
         Gunicorn("quizapp:create_app()", args.workers, env, "/healthz")
@@ -322,10 +398,11 @@ def main() -> None:
     server_cpu = sum(server.stop() for server in servers)
     ok, check = check_writes(url, realistic.acks, before)
 
-    for workers, (run, cpu) in hello_runs.items():
+    for workers, (run, wrk, cpu) in hello_runs.items():
         print_table(f"baseline: bare Flask hello under gunicorn with {workers} sync worker(s), "
                     f"{args.users} users, no think time", run.rows)  # fmt: skip
-        print(f"  {run.load()}; server: {cpu:.1f} CPU-s")
+        print(f"  {run.load()}; server (both generators): {cpu:.1f} CPU-s")
+        print(f"  {wrk.describe() if wrk else 'wrk: not installed (make bench-load installs it)'}")
     print_table(f"saturation: student journeys, {args.users} users, no think time "
                 "(counted from the end of the ramp-up)", busy.rows)  # fmt: skip
     print(f"  {busy.load()}")
@@ -339,21 +416,20 @@ def main() -> None:
     aggregated = realistic.total()
     submissions = [r for r in realistic.rows if r["Name"] in SUBMISSIONS]
     worst_p99 = max((float(r["99%"]) for r in submissions), default=0.0)
-    ratio = busy.rps() / hello_run.rps() if hello_run.rps() else 0.0
-    one, many = hello_runs[min(hello_runs)][0].rps(), hello_run.rps()
+    ratio = busy.rps() / hello_rps if hello_rps else 0.0
     saturated = [run for run in (hello_run, busy) if run.cpu_warnings or run.share() >= 0.9]
     print(f"\ngenerator (machine load average now {os.getloadavg()[0]:.2f})")
-    if len(hello_runs) > 1:
-        print(f"  hello with 1 worker {one:.0f} req/s, with {args.workers} workers {many:.0f} req/s "
-              f"({many / one if one else 0:.2f}x)")  # fmt: skip
-    print(f"  saturated (a process at 90% of a core or Locust's CPU warning): "
+    for workers, (run, wrk, _) in hello_runs.items():
+        print(f"  hello with {workers} worker(s): Locust {run.rps():.0f} req/s, "
+              f"wrk {f'{wrk.rps:.0f} req/s' if wrk else 'not run'}")  # fmt: skip
+    print(f"  Locust saturated (a process at 90% of a core, or its CPU warning): "
           f"{'YES: figures understate the app' if saturated else 'no'}")  # fmt: skip
     print("\ntargets")
     print(f"  errors (realistic run): {aggregated['Failure Count']}"
           f"  {'ok' if aggregated['Failure Count'] == '0' else 'expected under --fault' if args.fault else 'MISSED'} (target 0)")  # fmt: skip
     print(f"  p99 of answer and review submissions: {worst_p99:.0f} ms  "
           f"{'ok' if worst_p99 < 100 else 'MISSED'} (target < 100 ms)")  # fmt: skip
-    print(f"  journey throughput / hello baseline: {busy.rps():.1f} / {hello_run.rps():.1f} req/s = {ratio:.0%}  "
+    print(f"  journey throughput / hello baseline (the higher of Locust's and wrk's): {busy.rps():.1f} / {hello_rps:.1f} req/s = {ratio:.0%}  "
           f"{'ok' if ratio >= 0.3 else 'MISSED'} (target >= 30%)")  # fmt: skip
     print(f"  nothing lost (saturation run): {'ok' if busy_ok else 'MISSED'}: {busy_check}")
     print(f"  nothing lost (realistic run): {'ok' if ok else 'MISSED'}: {check}")
