@@ -59,8 +59,9 @@ def add_study_history(app, username: str, days: int, per_day: int, seed: int) ->
     """`days` days of flashcard study ending yesterday, `per_day` grades a day, through the study
     service's public functions (the HTTP app cannot grade in the past). Returns the reviews added.
 
-    Each day: cards that are due (earliest first), then new cards, then reviews ahead of the
-    earliest due, as a diligent student who studies a fixed amount every day."""
+    Each day: up to half of them new cards (by id, until every card has been seen, so a
+    short and a long history hold the same cards), then the cards that are due (earliest first),
+    then reviews ahead of the earliest due: a diligent student who studies a fixed amount."""
     from quizapp.extensions import db
     from quizapp.scheduling import Grade
     from quizapp.services import accounts, study
@@ -77,12 +78,9 @@ def add_study_history(app, username: str, days: int, per_day: int, seed: int) ->
             moment = (now - timedelta(days=day)).replace(hour=8) + timedelta(
                 minutes=rng.randint(0, 600)
             )
-            overdue = sorted((when, card) for card, when in due.items() if when <= moment)
-            todo = [card for _, card in overdue][:per_day]
-            while len(todo) < per_day and unseen:
-                todo.append(unseen.pop(0))
-            ahead = sorted((when, card) for card, when in due.items() if when > moment)
-            todo += [card for _, card in ahead][: per_day - len(todo)]
+            todo = [unseen.pop(0) for _ in range(min(len(unseen), max(1, per_day // 2)))]
+            seen = sorted((when, card) for card, when in due.items())
+            todo += [card for _, card in seen][: per_day - len(todo)]
             for card in todo:
                 db.session.remove()  # a fresh session per grade, as per request
                 user = accounts.find_user(db.session, username)
