@@ -88,7 +88,8 @@ class Practice:
     pending: list[tuple[int, int]] = field(default_factory=list)  # (attempt, position)
     started: int = 0
 
-    def start(self, questions: int = 10) -> int:
+    def start(self) -> tuple[int, int]:
+        """A quick practice quiz of the next bank: its id and its number of questions."""
         token = csrf_token(self.browser.page("/"))
         slug = self.slugs[self.started % len(self.slugs)]
         self.started += 1
@@ -96,8 +97,10 @@ class Practice:
             "POST", f"/quiz/quick/{slug}", expect=(302, 303), data={"csrf_token": token}
         )
         attempt = int(re.search(r"/quiz/(\d+)", response.headers["Location"]).group(1))
+        first = self.browser.page(f"/quiz/{attempt}/q/0")
+        questions = int(re.search(r'<progress[^>]*\bmax="(\d+)"', first).group(1))
         self.pending.extend((attempt, position) for position in range(questions))
-        return attempt
+        return attempt, questions
 
     def open_question(self) -> tuple[str, float, tuple[int, int]]:
         if not self.pending:
@@ -133,11 +136,11 @@ class Practice:
     def whole_attempts(self, count: int) -> None:
         """`count` attempts of ten questions, each answered and submitted (history)."""
         for _ in range(count):
-            attempt = self.start()
+            attempt, questions = self.start()
             while self.pending:
                 page, _, where = self.open_question()
                 self.answer(page, where)
-            self.finish(attempt, 9)
+            self.finish(attempt, questions - 1)
 
 
 @dataclass
