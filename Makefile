@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-fast test-postgres lint install install-test db clean bench
+.PHONY: run serve test test-fast test-postgres lint install install-test db clean bench-cpu bench-load
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -46,6 +50,16 @@ test-postgres: install-test
 	url=$$(bash .ci/postgres.sh start) && \
 	QUIZAPP_DATABASE_URL=$$url $(BIN)/python -m pytest $(PYTEST_ARGS); \
 	status=$$?; bash .ci/postgres.sh stop; exit $$status
+
+# Benchmarks print numbers (bench/README.md); options go in BENCH_ARGS, e.g. BENCH_ARGS="--rounds 100".
+bench-cpu: $(VENV)/.installed-bench
+	$(BIN)/python bench/cpu.py $(BENCH_ARGS)
+
+# wrk (Debian's package) cross-checks the hello baseline; without it Locust alone measures hello.
+bench-load: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk; } \
+		|| echo "wrk could not be installed: hello is measured with Locust only"
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 serve: db
 	$(BIN)/quizapp serve --bind $(HOST):$(PORT)

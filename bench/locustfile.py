@@ -1,22 +1,26 @@
 """Student journeys for Locust: log in, practise 10 questions, finish, open the dashboard;
 review 20 flashcards. Every write the server acknowledges is recorded for the lost-write check.
 
-Driven by bench/load.py through environment variables (QUIZAPP_BENCH_*); not a test.
+FastHttpUser (geventhttpclient) costs a fraction of HttpUser's CPU per request, and bench/load.py
+runs several Locust processes (--processes), so the generator can outrun the app on two cores.
+Each process takes its own share of the student accounts and writes its own file of
+acknowledged writes. Driven by bench/load.py through environment variables (QUIZAPP_BENCH_*);
+not a test.
 """
 
 from __future__ import annotations
 
 import atexit
-import html
 import itertools
 import json
 import os
 import random
 import re
-import threading
+from urllib.parse import urlencode
 
 import gevent
-from locust import HttpUser, constant, events, task
+from locust import FastHttpUser, constant, events, task
+from pages import csrf_token, question_form
 
 USERNAMES = os.environ.get("QUIZAPP_BENCH_USERS", "").split(",")
 PASSWORD = os.environ.get("QUIZAPP_BENCH_PASSWORD", "")
@@ -25,56 +29,30 @@ BANKS = os.environ.get("QUIZAPP_BENCH_BANKS", "").split(",")
 ACK_FILE = os.environ.get("QUIZAPP_BENCH_ACKS", "")
 THINK = os.environ.get("QUIZAPP_BENCH_THINK", "1") == "1"
 HELLO = os.environ.get("QUIZAPP_BENCH_HELLO", "0") == "1"
+PROCESSES = max(1, int(os.environ.get("QUIZAPP_BENCH_PROCESSES", "1")))
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+JSON = {"Accept": "application/json"}
 
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-FORM = re.compile(r'<form method="post" id="question-form".*?action="([^"]+)"', re.S)
-STEP = re.compile(r'name="step" value="(\d+)" id="step"')
-RADIO = re.compile(r'type="radio" name="answer" id="[^"]+" value="([^"]*)"')
-CHECKBOX = re.compile(r'type="checkbox" name="answer" id="[^"]+" value="([^"]*)"')
-SELECT = re.compile(
-    r'<select class="form-select" name="((?:order|match)-\d+)"[^>]*>(.*?)</select>', re.S
-)
-OPTION = re.compile(r'<option value="([^"]+)"')
-TEXT = re.compile(
-    r'<input class="form-control[^"]*" type="text"( inputmode="decimal")? name="(answer|blank-\d+)"'
-)
-
-_names = itertools.cycle(USERNAMES)
-_lock = threading.Lock()
+_taken = itertools.count()
 ACKS: dict[str, list] = {"answers": [], "reviews": []}
 
 
-def _write_acks() -> None:
+def _write_acks(**_) -> None:
+    # One file per process: the worker processes of --processes each write theirs.
     if ACK_FILE:
-        with open(ACK_FILE, "w", encoding="utf-8") as handle:
+        with open(f"{ACK_FILE}.{os.getpid()}", "w", encoding="utf-8") as handle:
             json.dump(ACKS, handle)
 
 
-events.test_stop.add_listener(lambda **_: _write_acks())
+events.test_stop.add_listener(_write_acks)
 atexit.register(_write_acks)
 
 
-def answer_fields(page: str) -> dict:
-    """Plausible answers for whatever controls the question page shows (values unescaped, as
-    a browser sends them)."""
-    fields: dict = {}
-    if radios := [html.unescape(v) for v in RADIO.findall(page)]:
-        fields["answer"] = random.choice(radios)
-    elif boxes := [html.unescape(v) for v in CHECKBOX.findall(page)]:
-        fields["answer"] = random.sample(boxes, k=1)
-    for name, body in SELECT.findall(page):
-        options = [html.unescape(v) for v in OPTION.findall(body)]
-        index = int(name.split("-")[1])
-        # Ordering: one item per position; matching: any option.
-        fields[name] = (
-            options[index % len(options)] if name.startswith("order") else random.choice(options)
-        )
-    for decimal, name in TEXT.findall(page):
-        fields[name] = "3" if decimal else "answer"
-    return fields
+def form(data: dict) -> str:
+    return urlencode(data, doseq=True)
 
 
-class Student(HttpUser):
+class Student(FastHttpUser):
     # Think time comes between every page a student acts on (self.think), not just journeys.
     wait_time = constant(0)
 
@@ -82,18 +60,26 @@ class Student(HttpUser):
         if THINK:
             gevent.sleep(random.uniform(1, 2))
 
+    def next_username(self) -> str:
+        """The n-th student of this process: process i of P takes accounts i, i + P, ..."""
+        index = max(0, getattr(self.environment.runner, "worker_index", 0))
+        return USERNAMES[(index + PROCESSES * next(_taken)) % len(USERNAMES)]
+
+    def post(self, url: str, data: dict, name: str, headers: dict | None = None):
+        return self.client.post(
+            url, data=form(data), headers={**FORM, **(headers or {})}, name=name
+        )
+
     def on_start(self):
         if HOSTS:
             self.client.base_url = random.choice(HOSTS)
         if HELLO:
             return
-        with _lock:
-            self.username = next(_names)
-        page = self.client.get("/login", name="/login")
-        token = CSRF.search(page.text).group(1)
-        self.client.post(
+        self.username = self.next_username()
+        token = csrf_token(self.client.get("/login", name="/login").text)
+        self.post(
             "/login",
-            data={"csrf_token": token, "username": self.username, "password": PASSWORD},
+            {"csrf_token": token, "username": self.username, "password": PASSWORD},
             name="/login [POST]",
         )
 
@@ -108,67 +94,54 @@ class Student(HttpUser):
             self.study()
 
     def quiz(self):
-        home = self.client.get("/", name="/")
-        token = CSRF.search(home.text).group(1)
-        page = self.client.post(
-            f"/quiz/quick/{random.choice(BANKS)}",
-            data={"csrf_token": token},
-            name="/quiz/quick/[bank]",
+        token = csrf_token(self.client.get("/", name="/").text or "")
+        page = self.post(
+            f"/quiz/quick/{random.choice(BANKS)}", {"csrf_token": token}, "/quiz/quick/[bank]"
         )
         for position in range(10):
-            action = FORM.search(page.text)
-            step = STEP.search(page.text)
-            if not action or not step:
+            question = question_form(page.text or "")
+            if question is None or "step" not in question.hidden:
                 break
-            data = {
-                "csrf_token": token,
-                "step": step.group(1),
-                "action": "check",
-                **answer_fields(page.text),
-            }
-            answered = self.client.post(action.group(1), data=data, name="/quiz/[id]/q/[n] answer")
-            attempt = action.group(1).split("/")[2]
-            if answered.status_code == 200 and "feedback-heading" in answered.text:
-                with _lock:
-                    ACKS["answers"].append([int(attempt), position])
+            answered = self.post(
+                question.action, question.answer(random), "/quiz/[id]/q/[n] answer"
+            )
+            attempt = question.action.split("/")[2]
+            if answered.status_code == 200 and "feedback-heading" in (answered.text or ""):
+                ACKS["answers"].append([int(attempt), position])
             self.think()
-            if position < 9 and 'id="next-question"' in answered.text:
+            if position < 9 and 'id="next-question"' in (answered.text or ""):
                 page = self.client.get(f"/quiz/{attempt}/q/{position + 1}", name="/quiz/[id]/q/[n]")
             else:
-                steps = re.findall(r'name="step" value="(\d+)"', answered.text)
-                self.client.post(
+                steps = re.findall(r'name="step" value="(\d+)"', answered.text or "")
+                self.post(
                     f"/quiz/{attempt}/submit",
-                    data={"csrf_token": token, "step": steps[-1] if steps else "0"},
-                    name="/quiz/[id]/submit",
+                    {"csrf_token": token, "step": steps[-1] if steps else "0"},
+                    "/quiz/[id]/submit",
                 )
                 break
         self.think()
         self.client.get("/progress/", name="/progress/ (dashboard)")
 
     def study(self):
-        page = self.client.get("/study/all", name="/study/all")
-        token = CSRF.search(page.text).group(1)
-        card = self.client.get(
-            "/study/all", headers={"Accept": "application/json"}, name="/study/all (json)"
-        ).json()
+        token = csrf_token(self.client.get("/study/all", name="/study/all").text)
+        card = self.client.get("/study/all", headers=JSON, name="/study/all (json)").json()
         for _ in range(20):
             if "card" not in card:
                 break
             self.think()
-            response = self.client.post(
+            response = self.post(
                 "/study/all/grade",
-                data={
+                {
                     "csrf_token": token,
                     "card_id": card["card"]["id"],
                     "version": card["card"]["version"],
                     "rating": random.choice([1, 3, 3, 3, 4]),
                     "duration_ms": random.randint(1000, 9000),
                 },
-                headers={"Accept": "application/json"},
-                name="/study/all/grade",
+                "/study/all/grade",
+                headers=JSON,
             )
             if response.status_code != 200:
                 break
             card = response.json()
-            with _lock:
-                ACKS["reviews"].append(card["review_id"])
+            ACKS["reviews"].append(card["review_id"])
