@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from ..database import StorageFault, check_writable, storage_fault
 from ..extensions import db
 from ..services.catalogue import bank_listing, bank_overview
 from ..services.quizzes import in_progress
@@ -29,9 +32,10 @@ def bank(slug: str):
 
 @bp.get("/healthz")
 def healthz():
+    """200 only when the database answers and would take a write now (nothing is written)."""
     try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
+        check_writable(db.session)
+    except (sa.exc.SQLAlchemyError, sqlite3.Error, StorageFault) as exc:
         db.session.rollback()
-        return {"status": "error", "database": "unreachable"}, 503
+        return {"status": "error", "database": storage_fault(exc) or "unreachable"}, 503
     return {"status": "ok", "database": "ok"}
