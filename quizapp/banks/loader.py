@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,6 +32,8 @@ CARD_KEYS = ("id", "front", "back", "tags")
 FORMAT_VERSION = 1
 MAX_ID_LENGTH = 100  # the database column's size
 MAX_TITLE_LENGTH = 200
+ORDER_BOUNDS = (-(10**9), 10**9)  # fits every database's integer column
+MAX_POINTS = 1000  # scores are sums of points: keep them finite and readable
 # A derived card shows only the prompt: prompts that lean on their choices read badly alone.
 LEANS_ON_CHOICES = re.compile(r"\b(of these|the following|following|select all|below)\b", re.I)
 
@@ -39,24 +42,43 @@ def slugify_hint(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
 
 
-def find_bank_files(paths: Iterable[str | Path], suffixes=BANK_FILE_SUFFIXES) -> list[Path]:
-    """Files named directly, plus bank files found (sorted) under directories."""
+def find_bank_files(
+    paths: Iterable[str | Path], suffixes=BANK_FILE_SUFFIXES, problems: list[Problem] | None = None
+) -> list[Path]:
+    """Regular files named directly, plus bank files found (sorted) under directories.
+
+    What cannot be read as a file (a missing file, a symlink loop, a FIFO or device named on the
+    command line) is added to `problems` as a located error; in a directory such entries are
+    skipped silently, except symlink loops and other errors, which are reported."""
     found: list[Path] = []
+
+    def refuse(path: Path, reason: str) -> None:
+        if problems is not None:
+            problems.append(Problem(Location(display_path(path), 1, 1), "error", reason))
+
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
-            )
-        else:
-            found.append(path)
+        named = not path.is_dir()  # is_dir() is False for a loop or a missing path
+        candidates = (
+            [path] if named else sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes)
+        )
+        for candidate in candidates:
+            try:
+                mode = candidate.stat().st_mode
+            except OSError as exc:
+                refuse(candidate, f"cannot read file: {exc.strerror or exc}")
+                continue
+            if stat.S_ISREG(mode):
+                found.append(candidate)
+            elif named:
+                refuse(candidate, "not a regular file (a pipe, device or socket): skipped")
     return found
 
 
 def display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
         return str(path)
 
 
@@ -156,7 +178,7 @@ class BankParser:
         if len(bank.title) > MAX_TITLE_LENGTH:
             r.error(title_node, f"title is longer than {MAX_TITLE_LENGTH} characters")
         if "order" in header:
-            bank.order = r.integer(header["order"][1], "order") or 0
+            bank.order = r.integer(header["order"][1], "order", ORDER_BOUNDS) or 0
         if "summary" in header:
             bank.summary = r.text(header["summary"][1], "summary") or ""
         else:
@@ -224,8 +246,8 @@ class BankParser:
         points = 1
         if "points" in fields:
             points = r.number(fields["points"][1], "points")
-            if points is not None and points <= 0:
-                r.error(fields["points"][1], "points must be more than 0")
+            if points is not None and not 0 < points <= MAX_POINTS:
+                r.error(fields["points"][1], f"points must be more than 0 and at most {MAX_POINTS}")
                 points = None
             ok = ok and points is not None
         card = self.card_setting(fields)
@@ -351,7 +373,7 @@ def load_text(text: str, path: str = "<text>") -> LoadResult:
 def load_paths(paths: Iterable[str | Path]) -> LoadResult:
     """Load every bank file under `paths` and check what spans files (duplicate bank ids)."""
     result = LoadResult()
-    for file in find_bank_files(paths):
+    for file in find_bank_files(paths, problems=result.problems):
         shown = display_path(file)
         result.files += 1
         try:
