@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
+from wtforms import HiddenField
 from wtforms.validators import InputRequired
 
 
@@ -16,4 +17,6 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """Just the CSRF token: the upload comes from the URL."""
+    """The upload comes from the URL; `state` says what the banks looked like in the preview."""
+
+    state = HiddenField()
