@@ -278,14 +278,12 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportReport:
             row = BankRow(slug=bank.id, title=bank.title, imported_at=now)
             session.add(row)
             session.flush()
-        if (
-            bank_plan.changes.changed
-            or row.retired_at is not None
-            or _header_differs(row, bank, plan.source_kind)
-        ):
+        header = (bank.title, bank.order, bank.summary, bank.path[:500], plan.source_kind)
+        stored = (row.title, row.position, row.summary, row.source_path, row.source_kind)
+        if bank_plan.changes.changed or row.retired_at is not None or stored != header:
             row.imported_at = now
-        row.title, row.position, row.summary = bank.title, bank.order, bank.summary
-        row.source_path, row.source_kind, row.retired_at = bank.path[:500], plan.source_kind, None
+        row.title, row.position, row.summary, row.source_path, row.source_kind = header
+        row.retired_at = None
         question_ids = _write_questions(session, row.id, bank_plan, now)
         _write_cards(session, row.id, bank_plan, question_ids, now)
     for row in plan.retired:
@@ -303,54 +301,43 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportReport:
     return plan.report
 
 
-def _header_differs(row: BankRow, bank: Bank, source_kind: str) -> bool:
-    stored = (row.title, row.position, row.summary, row.source_path, row.source_kind)
-    return stored != (bank.title, bank.order, bank.summary, bank.path, source_kind)
-
-
 def _write_questions(session: Session, bank_id: int, plan: BankPlan, now) -> dict[str, int]:
-    """Insert new questions, add a version where the content changed, keep positions; returns
-    every question id of the bank by slug."""
-    added = [q for q in plan.bank.questions if q.id not in plan.questions]
-    _execute_many(
-        session, (Question, [{"bank_id": bank_id, "slug": q.id, "version": 0} for q in added])
-    )
+    """Insert new questions (as they are, not patched afterwards), add a version where the
+    content changed, move the others; returns every question id of the bank by slug."""
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    new_versions = []  # (question, version number)
+    for position, question in enumerate(plan.bank.questions):
+        stored = plan.questions.get(question.id)
+        version = stored.version if stored else 0
+        if stored is None or stored.content_hash != plan.question_hashes[question.id]:
+            version += 1
+            new_versions.append((question, version))
+        values = {"version": version, "position": position, "source_line": question.line}
+        if stored is None:
+            inserts.append({"bank_id": bank_id, "slug": question.id, **values})
+        elif stored.placement != (version, position, question.line, True):
+            updates.append({"id": stored.id, **values, "retired_at": None})
+    retired = [
+        {"id": plan.questions[slug].id, "retired_at": now} for slug in plan.question_changes.retired
+    ]
+    _execute_many(session, (Question, inserts), (Question, updates), (Question, retired))
     ids = dict(
         session.execute(
             sa.select(Question.slug, Question.id).where(Question.bank_id == bank_id)
         ).all()
     )
-    versions: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    for position, question in enumerate(plan.bank.questions):
-        stored = plan.questions.get(question.id)
-        digest = plan.question_hashes[question.id]
-        version = stored.version if stored else 0
-        if stored is None or stored.content_hash != digest:
-            version += 1
-            versions.append(
-                {
-                    "question_id": ids[question.id],
-                    "number": version,
-                    "type": question.type,
-                    "content_hash": digest,
-                    "data": question.to_data(),
-                }
-            )
-        if stored is None or stored.placement != (version, position, question.line, True):
-            updates.append(
-                {
-                    "id": ids[question.id],
-                    "version": version,
-                    "position": position,
-                    "source_line": question.line,
-                    "retired_at": None,
-                }
-            )
-    retired = [
-        {"id": plan.questions[slug].id, "retired_at": now} for slug in plan.question_changes.retired
+    versions = [
+        {
+            "question_id": ids[question.id],
+            "number": number,
+            "type": question.type,
+            "content_hash": plan.question_hashes[question.id],
+            "data": question.to_data(),
+        }
+        for question, number in new_versions
     ]
-    _execute_many(session, (QuestionVersion, versions), (Question, updates), (Question, retired))
+    _execute_many(session, (QuestionVersion, versions))
     return ids
 
 
