@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from collections.abc import Iterable
@@ -76,9 +77,10 @@ def find_bank_files(
 
 
 def display_path(path: Path) -> str:
+    # abspath, not resolve(): a link is shown by its own name (and a loop cannot raise).
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except ValueError:
         return str(path)
 
 

@@ -70,13 +70,9 @@ def _same_file(a: Path, b: Path) -> bool:
 def check_destination(live: Path, destination: Path, force: bool) -> None:
     """Refuse a destination that is the live database (or a link to it or to its WAL or shared
     memory file), that is not a plain file, or that exists while `force` is not given."""
-    for live_file in _live_files(live):
-        if _same_file(destination, live_file):
-            what = (
-                "the live database"
-                if live_file == live
-                else f"{live_file}, a file of the live database"
-            )
+    for suffix in COMPANIONS:
+        if _same_file(destination, Path(f"{live}{suffix}")):
+            what = f"the live database's {suffix} file" if suffix else "the live database"
             raise BackupError(
                 f"{destination} is {what}: back up to another file, such as backups/quizapp.db"
             )
