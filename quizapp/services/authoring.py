@@ -7,7 +7,7 @@ import hashlib
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from ..banks.anki import write_apkg
 from ..banks.export import dump_yaml
 from ..banks.gift import write_gift
-from ..banks.loader import BANK_FILE_SUFFIXES, check_bank_ids, decode, parse_file_text
+from ..banks.loader import (
+    BANK_FILE_SUFFIXES,
+    check_bank_ids,
+    decode,
+    display_path,
+    parse_file_text,
+)
 from ..banks.model import Bank, LoadResult, Location, Problem
 from ..database import write_transaction
 from ..models import Bank as BankRow
@@ -269,6 +275,11 @@ class BankSummary:
     bank: BankRow
     types: dict[str, int]
     questions: int
+
+    @property
+    def source(self) -> str:
+        """Where the bank came from, relative to this folder when it is below it."""
+        return display_path(Path(self.bank.source_path)) if self.bank.source_path else ""
 
 
 def bank_summaries(session: Session) -> list[BankSummary]:

@@ -278,7 +278,9 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportReport:
             row = BankRow(slug=bank.id, title=bank.title, imported_at=now)
             session.add(row)
             session.flush()
-        header = (bank.title, bank.order, bank.summary, bank.path[:500], plan.source_kind)
+        # A file's absolute path: an import run from another folder must not mistake it.
+        source = bank.path if plan.source_kind == UPLOAD else str(_resolved(bank.path))
+        header = (bank.title, bank.order, bank.summary, source[:500], plan.source_kind)
         stored = (row.title, row.position, row.summary, row.source_path, row.source_kind)
         if bank_plan.changes.changed or row.retired_at is not None or stored != header:
             row.imported_at = now

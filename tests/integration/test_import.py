@@ -206,12 +206,18 @@ def test_b21_importing_a_folder_never_retires_banks_uploaded_in_the_browser(
     app, runner, tmp_path, monkeypatch
 ):
     """B21: uploads are stored as "upload/<name>", which `questions import .` resolved against
-    the current folder, so it retired every bank uploaded in the browser."""
+    the current folder, so it retired every bank uploaded in the browser (and, the same way,
+    every file bank imported by a relative path from another folder)."""
     uploaded_in_the_browser(
         app, "every-construct.gift", (GIFT_DIR / "every-construct.gift").read_bytes()
     )
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copy(QUESTIONS / "07-ai-photographer-goes-viral.yaml", tmp_path / "elsewhere")
+    monkeypatch.chdir(tmp_path)  # a file bank imported by a relative path, from its parent
+    assert runner.invoke(args=["questions", "import", "elsewhere"]).exit_code == 0
     folder = bank_dir(tmp_path)
     (folder / "upload").mkdir()  # even a real folder of that name changes nothing
+    (folder / "elsewhere").mkdir()
     monkeypatch.chdir(folder)
     dry = runner.invoke(args=["questions", "import", "--dry-run", "."])
     assert dry.exit_code == 0 and "retired 0" in dry.output, dry.output
@@ -220,6 +226,8 @@ def test_b21_importing_a_folder_never_retires_banks_uploaded_in_the_browser(
     with app.app_context():
         gift = db.session.scalar(sa.select(Bank).where(Bank.slug == "gift-sample"))
         assert gift.retired_at is None and gift.source_kind == "upload"
+        photo = db.session.scalar(sa.select(Bank).where(Bank.slug == "ai-photographer-goes-viral"))
+        assert photo.retired_at is None and photo.source_kind == "file"
         assert (
             db.session.scalar(
                 sa.select(sa.func.count())
