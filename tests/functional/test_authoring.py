@@ -177,9 +177,8 @@ def test_upload_needs_csrf(teacher):
 
 def true_false_bank(count: int, word: str, bank_id: str = "many") -> str:
     lines = ["version: 1", f"bank: {{id: {bank_id}, title: Many, summary: s}}", "questions:"]
-    lines += [
-        f"  - {{id: q{n:04d}, type: true_false, prompt: 'Claim {n} is {word}', answer: true, "
-        "explanation: e}"
+    lines += [  # no explanations: one warning each
+        f"  - {{id: q{n:04d}, type: true_false, prompt: 'Claim {n} is {word}', answer: true}}"
         for n in range(count)
     ]
     return "\n".join(lines) + "\n"
@@ -215,6 +214,7 @@ def test_b18_preview_of_a_big_upload_is_bounded(app, teacher):
     assert html.count('class="card mb-3 question-preview"') == 50
     assert "250 more new question(s) are not shown here." in html
     assert html.count("and 100 more, not listed here.") == 2  # added and updated lists
+    assert "Warnings (600)" in html and "and 400 more, not listed here." in html
     assert len(html) < 400_000
 
 
