@@ -246,11 +246,11 @@ def restore_command(file: str, yes: bool) -> None:
     click.echo(f"restored {file} (schema {revision}); run `quizapp db upgrade` if it is older")
 
 
-SERVE_TIMEOUT = 120
-
-
 def current_migrations() -> ScriptDirectory:
     return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+
+
+SERVE_TIMEOUT = 120  # seconds; gunicorn's own 30 s is too short to import a 2 MB upload
 
 
 @click.command("serve", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -48,9 +48,9 @@ def find_bank_files(
 ) -> list[Path]:
     """Regular files named directly, plus bank files found (sorted) under directories.
 
-    What cannot be read as a file (a missing file, a symlink loop, a FIFO or device named on the
-    command line) is added to `problems` as a located error; in a directory such entries are
-    skipped silently, except symlink loops and other errors, which are reported."""
+    A path that cannot be read (missing, a dangling link, a symlink loop) is a located error in
+    `problems`, and so is a named file that is not a regular file (reading a FIFO would block);
+    under a directory such files are skipped."""
     found: list[Path] = []
 
     def refuse(path: Path, reason: str) -> None:
