@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, FunctionLoader
 from markupsafe import Markup
+from sqlalchemy.engine import make_url
 from werkzeug.routing import IntegerConverter
 
 from . import database, qtypes
@@ -18,6 +19,7 @@ from .authoring.views import bp as authoring_bp
 from .classroom.views import bp as classroom_bp
 from .cli import backup_command, demo_command, questions, restore_command, serve_command, users
 from .config import DEFAULTS, load_secret_key, settings_from_environment
+from .errors import register_storage_fault_pages
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 from .main.views import bp as main_bp
 from .markdown import render_inline, render_markdown
@@ -111,9 +113,9 @@ def register_response_hooks(app: Flask) -> None:
 
 
 def _ensure_sqlite_folder(app: Flask) -> None:
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite:///") and uri != "sqlite:///:memory:":
-        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    path = database.sqlite_file(make_url(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def register_extensions(app: Flask) -> None:
@@ -159,6 +161,8 @@ def register_error_pages(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, render_error)
+
+    register_storage_fault_pages(app)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

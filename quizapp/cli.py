@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
@@ -17,6 +19,7 @@ from .banks.export import FORMATS, bank_filename
 from .banks.gift.writer import write_gift
 from .banks.loader import load_paths
 from .banks.schema import schema_text
+from .database import StorageFault, storage_fault
 from .extensions import db
 from .models import ROLES
 from .services import backup
@@ -28,7 +31,8 @@ from .services.accounts import (
     set_role,
 )
 from .services.demo import DEMO_PASSWORD, generate
-from .services.importer import export_banks, import_banks
+from .services.exporter import export_banks
+from .services.importer import ImportBusy, import_banks, plan_import
 
 
 @click.group()
@@ -81,8 +85,23 @@ def import_command(paths: tuple[str, ...], dry_run: bool, strict: bool) -> None:
     for problem in result.problems:
         click.echo(str(problem), err=True)
     directories = [path for path in targets if Path(path).is_dir()]
-    report = import_banks(db.session, result.banks, retire_under=directories, dry_run=dry_run)
-    click.echo(("dry run, would have: " if dry_run else "") + report.summary())
+    if dry_run:
+        plan = plan_import(db.session, result.banks, retire_under=directories)
+        db.session.rollback()  # ends the read; a plan never writes
+        click.echo("dry run, would have: " + plan.report.summary())
+        return
+    try:
+        report = import_banks(db.session, result.banks, retire_under=directories)
+    except (sa.exc.DBAPIError, sqlite3.Error, StorageFault) as exc:
+        fault = storage_fault(exc)
+        if fault is None:
+            raise
+        if isinstance(exc, ImportBusy):
+            raise click.ClickException(str(exc)) from exc
+        reason = getattr(exc, "orig", None) or exc
+        message = f"the database cannot take the import ({fault}: {reason}); nothing was imported"
+        raise click.ClickException(message) from exc
+    click.echo(report.summary())
 
 
 @questions.command("schema")
@@ -211,13 +230,14 @@ def demo_command(students: int, days: int, seed: int) -> None:
 
 
 @click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
+@click.option("--force", is_flag=True, help="Replace FILE if it exists (never the live database).")
 @with_appcontext
-def backup_command(file: str) -> None:
-    """Make a consistent copy of the live SQLite database (safe while it is in use)."""
+def backup_command(file: str, force: bool) -> None:
+    """Make a consistent copy of the live SQLite database in FILE (safe while it is in use)."""
     try:
         live = backup.sqlite_path(db.engine.url)
-        revision = backup.backup(live, Path(file))
+        revision = backup.backup(live, Path(file), force=force)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"backed up {live} to {file} (schema {revision}, integrity ok)")
@@ -246,19 +266,33 @@ def current_migrations() -> ScriptDirectory:
     return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
 
 
+SERVE_TIMEOUT = 120  # seconds; gunicorn's own 30 s is too short to import a 2 MB upload
+
+
 @click.command("serve", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.option("--bind", "-b", default="127.0.0.1:8000", show_default=True)
 @click.option(
     "--workers", "-w", type=int, default=None, help="Default: 2 x CPU cores + 1 (sync workers)."
 )
 @click.option("--worker-class", "-k", default="sync", show_default=True)
+@click.option(
+    "--timeout",
+    "-t",
+    type=click.IntRange(1),
+    default=SERVE_TIMEOUT,
+    show_default=True,
+    help="Seconds a request may take before gunicorn restarts its worker "
+    "(a 2 MB bank upload takes tens of seconds).",
+)
 @click.pass_context
-def serve_command(ctx: click.Context, bind: str, workers: int | None, worker_class: str) -> None:
+def serve_command(
+    ctx: click.Context, bind: str, workers: int | None, worker_class: str, timeout: int
+) -> None:
     """Serve the app with gunicorn (for real use); extra options go to gunicorn."""
     workers = workers or 2 * (os.cpu_count() or 1) + 1
     argv = [
         sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
-        "--worker-class", worker_class, "--access-logfile", "-",
+        "--worker-class", worker_class, "--timeout", str(timeout), "--access-logfile", "-",
         # The app alone decides whose X-Forwarded-* to believe (QUIZAPP_TRUSTED_PROXIES);
         # gunicorn would otherwise take X-Forwarded-Proto from any local client.
         "--forwarded-allow-ips", "", *ctx.args,

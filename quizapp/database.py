@@ -7,14 +7,16 @@ engine (create_app does it for the app's own engines).
 from __future__ import annotations
 
 import random
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session, scoped_session
 
 WRITE_OPTION = "quizapp_write"
@@ -106,16 +108,92 @@ def write_transaction(session: Session) -> Iterator[Session]:
         raise
 
 
+# What a database error says about storage, by SQLite error name prefix or PostgreSQL SQLSTATE.
+SQLITE_FAULTS = {
+    "SQLITE_FULL": "full",
+    "SQLITE_READONLY": "read-only",
+    "SQLITE_BUSY": "busy",
+    "SQLITE_LOCKED": "busy",
+    "SQLITE_IOERR": "unreachable",
+    "SQLITE_CANTOPEN": "unreachable",
+}
+POSTGRES_FAULTS = {
+    "53": "full",  # insufficient resources: disk full, out of memory, too many connections
+    "25006": "read-only",  # read_only_sql_transaction (a standby, default_transaction_read_only)
+    "55P03": "busy",  # lock_not_available (lock_timeout)
+    "57014": "busy",  # query_canceled (statement_timeout)
+    "40P01": "busy",  # deadlock_detected
+    "08": "unreachable",  # connection exceptions
+    "57P": "unreachable",  # the server is shutting down or cannot connect now
+}
+MIN_FREE_BYTES = 1024 * 1024
+
+
+class StorageFault(RuntimeError):
+    """The database cannot take a write now, found without a database error (a full disk)."""
+
+    def __init__(self, fault: str, message: str):
+        super().__init__(message)
+        self.fault = fault
+
+
+def storage_fault(error: BaseException) -> str | None:
+    """'full', 'read-only', 'busy' or 'unreachable' when `error` (a DBAPI error or SQLAlchemy's
+    wrapper of one) means the database cannot take a write right now; None for anything else."""
+    if isinstance(error, StorageFault):
+        return error.fault
+    original = getattr(error, "orig", None) or error
+    name = getattr(original, "sqlite_errorname", None)
+    if isinstance(original, sqlite3.Error) and name:
+        return next((fault for p, fault in SQLITE_FAULTS.items() if name.startswith(p)), None)
+    code = getattr(original, "sqlstate", None) or ""
+    return next((fault for p, fault in POSTGRES_FAULTS.items() if code.startswith(p)), None)
+
+
+def check_writable(session: Session) -> None:
+    """Raise unless the database would take a write now; nothing is written.
+
+    Takes the write lock (BEGIN IMMEDIATE on SQLite) and rewrites one row in a transaction that
+    is rolled back; on SQLite also sees that the disk has room for the next writes."""
+    if isinstance(session, scoped_session):
+        session = session()
+    session.rollback()
+    try:
+        connection = session.connection(execution_options={WRITE_OPTION: True})
+        if connection.dialect.name == "sqlite":
+            path = sqlite_file(connection.engine.url)
+            if path is not None and shutil.disk_usage(path.parent).free < MIN_FREE_BYTES:
+                raise StorageFault("full", f"less than 1 MB free beside {path}")
+        else:
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
+    finally:
+        session.rollback()
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL (plain or `file:` URI form); None for memory or other databases."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    database = url.database
+    if url.query.get("uri") == "true" and database.startswith("file:"):
+        database = database.removeprefix("file:").split("?", 1)[0]
+        if database in ("", ":memory:") or url.query.get("mode") == "memory":
+            return None
+    return Path(database).absolute()
+
+
 def later_of(column, moment):
     """SQL for the later of a nullable timestamp column and `moment`, on any database."""
     return sa.case((column.is_(None), moment), (column < moment, moment), else_=column)
 
 
-def reachable(session: Session) -> bool:
-    """Whether the database answers a trivial query (for the health check)."""
+def write_fault(session: Session) -> str | None:
+    """Why the database would not take a write now ('full', 'read-only', 'busy',
+    'unreachable'), or None when it would (the health check)."""
     try:
-        session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
+        check_writable(session)
+    except (sa.exc.SQLAlchemyError, sqlite3.Error, StorageFault) as exc:
         session.rollback()
-        return False
-    return True
+        return storage_fault(exc) or "unreachable"
+    return None

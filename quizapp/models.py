@@ -42,6 +42,8 @@ class Bank(Retirable, db.Model):
     position: Mapped[int] = mapped_column(default=0)
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     source_path: Mapped[str | None] = mapped_column(sa.String(500))
+    # "file" (questions import) or "upload" (the browser): only files are retired by folder.
+    source_kind: Mapped[str] = mapped_column(sa.String(10), default="file", server_default="file")
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     questions: Mapped[list[Question]] = relationship(

@@ -235,3 +235,34 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def read_only(database, postgres):
+    """Makes an app on the test's database that the database itself refuses to write: a
+    read-only SQLite file, a PostgreSQL database whose new sessions are read-only."""
+    made = []
+
+    def make():
+        if postgres is not None:
+            name = make_url(database).database
+            with postgres.admin.connect() as connection:
+                connection.exec_driver_sql(
+                    f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'
+                )
+            made.append(make_app(database))
+        else:
+            path = make_url(database).database
+            made.append(make_app(f"sqlite:///file:{path}?mode=ro&uri=true"))
+        return made[-1]
+
+    yield make
+    for app in made:
+        dispose(app)
+
+
+def logged_in_copy(app, client):
+    """A client of `app` that carries `client`'s login (the same signed session cookie)."""
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    return copy

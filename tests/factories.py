@@ -7,6 +7,7 @@ too, so no test module imports another.
 
 from __future__ import annotations
 
+import io
 import random
 import re
 from collections import Counter
@@ -24,7 +25,7 @@ from quizapp.scheduling import Rating
 from quizapp.services import quizzes, study
 from quizapp.services.accounts import create_user
 from quizapp.services.quizzes import QuizRequest
-from tests.conftest import SAMPLE_BANKS, Auth
+from tests.conftest import SAMPLE_BANKS, Auth, csrf_token
 
 PASSWORD = "correct horse battery"
 STAFF_PASSWORD = "marking essays all night"
@@ -178,6 +179,26 @@ def answer(auth: Auth, app, attempt_id, position, fields, action="check", step=N
     return auth.post(
         f"/quiz/{attempt_id}/q/{position}", {"step": str(step), "action": action, **fields}
     )
+
+
+def upload(client, *files, token=None):
+    data = {
+        "csrf_token": token or csrf_token(client, "/authoring/"),
+        "files": [(io.BytesIO(content), name) for name, content in files],
+    }
+    return client.post("/authoring/upload", data=data, content_type="multipart/form-data")
+
+
+def confirm_form(client, upload_id) -> dict:
+    """The confirm form's fields, read from the preview page as a browser sends them."""
+    html = client.get(f"/authoring/uploads/{upload_id}").get_data(as_text=True)
+    assert f'action="/authoring/uploads/{upload_id}/confirm"' in html
+    fields = dict(re.findall(r'<input id="\w+" name="(\w+)" type="hidden" value="([^"]*)"', html))
+    return {**fields, "csrf_token": csrf_token(client, "/authoring/")}
+
+
+def upload_id_of(response) -> int:
+    return int(re.search(r"/authoring/uploads/(\d+)", response.headers["Location"]).group(1))
 
 
 def question_id(app, slug: str) -> int:

@@ -16,10 +16,9 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..services import authoring
-from ..web.forms import CsrfOnlyForm
 from ..web.pages import require_staff
 from ..web.questions import QuestionPreview
-from .forms import UploadForm
+from .forms import ConfirmForm, UploadForm
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 require_staff(bp)
@@ -64,10 +63,17 @@ def preview(upload_id: int):
         return redirect(url_for(".index"))
     result = authoring.preview(db.session, stored)
     if result is None:
-        abort(404)
+        checked = authoring.check_stored(stored, current_app.config["UPLOAD_FILE_LIMIT"])
+        return render_template("authoring/problems.html", checked=checked, form=UploadForm()), 422
+    db.session.rollback()  # the preview only read; end that read now
     previews = [(title, q, QuestionPreview(q)) for title, q in result.new_questions]
+    form = ConfirmForm(state=result.state)
     return render_template(
-        "authoring/preview.html", preview=result, previews=previews, form=CsrfOnlyForm()
+        "authoring/preview.html",
+        preview=result,
+        previews=previews,
+        form=form,
+        shown_keys=authoring.SHOWN_KEYS,
     )
 
 
@@ -76,9 +82,21 @@ def confirm(upload_id: int):
     stored = authoring.upload_for(db.session, current_user, upload_id)
     if stored is None:
         abort(404)
-    if not CsrfOnlyForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
-    report = authoring.confirm(db.session, stored)
+    try:
+        report = authoring.confirm(db.session, stored, form.state.data or "")
+    except authoring.InvalidUpload:
+        flash("These files do not pass the checks; nothing was imported.", "error")
+        return redirect(url_for(".preview", upload_id=upload_id))
+    except authoring.StalePreview:
+        flash(
+            "These banks changed after you opened this preview (another import); "
+            "here is what confirming would change now.",
+            "warning",
+        )
+        return redirect(url_for(".preview", upload_id=upload_id))
     if report is None:
         flash("This upload was already imported; nothing changed.", "info")
     else:

@@ -20,59 +20,22 @@ from .document import (
     Problem,
     QuestionSpec,
 )
+from .files import decode, display_path, find_bank_files
 from .gift.reader import read_gift
 from .gift.syntax import slugify
 from .yamlnodes import NodeReader, compose_documents, suggest
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-BANK_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".gift")
 TOP_KEYS = ("version", "bank", "questions", "cards")
 BANK_KEYS = ("id", "title", "order", "summary")
 CARD_KEYS = ("id", "front", "back", "tags")
 FORMAT_VERSION = 1
 MAX_ID_LENGTH = 100  # the database column's size
 MAX_TITLE_LENGTH = 200
+ORDER_BOUNDS = (-(10**9), 10**9)  # fits every database's integer column
+MAX_POINTS = 1000  # scores are sums of points: keep them finite and readable
 # A derived card shows only the prompt: prompts that lean on their choices read badly alone.
 LEANS_ON_CHOICES = re.compile(r"\b(of these|the following|following|select all|below)\b", re.I)
-
-
-def find_bank_files(paths: Iterable[str | Path], suffixes=BANK_FILE_SUFFIXES) -> list[Path]:
-    """Files named directly, plus bank files found (sorted) under directories."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
-            )
-        else:
-            found.append(path)
-    return found
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def decode(data: bytes, path: str, problems: list[Problem]) -> str | None:
-    """UTF-8 (a BOM is allowed); anything else is a located error."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.append(
-            Problem(
-                Location(path, line, column),
-                "error",
-                f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
-            )
-        )
-        return None
-    return text.replace("\r\n", "\n")
 
 
 class BankParser:
@@ -153,7 +116,7 @@ class BankParser:
         if len(bank.title) > MAX_TITLE_LENGTH:
             r.error(title_node, f"title is longer than {MAX_TITLE_LENGTH} characters")
         if "order" in header:
-            bank.order = r.integer(header["order"][1], "order") or 0
+            bank.order = r.integer(header["order"][1], "order", ORDER_BOUNDS) or 0
         if "summary" in header:
             bank.summary = r.text(header["summary"][1], "summary") or ""
         else:
@@ -222,8 +185,8 @@ class BankParser:
         points = 1
         if "points" in fields:
             points = r.number(fields["points"][1], "points")
-            if points is not None and points <= 0:
-                r.error(fields["points"][1], "points must be more than 0")
+            if points is not None and not 0 < points <= MAX_POINTS:
+                r.error(fields["points"][1], f"points must be more than 0 and at most {MAX_POINTS}")
                 points = None
             ok = ok and points is not None
         card = self.card_setting(fields)
@@ -349,7 +312,7 @@ def load_text(text: str, path: str = "<text>") -> LoadResult:
 def load_paths(paths: Iterable[str | Path]) -> LoadResult:
     """Load every bank file under `paths` and check what spans files (duplicate bank ids)."""
     result = LoadResult()
-    for file in find_bank_files(paths):
+    for file in find_bank_files(paths, problems=result.problems):
         shown = display_path(file)
         result.files += 1
         try:

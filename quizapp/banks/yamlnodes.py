@@ -64,6 +64,11 @@ def suggest(word: str, options: Iterable[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
+def printable(message: str) -> str:
+    """A message that can be printed and sent as UTF-8 even if it quotes a lone surrogate."""
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def integral(value: float) -> int | float:
     """2.0 -> 2, so that equal numbers hash and print the same."""
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
@@ -80,10 +85,10 @@ class NodeReader:
         return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def error(self, node: Node, message: str) -> None:
-        self.problems.append(Problem(self.location(node), "error", message))
+        self.problems.append(Problem(self.location(node), "error", printable(message)))
 
     def warning(self, node: Node, message: str) -> None:
-        self.problems.append(Problem(self.location(node), "warning", message))
+        self.problems.append(Problem(self.location(node), "warning", printable(message)))
 
     def mapping(
         self, node: Node, what: str, allowed: Iterable[str] | None = None, hint: str = ""
@@ -128,6 +133,13 @@ class NodeReader:
         if not allow_empty and not value.strip():
             self.error(node, f"{what} must not be empty")
             return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            # Only a "\ud800"-style escape makes one; no database can store it.
+            code = ord(value[exc.start])
+            self.error(node, f"{what} holds \\u{code:04x}, half of a surrogate pair: remove it")
+            return None
         return value
 
     def boolean(self, node: Node, what: str) -> bool | None:
@@ -138,20 +150,40 @@ class NodeReader:
 
     def number(self, node: Node, what: str) -> int | float | None:
         if isinstance(node, ScalarNode) and node.tag in (TAG + "int", TAG + "float"):
-            # A plain scalar alone resolves to the same tag, so safe_load gives its value.
-            value = yaml.safe_load(node.value)
-            if isinstance(value, float) and not math.isfinite(value):
-                self.error(node, f"{what} must be a finite number")
+            value = self._scalar_number(node, what)
+            if value is None:
+                return None
+            try:
+                finite = math.isfinite(value)  # a huge int cannot even become a float
+            except OverflowError:
+                finite = False
+            if not finite:
+                self.error(node, f"{what} must be a finite number (at most about 1e308)")
                 return None
             return integral(value)
         self.error(node, f"{what} must be a number, not {describe(node)}")
         return None
 
-    def integer(self, node: Node, what: str) -> int | None:
+    def integer(self, node: Node, what: str, bounds: tuple[int, int] | None = None) -> int | None:
+        """A whole number, within `bounds` (lowest, highest) when they are given."""
         if isinstance(node, ScalarNode) and node.tag == TAG + "int":
-            return int(yaml.safe_load(node.value))
+            value = self._scalar_number(node, what)
+            if value is None:
+                return None
+            if bounds and not bounds[0] <= value <= bounds[1]:
+                self.error(node, f"{what} must be between {bounds[0]:,} and {bounds[1]:,}")
+                return None
+            return int(value)
         self.error(node, f"{what} must be a whole number, not {describe(node)}")
         return None
+
+    def _scalar_number(self, node: ScalarNode, what: str) -> int | float | None:
+        # A plain scalar alone resolves to the same tag, so safe_load gives its value.
+        try:
+            return yaml.safe_load(node.value)
+        except ValueError:  # Python refuses to read integers of more than 4,300 digits
+            self.error(node, f"{what} is too large a number ({len(node.value):,} characters)")
+            return None
 
     def sequence(self, node: Node, what: str, min_items: int = 1) -> list[Node] | None:
         if not isinstance(node, SequenceNode):

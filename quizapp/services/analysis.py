@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .. import qtypes, stats
+from ..banks.files import display_path
 from ..csvfiles import csv_text
 from ..database import write_transaction
 from ..models import (
@@ -143,7 +145,8 @@ def _type(version: QuestionVersion) -> qtypes.QuestionType:
 
 
 def location(bank: Bank, question: Question) -> str:
-    return f"{bank.source_path or bank.slug}:{question.source_line or 1}"
+    source = display_path(Path(bank.source_path)) if bank.source_path else bank.slug
+    return f"{source}:{question.source_line or 1}"
 
 
 def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,13 +17,21 @@ from sqlalchemy.orm import Session
 from ..banks.anki import write_apkg
 from ..banks.document import BankFile, LoadResult, Location, Problem
 from ..banks.export import dump_yaml
+from ..banks.files import BANK_FILE_SUFFIXES, decode, display_path
 from ..banks.gift.writer import write_gift
-from ..banks.loader import BANK_FILE_SUFFIXES, check_bank_ids, decode, parse_file_text
+from ..banks.loader import check_bank_ids, parse_file_text
 from ..database import write_transaction
 from ..models import Bank as BankRow
 from ..models import Question, QuestionVersion, Upload, User, utcnow
-from .importer import ImportReport, export_banks, import_banks
-from .queries import active_banks
+from .exporter import export_banks
+from .importer import (
+    UPLOAD,
+    ImportReport,
+    apply_import,
+    import_transaction,
+    plan_import,
+)
+from .queries import IS_CURRENT, active_banks
 
 MAX_FILES = 20
 
@@ -45,6 +54,7 @@ class CheckedUpload:
     result: LoadResult
     files: list[CheckedFile]
     texts: list[dict[str, str]]  # what is stored until the instructor confirms
+    general: list[Problem] = field(default_factory=list)  # about the upload, not one file
 
     @property
     def ok(self) -> bool:
@@ -86,14 +96,17 @@ def check_files(uploads: list[UploadedFile], size_limit: int) -> CheckedUpload:
         texts.append({"name": path, "text": text})
         result.banks.extend(parse_file_text(text, path, result.problems))
         checked.append(CheckedFile(path, text.split("\n")))
+    general = []
     if len(uploads) > MAX_FILES:
-        result.problems.append(
+        general.append(
             Problem(
-                Location(upload_path(uploads[MAX_FILES].name), 1, 1),
+                Location("upload", 1, 1),
                 "error",
-                f"at most {MAX_FILES} files at once",
-            )  # fmt: skip
+                f"{len(uploads)} files sent, at most {MAX_FILES} at once: only the first "
+                f"{MAX_FILES} were checked",
+            )
         )
+        result.problems.extend(general)
     check_bank_ids(result)
     result.problems.sort()
     by_path = {f.path: f for f in checked}
@@ -101,7 +114,7 @@ def check_files(uploads: list[UploadedFile], size_limit: int) -> CheckedUpload:
         target = by_path.get(problem.location.path)
         if target is not None:
             target.problems.setdefault(problem.location.line, []).append(problem)
-    return CheckedUpload(result, checked, texts)
+    return CheckedUpload(result, checked, texts, general)
 
 
 def store_upload(session: Session, user: User, checked: CheckedUpload) -> Upload:
@@ -131,6 +144,10 @@ class QuestionDiff:
     lines: list[str]
 
 
+# A preview shows this much of a big upload; the counts always cover all of it.
+SHOWN_KEYS, SHOWN_DIFFS, SHOWN_NEW_QUESTIONS = 200, 50, 50
+
+
 @dataclass
 class Preview:
     upload: Upload
@@ -139,34 +156,77 @@ class Preview:
     diffs: list[QuestionDiff]
     new_questions: list[tuple[str, Any]]  # (bank title, banks.document.QuestionSpec)
     warnings: list[Problem]
+    state: str  # what the banks looked like; confirming refuses if they changed since
+    changed_since_upload: list[str]  # banks another import changed after this upload
+    hidden_diffs: int = 0
+    hidden_new_questions: int = 0
+
+
+class StalePreview(Exception):
+    """The banks changed after the preview the instructor confirmed."""
+
+
+class InvalidUpload(Exception):
+    """The stored files no longer pass the checks (stored by an older, laxer version)."""
+
+
+def check_stored(upload: Upload, size_limit: int) -> CheckedUpload:
+    """The checks of an upload's stored files, for the problems page."""
+    files = [UploadedFile(PurePath(f["name"]).name, f["text"].encode()) for f in upload.files]
+    return check_files(files, size_limit)
 
 
 def preview(session: Session, upload: Upload) -> Preview | None:
-    """What confirming would change, computed by a dry run of the real import."""
+    """What confirming would change: the import's plan, which reads and never writes."""
     result = load_upload(upload)
     if not result.ok():
         return None
-    report = import_banks(session, result.banks, dry_run=True)
+    report = plan_import(session, result.banks, source_kind=UPLOAD).report
     incoming = {f"{b.id}/{q.id}": q for b in result.banks for q in b.questions}
-    diffs = []
-    for key in report.changes.updated:
-        if key not in incoming:
-            continue
-        old = _current_data(session, key)
-        new = incoming[key].to_data()
-        lines = list(
-            difflib.unified_diff(
-                _yaml(old).splitlines(), _yaml(new).splitlines(), "before", "after", lineterm=""
-            )
-        )
-        diffs.append(QuestionDiff(key, lines))
+    updated = [key for key in report.changes.updated if key in incoming]  # not extra cards
+    added = [key for key in report.changes.added if key in incoming]
+    diffs = [_diff(session, key, incoming[key]) for key in updated[:SHOWN_DIFFS]]
     titles = {b.id: b.title for b in result.banks}
     new_questions = [
-        (titles[key.split("/")[0]], incoming[key])
-        for key in report.changes.added
-        if key in incoming
+        (titles[key.split("/")[0]], incoming[key]) for key in added[:SHOWN_NEW_QUESTIONS]
     ]
-    return Preview(upload, result.banks, report, diffs, new_questions, result.warnings)
+    rows = _bank_rows(session, result.banks)
+    changed = [row.slug for row in rows.values() if row.imported_at > upload.created_at]
+    return Preview(
+        upload,
+        result.banks,
+        report,
+        diffs,
+        new_questions,
+        result.warnings,
+        banks_state(rows, result.banks),
+        changed,
+        len(updated) - len(diffs),
+        len(added) - len(new_questions),
+    )
+
+
+def _diff(session: Session, key: str, question) -> QuestionDiff:
+    old, new = _yaml(_current_data(session, key)), _yaml(question.to_data())
+    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), "before", "after", lineterm="")
+    return QuestionDiff(key, list(lines))
+
+
+def _bank_rows(session: Session, banks: list[BankFile]) -> dict[str, BankRow]:
+    slugs = [bank.id for bank in banks]
+    return {
+        row.slug: row for row in session.scalars(sa.select(BankRow).where(BankRow.slug.in_(slugs)))
+    }
+
+
+def banks_state(rows: dict[str, BankRow], banks: list[BankFile]) -> str:
+    """A fingerprint of when each bank was last imported or retired (or that it is new)."""
+    parts = []
+    for bank in sorted(banks, key=lambda b: b.id):
+        row = rows.get(bank.id)
+        stamps = (row.imported_at, row.retired_at) if row else ("new",)
+        parts.append(f"{bank.id}:{'|'.join(str(stamp) for stamp in stamps)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 def _yaml(data: dict | None) -> str:
@@ -182,21 +242,26 @@ def _current_data(session: Session, key: str) -> dict | None:
         .where(
             BankRow.slug == bank_slug,
             Question.slug == slug,
-            QuestionVersion.number == Question.version,
+            IS_CURRENT,
         )
     )
 
 
-def confirm(session: Session, upload: Upload) -> ImportReport | None:
-    """Import the upload in one transaction; a second confirmation changes nothing."""
-    if upload.applied_at is not None:
-        return None
-    result = load_upload(upload)
+def confirm(session: Session, upload: Upload, state: str) -> ImportReport | None:
+    """Import the upload, once: None if it was imported already (by this or another request).
+    Raises StalePreview if the banks changed after the preview whose `state` was confirmed,
+    InvalidUpload if the stored files do not pass the checks."""
+    result = load_upload(upload)  # parsing needs no lock
     if not result.ok():
-        return None
-    report = import_banks(session, result.banks)
-    with write_transaction(session):
-        row = session.get(Upload, upload.id)
+        raise InvalidUpload
+    with import_transaction(session):
+        # Read again under the lock: a second confirmation waits here, then sees the first.
+        row = session.scalar(sa.select(Upload).where(Upload.id == upload.id).with_for_update())
+        if row.applied_at is not None:
+            return None
+        if state != banks_state(_bank_rows(session, result.banks), result.banks):
+            raise StalePreview
+        report = apply_import(session, plan_import(session, result.banks, source_kind=UPLOAD))
         row.applied_at, row.summary = utcnow(), report.summary()
     return report
 
@@ -207,12 +272,17 @@ class BankSummary:
     types: dict[str, int]
     questions: int
 
+    @property
+    def source(self) -> str:
+        """Where the bank came from, relative to this folder when it is below it."""
+        return display_path(Path(self.bank.source_path)) if self.bank.source_path else ""
+
 
 def bank_summaries(session: Session) -> list[BankSummary]:
     rows = session.execute(
         sa.select(Question.bank_id, QuestionVersion.type)
         .join(QuestionVersion, QuestionVersion.question_id == Question.id)
-        .where(QuestionVersion.number == Question.version, Question.retired_at.is_(None))
+        .where(IS_CURRENT, Question.retired_at.is_(None))
     ).all()
     counts: dict[int, Counter] = {}
     for bank_id, qtype in rows:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 
 import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Bank, Question, Upload
+from quizapp.models import Bank, Question, QuestionVersion, Upload
 from quizapp.services.accounts import create_user
-from tests.conftest import GIFT_DIR, SAMPLE_BANKS, Auth, csrf_token, load_banks
-from tests.factories import snapshot
+from tests.conftest import GIFT_DIR, SAMPLE_BANKS, Auth, csrf_token, load_banks, logged_in_copy
+from tests.factories import confirm_form, snapshot, upload, upload_id_of
 
 SAMPLE = (SAMPLE_BANKS / "sample.yaml").read_text()
 
@@ -25,14 +26,6 @@ def teacher(app):
     client = app.test_client()
     Auth(client).login("teacher", "marking essays all night")
     return client
-
-
-def upload(client, *files, token=None):
-    data = {
-        "csrf_token": token or csrf_token(client, "/authoring/"),
-        "files": [(io.BytesIO(content), name) for name, content in files],
-    }
-    return client.post("/authoring/upload", data=data, content_type="multipart/form-data")
 
 
 def test_problems_are_shown_beside_their_lines_and_nothing_changes(app, teacher):
@@ -83,13 +76,13 @@ def test_valid_upload_previews_then_imports_once(app, teacher):
         question = db.session.scalar(sa.select(Question).where(Question.slug == "capital-single"))
         assert question.version == 1  # a preview changes nothing
     upload_id = re.search(r"/authoring/uploads/(\d+)", response.headers["Location"]).group(1)
-    token = csrf_token(teacher, "/authoring/")
-    confirm = teacher.post(f"/authoring/uploads/{upload_id}/confirm", data={"csrf_token": token})
+    form = confirm_form(teacher, upload_id)
+    confirm = teacher.post(f"/authoring/uploads/{upload_id}/confirm", data=form)
     assert confirm.status_code == 302
     assert "Imported: added 11, updated 1, retired 1, unchanged 8" in teacher.get(
         "/authoring/"
     ).get_data(as_text=True)
-    again = teacher.post(f"/authoring/uploads/{upload_id}/confirm", data={"csrf_token": token})
+    again = teacher.post(f"/authoring/uploads/{upload_id}/confirm", data=form)
     assert "already imported" in teacher.get(again.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(Bank.source_path).where(Bank.slug == "gift-sample")) == (
@@ -164,3 +157,128 @@ def test_upload_needs_csrf(teacher):
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
+
+
+def true_false_bank(count: int, word: str, bank_id: str = "many") -> str:
+    lines = ["version: 1", f"bank: {{id: {bank_id}, title: Many, summary: s}}", "questions:"]
+    lines += [  # no explanations: one warning each
+        f"  - {{id: q{n:04d}, type: true_false, prompt: 'Claim {n} is {word}', answer: true}}"
+        for n in range(count)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_b18_preview_never_writes_so_it_works_on_a_read_only_database(app, teacher, read_only):
+    """B18 (and GET never writes): the preview was a dry run of the import inside a write
+    transaction; on a database that refuses writes it must still show what would change."""
+    load_banks(app, SAMPLE_BANKS)
+    changed = SAMPLE.replace("Mercury orbits closest", "Mercury is nearest")
+    location = upload(teacher, ("sample.yaml", changed.encode())).headers["Location"]
+    before = snapshot(app)
+    viewer = logged_in_copy(read_only(), teacher)
+    response = viewer.get(location)
+    assert response.status_code == 200
+    assert "added 0, updated 1, retired 0, unchanged" in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+def test_b18_preview_of_a_big_upload_is_bounded(app, teacher):
+    """B18: every diff and every new question of a 20,000-question upload was rendered (a page
+    of tens of MB, past the worker timeout); now the counts are whole and the lists capped."""
+    first = upload_id_of(upload(teacher, ("many.yaml", true_false_bank(300, "old").encode())))
+    teacher.post(f"/authoring/uploads/{first}/confirm", data=confirm_form(teacher, first))
+    bigger = true_false_bank(300, "new") + true_false_bank(300, "extra").split("questions:\n")[
+        1
+    ].replace("id: q", "id: x")
+    location = upload(teacher, ("many.yaml", bigger.encode())).headers["Location"]
+    html = teacher.get(location).get_data(as_text=True)
+    assert "added 300, updated 300, retired 0, unchanged 0" in html
+    assert html.count('<pre class="diff"') == 50
+    assert "The changes of 250 more question(s) are not shown here." in html
+    assert html.count('class="card mb-3 question-preview"') == 50
+    assert "250 more new question(s) are not shown here." in html
+    assert html.count("and 100 more, not listed here.") == 2  # added and updated lists
+    assert "Warnings (600)" in html and "and 400 more, not listed here." in html
+    assert len(html) < 400_000
+
+
+def test_b19_more_than_twenty_files_says_so_on_the_page(teacher):
+    """B19: the "at most 20 files" error was attached to the 21st file, which was not shown."""
+    files = [
+        (f"bank-{n}.yaml", SAMPLE.replace("id: sample-bank", f"id: bank-{n}").encode())
+        for n in range(21)
+    ]
+    response = upload(teacher, *files)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "21 files sent, at most 20 at once" in html
+    assert '<ul class="mb-0 mt-2" id="general-problems">' in html
+
+
+@pytest.fixture
+def admin(app):
+    with app.app_context():
+        create_user(db.session, "colleague", "another long passphrase", "admin")
+    client = app.test_client()
+    Auth(client).login("colleague", "another long passphrase")
+    return client
+
+
+def prompt_versions(app) -> list[tuple[int, str]]:
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(QuestionVersion.number, QuestionVersion.data)
+            .join(Question)
+            .where(Question.slug == "capital-single")
+            .order_by(QuestionVersion.number)
+        )
+        return [(number, data["explanation"]) for number, data in rows]
+
+
+def test_b20_a_preview_made_stale_by_another_import_is_not_applied(app, teacher, admin):
+    """B20: upload A and upload B of one bank; after A was imported, B's old preview (and a
+    second click on A) re-applied itself, churning versions A/B/A."""
+    load_banks(app, SAMPLE_BANKS)
+    first = upload_id_of(upload(teacher, ("s.yaml", SAMPLE.replace("orbits", "A").encode())))
+    second = upload_id_of(upload(admin, ("s.yaml", SAMPLE.replace("orbits", "B").encode())))
+    form_a, form_b = confirm_form(teacher, first), confirm_form(admin, second)
+    teacher.post(f"/authoring/uploads/{first}/confirm", data=form_a)
+    refused = admin.post(f"/authoring/uploads/{second}/confirm", data=form_b)
+    assert refused.headers["Location"].endswith(f"/authoring/uploads/{second}")
+    assert "changed after you opened this preview" in admin.get(
+        refused.headers["Location"]
+    ).get_data(as_text=True)
+    again = teacher.post(f"/authoring/uploads/{first}/confirm", data=form_a)
+    assert "already imported" in teacher.get(again.headers["Location"]).get_data(as_text=True)
+    assert [number for number, _ in prompt_versions(app)] == [1, 2]
+    assert "Mercury A closest" in prompt_versions(app)[-1][1]
+    # B confirmed from a fresh preview is applied, once.
+    admin.post(f"/authoring/uploads/{second}/confirm", data=confirm_form(admin, second))
+    assert [number for number, _ in prompt_versions(app)] == [1, 2, 3]
+    assert "Mercury B closest" in prompt_versions(app)[-1][1]
+
+
+def test_b20_confirming_one_upload_four_times_at_once_imports_it_once(app, teacher):
+    """B20: applied_at was checked before the import's transaction, so simultaneous confirms
+    of one upload all imported it."""
+    load_banks(app, SAMPLE_BANKS)
+    upload_id = upload_id_of(upload(teacher, ("s.yaml", SAMPLE.replace("orbits", "A").encode())))
+    form = confirm_form(teacher, upload_id)
+    clients = [logged_in_copy(app, teacher) for _ in range(4)]
+    barrier = threading.Barrier(len(clients))
+    messages: list[str] = []
+
+    def confirm(client):
+        barrier.wait()
+        response = client.post(f"/authoring/uploads/{upload_id}/confirm", data=form)
+        messages.append(client.get(response.headers["Location"]).get_data(as_text=True))
+
+    threads = [threading.Thread(target=confirm, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(messages) == 4
+    assert sum("Imported: added 0, updated 1" in message for message in messages) == 1
+    assert sum("already imported" in message for message in messages) == 3
+    assert [number for number, _ in prompt_versions(app)] == [1, 2]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from quizapp.cli import SERVE_TIMEOUT
 from quizapp.extensions import db
 from quizapp.models import Bank
 from tests.conftest import POSTGRES, ROOT
@@ -31,6 +32,8 @@ def free_port() -> int:
 
 
 def test_serve_runs_gunicorn_workers(tmp_path, database):
+    """`quizapp serve` runs gunicorn; its workers get SERVE_TIMEOUT (B18: gunicorn's default 30 s
+    killed the worker importing a 2 MB upload)."""
     port = free_port()
     env = {**os.environ, "QUIZAPP_DATABASE_URL": database, "QUIZAPP_SECRET_KEY": "x" * 32}
     process = subprocess.Popen(
@@ -52,6 +55,9 @@ def test_serve_runs_gunicorn_workers(tmp_path, database):
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise
                 time.sleep(0.2)
+        # `serve` exec()s gunicorn in its own process: read the master's arguments.
+        argv = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode().split("\0")
+        assert argv[argv.index("--timeout") + 1] == str(SERVE_TIMEOUT) and SERVE_TIMEOUT >= 120
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)

@@ -76,12 +76,23 @@ class GiftReader(AnswerKinds):
             meta = dict(block.meta)
             body = protect(block.text)
             if body.startswith("$CATEGORY:"):
+                if "\n" in body or "{" in body:
+                    # Moodle reads the whole block as the category path: say so (B25).
+                    self.problem(
+                        block.line,
+                        "warning",
+                        "$CATEGORY: is followed by more lines (or a {), which all become part of "
+                        "the category name and are not read as questions: put a blank line after "
+                        "the $CATEGORY: line",
+                    )
                 if bank[0]["questions"]:
                     banks.append(bank)
                 title = restore(body[len("$CATEGORY:") :].strip()).rstrip("/").split("/")[-1]
                 title = title.strip() or default_bank
                 bank_id = meta.get("bank") or slugify(title, 80) or "gift-bank"
-                order = int(meta["order"]) if meta.get("order", "").isdigit() else 0
+                # ASCII digits only (int() reads at most 4,300); the bank rules check the range.
+                digits = re.fullmatch(r"[0-9]{1,4300}", meta.get("order", ""))
+                order = int(digits.group()) if digits else 0
                 bank = self._new_bank(bank_id, title, order, block.line)
                 continue
             if not body:
