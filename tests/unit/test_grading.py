@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp import qtypes
-from quizapp.qtypes.helpers import NotANumber, normalise_text, parse_number
+from quizapp.qtypes.helpers import NotANumber, parse_number
+from quizapp.qtypes.textmatch import normalise as normalise_text
 
 
 def grade(qtype: str, data: dict, response):
@@ -21,7 +22,7 @@ def grade(qtype: str, data: dict, response):
     [
         ("Tang  Xiaoou.", "tang xiaoou"),
         ("ＴＡＮＧ Xiaoou", "tang xiaoou"),  # full-width letters fold under NFKC
-        ("  Lee Kai-Fu!  ", "lee kaifu"),
+        ("  Lee Kai-Fu!  ", "lee kai fu"),
         ("Straße", "strasse"),
         ("RMB 9.9", "rmb 9.9"),  # a decimal point is not punctuation to drop
         ("1,000", "1000"),
