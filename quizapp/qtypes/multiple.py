@@ -39,7 +39,7 @@ def fractions(data: Data) -> dict[str, float]:
 
 def all_boxes(percents: Mapping[str, float]) -> float:
     """The score, in percent, of ticking every box."""
-    return max(0.0, sum(percents.values()))
+    return max(0.0, round(sum(percents.values()), 6))
 
 
 class MultipleChoice(ChoiceType):
@@ -127,7 +127,8 @@ class MultipleChoice(ChoiceType):
     def grade(self, data: Data, response: Any) -> Grade:
         chosen = set(response or [])
         percents = fractions(data)
-        earned = sum(percents.get(choice, 0.0) for choice in chosen) / 100
+        # Rounded: a third plus a third minus two thirds is 0, not 7e-17.
+        earned = round(sum(percents.get(choice, 0.0) for choice in chosen) / 100, 9)
         right = set(data["answers"])
         parts = tuple(
             PartMark(choice, (choice in right) == (choice in chosen)) for choice in data["choices"]
