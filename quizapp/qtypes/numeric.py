@@ -168,8 +168,8 @@ class Numeric(QuestionType):
         return high + max(1.0, abs(high))  # outside the tolerance or range
 
     def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
-        text = self.describe(response)
-        return [ResponsePart("", text, text)]
+        text = None if response is None else self.describe(response)
+        return [ResponsePart("", text, text)] if text else []
 
     def to_gift(self, data: Data) -> GiftForm:
         if "range" in data:

@@ -74,6 +74,8 @@ class ShortAnswer(QuestionType):
         return GiftForm(" ".join("=" + escape(answer) for answer in data["answers"]))
 
     def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        if response is None:
+            return []
         return [ResponsePart("", normalise(str(response)), str(response).strip())]
 
     def bank_edit(self, data: Data, part: str, text: str, accept: bool) -> BankEdit | None:

@@ -194,7 +194,7 @@ def autosave(attempt_id: int):
 
 @bp.post("/<int:attempt_id>/q/<int:position>/override")
 def override(attempt_id: int, position: int):
-    """"I was right": the student overrules a rejected answer (practice only)."""
+    """ "I was right": the student overrules a rejected answer (practice only)."""
     if not CsrfOnlyForm().validate_on_submit():
         abort(400)
     outcome, finished = quizzes.override(db.session, current_user, attempt_id, position)
