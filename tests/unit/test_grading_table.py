@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from quizapp import qtypes
+from quizapp.banks.cards import bank_flashcards
 from quizapp.banks.loader import load_paths
 from quizapp.qtypes.multiple import all_boxes, fractions
 from quizapp.qtypes.numeric import Numeric
@@ -274,3 +275,10 @@ def test_B9_ticking_every_box_scores_nothing_on_every_shipped_question():
 )
 def test_years_show_as_people_write_them(key, shown):
     assert Numeric().answer_text(QUESTION[key]) == shown
+
+
+def test_year_card_backs_have_no_thousands_separator():
+    backs = {card.id: card.back for bank in BANKS.banks for card in bank_flashcards(bank)}
+    assert backs["original-restriction-year"].startswith("2022\n")
+    assert backs["all-cloud-year"].startswith("2013\n")
+    assert backs["breakthrough-year"].startswith("2014\n")
