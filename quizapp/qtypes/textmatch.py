@@ -134,7 +134,10 @@ def _dates(words: list[str]) -> list[str]:
             month, day, i = MONTH_NAMES[word], words[i + 1], i + 2
         elif _day(word):
             j = i + 2 if i + 1 < len(words) and words[i + 1] == "of" else i + 1
-            if j < len(words) and words[j] in MONTH_NAMES:
+            # "31 aug 31" reads "31, august 31": the month takes the day after it, as the
+            # canonical form does (so normalising twice changes nothing).
+            month_day = j + 1 < len(words) and _day(words[j + 1])
+            if j < len(words) and words[j] in MONTH_NAMES and not month_day:
                 month, day, i = MONTH_NAMES[words[j]], word, j + 1
         if month is None:
             out.append(word)

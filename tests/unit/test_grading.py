@@ -158,6 +158,17 @@ def test_normaliser_is_idempotent(text):
     assert normalise_text(once) == once
 
 
+PIECES = ["the", "a", "an", "President", "vice", "minister", "Dr", "31", "1st", "Aug", "august",
+          "of", "2023", "app", "language", "eight", "18th", "Baidu's", "-", "&", "U.S.", "9.9",
+          "ＥＲＮＩＥ", "Raimondó", "may", "sept", "0", "32", "1000"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=8), st.sampled_from([" ", "", ", ", "-"]))
+def test_normaliser_is_idempotent_on_the_words_it_rewrites(pieces, glue):
+    once = normalise_text(glue.join(pieces))
+    assert normalise_text(once) == once
+
+
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=20)
 
 
