@@ -157,12 +157,8 @@ def _store(session, attempt: Attempt, item: AttemptItem, read: _Read, action: st
     checked = read.grade is not None  # a practice "check": graded before the lock
     item.response, item.answered_at = read.response, now
     if checked:
-        fraction = read.grade.fraction
-        item.fraction, item.points, item.note = (
-            fraction,
-            fraction * item.max_points,
-            read.grade.note,
-        )
+        item.fraction, item.note = read.grade.fraction, read.grade.note
+        item.points = read.grade.fraction * item.max_points
     attempt.step += 1
     count = session.scalar(sa.select(sa.func.count()).where(AttemptItem.attempt_id == attempt.id))
     attempt.current = next_position(count, item.position, action, checked)
