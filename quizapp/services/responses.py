@@ -147,7 +147,8 @@ def _digest(text: str) -> str:
 
 def _file_under(path: str, questions_dir: str | None) -> Path | None:
     """The bank's own file, when it is a YAML file under the questions folder."""
-    if not path or not questions_dir or not path.lower().endswith(TEXT_SUFFIXES):
+    uploaded = path.startswith("upload/")  # a browser upload's name, never a file on disk
+    if uploaded or not questions_dir or not path.lower().endswith(TEXT_SUFFIXES):
         return None
     file = Path(path).resolve()
     inside = file.is_relative_to(Path(questions_dir).resolve())
