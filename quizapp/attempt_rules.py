@@ -100,3 +100,24 @@ def next_position(count: int, position: int, action: str, checked: bool) -> int:
     if target is not None:
         return min(target, last)
     return position
+
+
+class Override(StrEnum):
+    """What a student's "I was right" does."""
+
+    RECORDED = "recorded"
+    ALREADY = "already"  # recorded before (a double post): nothing changes
+    REFUSED = "refused"  # not allowed for this answer
+    MISSING = "missing"
+
+
+def may_override(
+    practice: bool, overridable: bool, answered: bool, fraction: float | None, overridden: bool
+) -> Override:
+    """Whether a student may overrule the grade of one answer: in practice only (never in an
+    exam), for a type that allows it, once it was graded and not fully right."""
+    if overridden:
+        return Override.ALREADY
+    if not practice or not overridable or not answered or fraction is None:
+        return Override.REFUSED
+    return Override.RECORDED if fraction < 1 - 1e-9 else Override.REFUSED

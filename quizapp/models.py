@@ -223,6 +223,11 @@ class AttemptItem(db.Model):
     # Set when the attempt is submitted: this was the student's first finished try at the
     # question, the answers item analysis is computed over.
     first_try: Mapped[bool] = mapped_column(default=False)
+    # What grading told the student besides the mark ("Accepted: you wrote ...").
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    # "I was right" in practice: when the student overruled the grade, and the grade before.
+    overridden_at: Mapped[datetime | None]
+    overridden_from: Mapped[float | None] = mapped_column(sa.Float)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question: Mapped[Question] = relationship()
@@ -297,3 +302,6 @@ class Upload(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[datetime | None]
     summary: Mapped[str | None] = mapped_column(sa.String(200))
+    # Made from an instructor's verdict on a response: the questions to regrade once it is
+    # confirmed, and the bank file to write ({"questions": [...], "path": ..., "sha256": ...}).
+    origin: Mapped[dict | None] = mapped_column(sa.JSON)

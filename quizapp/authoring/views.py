@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import authoring
+from ..services import authoring, responses
 from ..web.pages import require_staff
 from ..web.questions import QuestionPreview
 from .forms import ConfirmForm, UploadForm
@@ -101,6 +101,12 @@ def confirm(upload_id: int):
         flash("This upload was already imported; nothing changed.", "info")
     else:
         flash(f"Imported: {report.summary()}.", "success")
+    if stored.origin:  # made from a verdict on a response: write the file, then regrade
+        if report is not None:
+            for message in responses.after_confirm(db.session, stored):
+                flash(message, "info")
+        question_id = stored.origin["questions"][0]
+        return redirect(url_for("classroom.question", question_id=question_id) + "#responses")
     return redirect(url_for(".index"))
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..extensions import db
-from ..services import analysis, quizzes
+from ..services import analysis, quizzes, responses
 from ..services.catalogue import bank_listing
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import attempts_listing, csv_download, render_dashboard, require_staff
 from ..web.questions import QuestionPreview, results_view
+from .forms import ResponseVerdictForm
 
 bp = Blueprint("classroom", __name__, url_prefix="/class")
 require_staff(bp)
@@ -68,8 +70,37 @@ def question(question_id: int):
         abort(404)
     shown = QuestionPreview(report.versions[-1].data)
     return render_template(
-        "classroom/question.html", report=report, form=CsrfOnlyForm(), preview=shown
+        "classroom/question.html",
+        report=report,
+        form=CsrfOnlyForm(),
+        preview=shown,
+        responses=responses.response_report(db.session, question_id),
+        verdict_form=ResponseVerdictForm(),
     )
+
+
+@bp.post("/questions/<int:question_id>/responses")
+def response_verdict(question_id: int):
+    """Accept (or reject) a response: a bank edit to preview and confirm, then a regrade."""
+    if not analysis.question_exists(db.session, question_id):
+        abort(404)
+    form = ResponseVerdictForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        upload = responses.verdict_upload(
+            db.session,
+            current_user,
+            question_id,
+            form.part.data or "",
+            form.response.data,
+            form.verdict.data == "accept",
+            current_app.config.get("QUESTIONS_DIR"),
+        )
+    except responses.VerdictError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".question", question_id=question_id) + "#responses")
+    return redirect(url_for("authoring.preview", upload_id=upload.id))
 
 
 @bp.post("/questions/<int:question_id>/regrade")

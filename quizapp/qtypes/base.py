@@ -50,6 +50,26 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class ResponsePart:
+    """One typed part of a response as response analysis counts it: `part` is "" for the whole
+    response or a blank's number; `normalised` groups spellings; `raw` is as typed."""
+
+    part: str
+    normalised: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class BankEdit:
+    """An instructor's verdict on a response, as a change to the bank file: `value` appended
+    to the question's list `key`, or (with `blank`, a number from 1) to that cloze blank."""
+
+    key: str
+    value: str
+    blank: int | None = None
+
+
+@dataclass(frozen=True)
 class GiftForm:
     """A question in Moodle's GIFT: `answer` is the GIFT text inside the braces (escaped);
     `before` (default: the prompt) and `after` are plain text around them."""
@@ -75,6 +95,8 @@ class QuestionType:
     needs_prompt: ClassVar[bool] = True
     # Shows options next to its prompt, so a flashcard of the prompt alone may not stand.
     options_beside_prompt: ClassVar[bool] = False
+    # In practice, a student may overrule a rejected answer ("I was right"); never in exams.
+    overridable: ClassVar[bool] = False
     gift_drops: ClassVar[tuple[str, ...]] = ()  # its keys that GIFT has no room for
     # Where its template lives when not in the app's templates (a type defined elsewhere).
     template_folder: ClassVar[Path | None] = None
@@ -167,3 +189,12 @@ class QuestionType:
     def keyed(self, data: Data) -> set[str]:
         """The categories that are right."""
         return set()
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart] | None:
+        """The typed parts response analysis lists (None: the type is not listed there)."""
+        return None
+
+    def bank_edit(self, data: Data, part: str, text: str, accept: bool) -> BankEdit | None:
+        """The bank change that accepts (or rejects) `text` for `part`; None if the type has
+        no such change."""
+        return None

@@ -6,17 +6,28 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..banks.gift.syntax import escape
-from .base import Data, FormValues, GiftForm, Grade, NotInGift, PartMark, QuestionType
+from .base import (
+    BankEdit,
+    Data,
+    FormValues,
+    GiftForm,
+    Grade,
+    NotInGift,
+    PartMark,
+    QuestionType,
+    ResponsePart,
+)
 from .helpers import (
     MAX_TEXT_ANSWER,
+    TEXT_RULES,
     bounded,
     cloze_blanks,
     cloze_segments,
     first_value,
-    matches_text,
-    normalise_text,
     split_cloze,
+    text_rules,
 )
+from .textmatch import TextKey, judge, normalise
 
 GAP = "[...]"
 
@@ -29,10 +40,13 @@ class Cloze(QuestionType):
             "type": "string",
             "pattern": r"\[\[(?:[^\]]|\][^\]])+\]\]",
             "description": "Blanks as [[answer]] or [[answer|other]].",
-        }
+        },
+        **TEXT_RULES,
     }
     required = ("text",)
     needs_prompt = False
+    gift_drops = ("reject", "typos")
+    overridable = True
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         text_node = reader.require(fields, "text", node, "a cloze question")
@@ -48,10 +62,13 @@ class Cloze(QuestionType):
             reader.error(text_node, "a cloze text needs at least one blank, written [[answer]]")
             return None
         for number, accepted in enumerate(blanks, start=1):
-            if not all(normalise_text(alt) for alt in accepted):
+            if not all(normalise(alt) for alt in accepted):
                 reader.error(text_node, f"blank {number} has an empty accepted answer")
                 return None
-        return {"text": text}
+        body: dict[str, Any] = {}
+        if not text_rules(reader, fields, body, [alt for alts in blanks for alt in alts]):
+            return None
+        return {"text": text, **body}
 
     def present(self, data: Data, rng) -> dict[str, Any]:
         return {"blanks": len(cloze_blanks(data["text"]))}
@@ -81,14 +98,30 @@ class Cloze(QuestionType):
     def grade(self, data: Data, response: Any) -> Grade:
         blanks = cloze_blanks(data["text"])
         given = list(response or [])
-        parts = tuple(
-            PartMark(
-                str(index + 1),
-                index < len(given) and matches_text(str(given[index] or ""), accepted),
-            )
-            for index, accepted in enumerate(blanks)
+        verdicts = [
+            judge(str(given[index] or ""), self._key(data, blanks, index))
+            if index < len(given)
+            else None
+            for index in range(len(blanks))
+        ]
+        parts = tuple(PartMark(str(n), bool(v and v.right)) for n, v in enumerate(verdicts, 1))
+        notes = [f"Blank {n}: {v.note}" for n, v in enumerate(verdicts, 1) if v and v.note]
+        if len(blanks) == 1:
+            notes = [v.note for v in verdicts if v and v.note]
+        return Grade(sum(p.right for p in parts) / len(blanks), parts, " ".join(notes) or None)
+
+    @staticmethod
+    def _key(data: Data, blanks: list[list[str]], index: int) -> TextKey:
+        others = [alt for n, alts in enumerate(blanks) if n != index for alt in alts]
+        context = " ".join([data.get("prompt") or "", *cloze_segments(data["text"])])
+        return TextKey(
+            answers=blanks[index],
+            reject=data.get("reject", ()),
+            distractors=others,
+            typos=data.get("typos", True),
+            context=context,
+            background=data.get("explanation") or "",
         )
-        return Grade(sum(part.right for part in parts) / len(blanks), parts)
 
     def answer_text(self, data: Data) -> str:
         parts = split_cloze(data["text"])
@@ -101,6 +134,18 @@ class Cloze(QuestionType):
 
     def sample(self, data, presentation, right, rng):
         return [alts[0] if right else "?" for alts in cloze_blanks(data["text"])]
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        return [
+            ResponsePart(str(n), normalise(str(text)), str(text).strip())
+            for n, text in enumerate(response or [], start=1)
+            if text
+        ]
+
+    def bank_edit(self, data: Data, part: str, text: str, accept: bool) -> BankEdit | None:
+        if not accept:
+            return BankEdit("reject", text)
+        return BankEdit("text", text, blank=int(part)) if part.isdigit() else None
 
     def to_gift(self, data: Data) -> GiftForm:
         parts = split_cloze(data["text"])

@@ -1,5 +1,5 @@
-"""What several question types share: text normalisation, number parsing, cloze blanks, bounded
-form values, shuffling and the bank-file checks common to choice-like keys. Pure.
+"""What several question types share: number parsing, cloze blanks, bounded form values,
+shuffling and the bank-file checks common to several types (typed answers: textmatch.py). Pure.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .base import FormValues, InvalidResponse
+from .textmatch import UnsafePattern, compile_pattern, normalise
 
 MAX_TEXT_ANSWER = 500  # characters of a typed answer or one cloze blank
 MAX_NUMBER_ANSWER = 50  # characters of a typed number
@@ -22,40 +23,6 @@ _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:e[+-]?\d+)?")
 
 
 # ---- text and numbers ----------------------------------------------------------------------
-
-
-def normalise_text(text: str) -> str:
-    """Compare free-text answers the forgiving way: NFKC, case-folded, no punctuation, one space."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    kept = []
-    for index, char in enumerate(text):
-        category = unicodedata.category(char)
-        if category.startswith(("Z", "C")):
-            kept.append(" ")
-        elif not category.startswith("P"):
-            kept.append(char)
-        elif char == "." and _between_digits(text, index):
-            kept.append(char)  # 9.9 is not 99
-    return " ".join("".join(kept).split())
-
-
-def _between_digits(text: str, index: int) -> bool:
-    return 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
-
-
-def matches_text(response: str, answers: Sequence[str], pattern: str | None = None) -> bool:
-    """Whether a typed answer is one of the accepted ones (or matches the pattern)."""
-    wanted = normalise_text(response)
-    if not wanted:
-        return False
-    # "real name" and "real-name" (which loses its hyphen) should both match: compare
-    # without spaces too.
-    compact = wanted.replace(" ", "")
-    for answer in answers:
-        accepted = normalise_text(answer)
-        if wanted == accepted or compact == accepted.replace(" ", ""):
-            return True
-    return bool(pattern) and re.fullmatch(pattern, response.strip(), re.IGNORECASE) is not None
 
 
 class NotANumber(ValueError):
@@ -160,10 +127,60 @@ def accepted_answers(reader, node, what: str) -> list[str] | None:
         return None
     ok = True
     for value, item in answers:
-        if not normalise_text(value):
+        if not normalise(value):
             reader.error(item, f"accepted answer '{value}' has nothing left once punctuation goes")
             ok = False
     return [value for value, _ in answers] if ok else None
 
 
+def text_rules(reader, fields, body: dict[str, Any], accepted: list[str]) -> bool:
+    """Read the optional `reject` list and `typos` switch of a typed answer into `body`; a near
+    miss that is also an accepted answer is an error. False if anything was refused."""
+    ok = True
+    if "typos" in fields:
+        typos = reader.boolean(fields["typos"][1], "typos")
+        if typos is False:
+            body["typos"] = False
+        ok = typos is not None
+    if "reject" in fields:
+        entries = reader.text_list(fields["reject"][1], "reject")
+        if entries is None:
+            return False
+        wanted = {normalise(answer) for answer in accepted}
+        for value, item in entries:
+            if normalise(value) in wanted:
+                reader.error(item, f"'{value}' is both an accepted answer and in reject")
+                ok = False
+        body["reject"] = [value for value, _ in entries]
+    return ok
+
+
+def pattern_rule(reader, fields, body: dict[str, Any]) -> bool:
+    """Read an optional `pattern` (matched by RE2 against the normalised response, B7)."""
+    if "pattern" not in fields:
+        return True
+    node = fields["pattern"][1]
+    pattern = reader.text(node, "pattern")
+    if pattern is None:
+        return False
+    try:
+        compile_pattern(pattern)
+    except UnsafePattern as exc:
+        reader.error(node, str(exc))
+        return False
+    body["pattern"] = pattern
+    return True
+
+
 TEXT_LIST = {"type": "array", "items": {"type": ["string", "number"]}, "uniqueItems": True}
+TEXT_RULES = {
+    "reject": {
+        **TEXT_LIST,
+        "minItems": 1,
+        "description": "Near misses that stay wrong, whatever typo tolerance would allow.",
+    },
+    "typos": {
+        "type": "boolean",
+        "description": "false: no typo tolerance (exact answers after normalising only).",
+    },
+}

@@ -1,4 +1,6 @@
-"""Multiple answer: tick every right choice; wrong ticks cost what right ones earn."""
+"""Multiple answer, Moodle's way: the right choices share +100%, the wrong ones share -100%, so
+ticking every box scores 0, ticking none scores 0 and a partly right selection keeps partial
+credit (never below 0). An author may set each choice's fraction in the bank (`fractions`)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,35 @@ from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, PartMark
 from .choice import CHOICES, ChoiceType
 from .helpers import TEXT_LIST
 
+FRACTIONS = {
+    "type": "object",
+    "additionalProperties": {"type": "number", "minimum": -100, "maximum": 100},
+    "minProperties": 2,
+    "description": "Percent earned for ticking each choice: the right ones add up to 100, "
+    "the others are 0 or negative. Every choice is listed.",
+}
+
 
 def _percent(value: float) -> str:
     return f"{value:.5f}".rstrip("0").rstrip(".")
+
+
+def default_fractions(choices: list[str], answers: list[str]) -> dict[str, float]:
+    """Percent per choice: +100/k for each of the k right choices, -100/w for each of the w
+    wrong ones."""
+    right = set(answers)
+    wrong = len(choices) - len(right)
+    return {c: 100 / len(right) if c in right else -100 / wrong for c in choices}
+
+
+def fractions(data: Data) -> dict[str, float]:
+    """Percent earned by ticking each choice (the bank's, or computed)."""
+    return data.get("fractions") or default_fractions(data["choices"], data["answers"])
+
+
+def all_boxes(percents: Mapping[str, float]) -> float:
+    """The score, in percent, of ticking every box."""
+    return max(0.0, round(sum(percents.values()), 6))
 
 
 class MultipleChoice(ChoiceType):
@@ -21,9 +49,58 @@ class MultipleChoice(ChoiceType):
         "choices": CHOICES,
         "answers": {**TEXT_LIST, "minItems": 1},
         "shuffle": {"type": "boolean"},
+        "fractions": FRACTIONS,
     }
     required = ("choices", "answers")
     answer_key = "answers"
+
+    def parse(self, reader, fields, node) -> dict[str, Any] | None:
+        body = super().parse(reader, fields, node)
+        if body is None or "fractions" not in fields:
+            return body
+        percents = self._fractions(reader, fields["fractions"][1], body)
+        if percents is None:
+            return None
+        if all_boxes(percents) > 0:
+            reader.warning(
+                fields["fractions"][1],
+                f"ticking every box scores {all_boxes(percents):g}%: give the wrong choices "
+                "fractions that add up to -100 so that guessing does not pay",
+            )
+        return {**body, "fractions": percents}
+
+    @staticmethod
+    def _fractions(reader, node, body: dict[str, Any]) -> dict[str, float] | None:
+        items = getattr(node, "value", None)
+        if not isinstance(items, list) or not all(isinstance(i, tuple) for i in items):
+            reader.error(node, "fractions must be a mapping of each choice to a percent")
+            return None
+        right, percents, ok = set(body["answers"]), {}, True
+        for key_node, value_node in items:
+            choice = reader.text(key_node, "each choice in fractions")
+            percent = reader.number(value_node, f"the fraction of '{choice}'")
+            if choice is None or percent is None:
+                ok = False
+            elif choice in percents:
+                reader.error(key_node, f"fractions gives '{choice}' twice")
+                ok = False
+            elif choice not in body["choices"]:
+                reader.error(key_node, f"fractions names '{choice}', which is not a choice")
+                ok = False
+            elif not -100 <= percent <= 100 or (percent > 0) != (choice in right):
+                what = "more than 0 (it is an answer)" if choice in right else "0 or less"
+                reader.error(value_node, f"the fraction of '{choice}' must be {what}, up to 100")
+                ok = False
+            else:
+                percents[choice] = percent
+        missing = [c for c in body["choices"] if c not in percents]
+        if ok and missing:
+            reader.error(node, f"fractions does not give {', '.join(map(repr, missing))}")
+            ok = False
+        if ok and abs(sum(p for p in percents.values() if p > 0) - 100) > 0.01:
+            reader.error(node, "the fractions of the answers must add up to 100")
+            ok = False
+        return percents if ok else None
 
     def read_key(self, reader, node):
         return reader.text_list(node, "answers")
@@ -49,13 +126,14 @@ class MultipleChoice(ChoiceType):
 
     def grade(self, data: Data, response: Any) -> Grade:
         chosen = set(response or [])
+        percents = fractions(data)
+        # Rounded: a third plus a third minus two thirds is 0, not 7e-17.
+        earned = round(sum(percents.get(choice, 0.0) for choice in chosen) / 100, 9)
         right = set(data["answers"])
-        k = len(right)
-        earned = len(chosen & right) / k - len(chosen - right) / k
         parts = tuple(
             PartMark(choice, (choice in right) == (choice in chosen)) for choice in data["choices"]
         )
-        return Grade(max(0.0, earned), parts)
+        return Grade(min(1.0, max(0.0, earned)), parts)
 
     def answer_text(self, data: Data) -> str:
         return "\n".join(f"- {answer}" for answer in data["answers"])
@@ -67,12 +145,8 @@ class MultipleChoice(ChoiceType):
         return sorted({*data["answers"][:-1], *rng.sample(wrong, min(1, len(wrong)))})
 
     def to_gift(self, data: Data) -> GiftForm:
-        share = _percent(100 / len(data["answers"]))
-        return GiftForm(
-            self.gift_choices(
-                data, lambda c: f"~%{share}%" if c in data["answers"] else f"~%-{share}%"
-            )
-        )
+        percents = fractions(data)
+        return GiftForm(self.gift_choices(data, lambda c: f"~%{_percent(percents[c])}%"))
 
     def picked(self, response: Any) -> list[str]:
         return list(response or [])

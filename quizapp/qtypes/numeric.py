@@ -5,12 +5,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, QuestionType
+from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, QuestionType, ResponsePart
 from .helpers import MAX_NUMBER_ANSWER, NotANumber, bounded, first_value, parse_number
 
+YEAR_UNITS = frozenset({"year", "ad", "ce", "bc", "bce"})
 
-def format_number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+def format_number(value: float, grouped: bool = True) -> str:
+    """250, 1,000 and 2.5; without the thousands separator when not `grouped` (2022)."""
+    comma = "," if grouped else ""
+    return f"{value:{comma}.0f}" if float(value).is_integer() else f"{value:{comma}}"
+
+
+def is_year(data: Data) -> bool:
+    """A calendar year: its unit says so, or it has no unit and every number of its key is a
+    whole number from 1000 to 2999."""
+    unit = (data.get("unit") or "").strip().casefold()
+    if unit:
+        return unit in YEAR_UNITS
+    numbers = [data["answer"]] if "answer" in data else []
+    numbers += list(data.get("range", []))
+    return all(float(n).is_integer() and 1000 <= n <= 2999 for n in numbers)
+
+
+def grouped(data: Data) -> bool:
+    """Whether the key is shown with thousands separators (`display`, else not for years)."""
+    if "display" in data:
+        return data["display"] == "grouped"
+    return not is_year(data)
 
 
 def numeric_bounds(data: Data) -> tuple[float, float]:
@@ -29,12 +51,17 @@ class Numeric(QuestionType):
         "tolerance": {"type": "number", "minimum": 0},
         "range": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
         "unit": {"type": "string", "minLength": 1},
+        "display": {
+            "enum": ["plain", "grouped"],
+            "description": "How the key is shown: plain (2022, an identifier) or grouped "
+            "(1,000). Default: plain for years, grouped otherwise.",
+        },
     }
     schema_rules = {
         "anyOf": [{"required": ["answer"]}, {"required": ["range"]}],
         "not": {"required": ["range", "tolerance"]},
     }
-    gift_drops = ("unit",)
+    gift_drops = ("unit", "display")
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         body: dict[str, Any] = {}
@@ -49,6 +76,13 @@ class Numeric(QuestionType):
         if "unit" in fields:
             body["unit"] = reader.text(fields["unit"][1], "unit")
             ok = ok and body["unit"] is not None
+        if "display" in fields:
+            display = reader.text(fields["display"][1], "display")
+            if display is not None and display not in ("plain", "grouped"):
+                reader.error(fields["display"][1], "display must be plain or grouped")
+                display = None
+            body["display"] = display
+            ok = ok and display is not None
         if not ok:
             return None
         if "answer" not in body and "range" not in body:
@@ -119,18 +153,23 @@ class Numeric(QuestionType):
 
     def answer_text(self, data: Data) -> str:
         unit = f" {data['unit']}" if data.get("unit") else ""
+        group = grouped(data)
         if "range" in data:
             low, high = numeric_bounds(data)
-            return f"{format_number(low)} to {format_number(high)}{unit}"
+            return f"{format_number(low, group)} to {format_number(high, group)}{unit}"
         tolerance = data.get("tolerance")
-        spread = f" (± {format_number(tolerance)})" if tolerance else ""
-        return f"{format_number(data['answer'])}{unit}{spread}"
+        spread = f" (± {format_number(tolerance, group)})" if tolerance else ""
+        return f"{format_number(data['answer'], group)}{unit}{spread}"
 
     def sample(self, data, presentation, right, rng):
         if right:
             return float(data["answer"] if "answer" in data else data["range"][0])
         high = numeric_bounds(data)[1]
         return high + max(1.0, abs(high))  # outside the tolerance or range
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        text = None if response is None else self.describe(response)
+        return [ResponsePart("", text, text)] if text else []
 
     def to_gift(self, data: Data) -> GiftForm:
         if "range" in data:

@@ -1,21 +1,34 @@
-"""Short answer: typed text, compared with the accepted answers the forgiving way."""
+"""Short answer: typed text, judged the way a fair instructor would (qtypes/textmatch.py)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from ..banks.gift.syntax import escape
-from .base import Data, FormValues, GiftForm, Grade, QuestionType
+from .base import BankEdit, Data, FormValues, GiftForm, Grade, QuestionType, ResponsePart
 from .helpers import (
     MAX_TEXT_ANSWER,
     TEXT_LIST,
+    TEXT_RULES,
     accepted_answers,
     bounded,
     first_value,
-    matches_text,
+    pattern_rule,
+    text_rules,
 )
+from .textmatch import TextKey, judge, normalise
+
+
+def text_key(data: Data) -> TextKey:
+    return TextKey(
+        answers=data["answers"],
+        reject=data.get("reject", ()),
+        pattern=data.get("pattern"),
+        typos=data.get("typos", True),
+        context=data.get("prompt") or "",
+        background=data.get("explanation") or "",
+    )
 
 
 class ShortAnswer(QuestionType):
@@ -23,28 +36,24 @@ class ShortAnswer(QuestionType):
     label = "short-answer"
     fields = {
         "answers": {**TEXT_LIST, "minItems": 1},
-        "pattern": {"type": "string", "format": "regex"},
+        "pattern": {
+            "type": "string",
+            "format": "regex",
+            "description": "RE2 syntax, matched (whole, any case) against the normalised answer.",
+        },
+        **TEXT_RULES,
     }
     required = ("answers",)
-    gift_drops = ("pattern",)
+    gift_drops = ("pattern", "reject", "typos")
+    overridable = True
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         answers_node = reader.require(fields, "answers", node, "a short-answer question")
         answers = accepted_answers(reader, answers_node, "answers") if answers_node else None
         body: dict[str, Any] = {}
-        pattern_ok = True
-        if "pattern" in fields:
-            pattern_node = fields["pattern"][1]
-            pattern = reader.text(pattern_node, "pattern")
-            pattern_ok = pattern is not None
-            if pattern is not None:
-                try:
-                    re.compile(pattern, re.IGNORECASE)
-                    body["pattern"] = pattern
-                except re.error as exc:
-                    reader.error(pattern_node, f"pattern is not a valid regular expression: {exc}")
-                    pattern_ok = False
-        if answers is None or not pattern_ok:
+        pattern_ok = pattern_rule(reader, fields, body)
+        rules_ok = text_rules(reader, fields, body, answers or [])
+        if answers is None or not pattern_ok or not rules_ok:
             return None
         return {"answers": answers, **body}
 
@@ -52,8 +61,8 @@ class ShortAnswer(QuestionType):
         return bounded(first_value(values, "answer"), MAX_TEXT_ANSWER) or None
 
     def grade(self, data: Data, response: Any) -> Grade:
-        ok = matches_text(str(response or ""), data["answers"], data.get("pattern"))
-        return Grade(1.0 if ok else 0.0)
+        verdict = judge(str(response or ""), text_key(data))
+        return Grade(1.0 if verdict.right else 0.0, note=verdict.note)
 
     def answer_text(self, data: Data) -> str:
         return data["answers"][0]
@@ -63,3 +72,11 @@ class ShortAnswer(QuestionType):
 
     def to_gift(self, data: Data) -> GiftForm:
         return GiftForm(" ".join("=" + escape(answer) for answer in data["answers"]))
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        if response is None:
+            return []
+        return [ResponsePart("", normalise(str(response)), str(response).strip())]
+
+    def bank_edit(self, data: Data, part: str, text: str, accept: bool) -> BankEdit | None:
+        return BankEdit("answers" if accept else "reject", text)

@@ -21,7 +21,10 @@ from ..services import quizzes
 from ..services.catalogue import bank_listing
 from ..services.exam_secrecy import NOTHING_SEALED, sealed_for
 from ..services.quizzes import Outcome, QuizError, QuizRequest
+from ..services.quizzes.override import MESSAGES as OVERRIDE_MESSAGES
+from ..services.quizzes.override import Override
 from ..vocab import Mode
+from ..web.forms import CsrfOnlyForm
 from ..web.questions import posted_values, question_view, results_view, saved_values
 from .forms import RetryForm, StartQuizForm, StepForm
 
@@ -115,7 +118,10 @@ def _render_question(attempt, position: int, posted: bool = False, status: int =
     practice = attempt.mode == Mode.PRACTICE
     sealed = sealed_for(db.session, current_user) if practice else NOTHING_SEALED
     view = question_view(attempt, item, values, sealed)
-    return render_template("quiz/question.html", view=view, form=StepForm()), status
+    page = render_template(
+        "quiz/question.html", view=view, form=StepForm(), override_form=CsrfOnlyForm()
+    )
+    return page, status
 
 
 @bp.get("/<int:attempt_id>/q/<int:position>")
@@ -192,6 +198,22 @@ def autosave(attempt_id: int):
     return jsonify(ok=False, message=result.message), status
 
 
+@bp.post("/<int:attempt_id>/q/<int:position>/override")
+def override(attempt_id: int, position: int):
+    """ "I was right": the student overrules a rejected answer (practice only)."""
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    outcome, finished = quizzes.override(db.session, current_user, attempt_id, position)
+    if outcome is Override.MISSING:
+        abort(404)
+    if outcome is Override.REFUSED:
+        abort(403)  # never in an exam
+    flash(OVERRIDE_MESSAGES[outcome], "success" if outcome is Override.RECORDED else "info")
+    if finished:
+        return redirect(url_for(".results", attempt_id=attempt_id) + f"#result-{position}")
+    return redirect(url_for(".question", attempt_id=attempt_id, position=position))
+
+
 @bp.post("/<int:attempt_id>/submit")
 def submit(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
@@ -211,4 +233,6 @@ def results(attempt_id: int):
         flash("Submit the attempt to see its results.", "info")
         return redirect(url_for(".show", attempt_id=attempt.id))
     sealed = sealed_for(db.session, current_user)
-    return render_template("quiz/results.html", view=results_view(results, sealed))
+    return render_template(
+        "quiz/results.html", view=results_view(results, sealed), override_form=CsrfOnlyForm()
+    )

@@ -122,7 +122,8 @@ def _first_attempt_items(session: Session, question_ids: list[int], with_respons
         sa.select(
             AttemptItem.question_id,
             AttemptItem.version_id,
-            AttemptItem.fraction,
+            # The mark grading gave, not a student's "I was right" in practice.
+            sa.func.coalesce(AttemptItem.overridden_from, AttemptItem.fraction),
             AttemptItem.points,
             AttemptItem.max_points,
             Attempt.score,
@@ -306,11 +307,14 @@ def regrade(session: Session, question_id: int, now: datetime | None = None) -> 
             if item.original_points is None:
                 item.original_points = item.points
             same_type = item.version.type == current.type
-            fraction = (
-                _type(current).grade(current.data, item.response).fraction
+            grade = (
+                _type(current).grade(current.data, item.response)
                 if same_type and item.response is not None
-                else 0.0
+                else qtypes.Grade(0.0)
             )
+            fraction, item.note = grade.fraction, grade.note
+            if item.overridden_at is not None:  # the student's "I was right" still stands
+                item.overridden_from, fraction = fraction, 1.0
             item.fraction, item.points = fraction, fraction * item.max_points
             item.regraded_at, item.regraded_version_id = now, current.id
             touched.add(item.attempt_id)

@@ -25,6 +25,7 @@ from ..models import Bank as BankRow
 from ..models import Question, QuestionVersion, Upload, User, utcnow
 from .exporter import export_banks
 from .importer import (
+    FILE,
     UPLOAD,
     ImportReport,
     apply_import,
@@ -130,6 +131,12 @@ def upload_for(session: Session, user: User, upload_id: int) -> Upload | None:
     )
 
 
+def source_kind(upload: Upload) -> str:
+    """An upload made by editing a bank file (an accepted response) stays a file bank: the
+    file is written back once the upload is confirmed."""
+    return FILE if (upload.origin or {}).get("path") else UPLOAD
+
+
 def load_upload(upload: Upload) -> LoadResult:
     result = LoadResult(files=len(upload.files))
     for entry in upload.files:
@@ -181,7 +188,7 @@ def preview(session: Session, upload: Upload) -> Preview | None:
     result = load_upload(upload)
     if not result.ok():
         return None
-    report = plan_import(session, result.banks, source_kind=UPLOAD).report
+    report = plan_import(session, result.banks, source_kind=source_kind(upload)).report
     incoming = {f"{b.id}/{q.id}": q for b in result.banks for q in b.questions}
     updated = [key for key in report.changes.updated if key in incoming]  # not extra cards
     added = [key for key in report.changes.added if key in incoming]
@@ -261,7 +268,8 @@ def confirm(session: Session, upload: Upload, state: str) -> ImportReport | None
             return None
         if state != banks_state(_bank_rows(session, result.banks), result.banks):
             raise StalePreview
-        report = apply_import(session, plan_import(session, result.banks, source_kind=UPLOAD))
+        plan = plan_import(session, result.banks, source_kind=source_kind(upload))
+        report = apply_import(session, plan)
         row.applied_at, row.summary = utcnow(), report.summary()
     return report
 

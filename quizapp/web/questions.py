@@ -14,7 +14,7 @@ from ..banks.document import QuestionSpec
 from ..models import Attempt, AttemptItem
 from ..qtypes.base import full_marks
 from ..services.exam_secrecy import NOTHING_SEALED, Sealed
-from ..services.quizzes import AttemptResults
+from ..services.quizzes import AttemptResults, Mark, can_override
 from ..vocab import Mode
 
 
@@ -27,6 +27,13 @@ class Feedback:
     explanation: str | None
     response: str  # Markdown
     regraded_from: float | None = None  # points before a regrade with a corrected key
+    note: str | None = None  # "Accepted: you wrote ..."
+    overridden_from: float | None = None  # the mark before the student's "I was right"
+    can_override: bool = False  # the page offers "I was right"
+
+    @property
+    def overridden(self) -> bool:
+        return self.overridden_from is not None
 
     @property
     def verdict(self) -> str:
@@ -62,11 +69,11 @@ class QuestionView:
         return self.attempt.mode == Mode.EXAM
 
 
-def feedback_for(item: AttemptItem, mark: tuple[float, float] | None = None) -> Feedback:
-    """`mark` (fraction, points) overrides the stored one (an expired attempt's results)."""
+def feedback_for(item: AttemptItem, mode: str, mark: Mark | None = None) -> Feedback:
+    """`mark` replaces the stored one (an expired attempt's results, graded as it will be)."""
     # After a regrade, the corrected version's key is the one to show.
     version = item.regraded_version or item.version
-    fraction, points = mark if mark is not None else (item.fraction or 0.0, item.points)
+    fraction, points, note = mark or Mark(item.fraction or 0.0, item.points, item.note)
     return Feedback(
         fraction=fraction,
         points=points,
@@ -75,6 +82,9 @@ def feedback_for(item: AttemptItem, mark: tuple[float, float] | None = None) -> 
         explanation=version.data.get("explanation"),
         response=qtypes.get(item.version.type).response_text(item.response),
         regraded_from=item.original_points if item.regraded_at else None,
+        note=note,
+        overridden_from=item.overridden_from if item.overridden_at else None,
+        can_override=mark is None and can_override(item, mode),
     )
 
 
@@ -115,7 +125,7 @@ def question_view(
         display=qtype.display(data),
         presentation=item.presentation,
         values=values,
-        feedback=feedback_for(item) if _may_reveal(attempt, item, sealed) else None,
+        feedback=feedback_for(item, attempt.mode) if _may_reveal(attempt, item, sealed) else None,
         deadline_iso=_iso(attempt.deadline),
         total=len(attempt.items),
         answered=[i.response is not None for i in attempt.items],
@@ -157,7 +167,8 @@ def results_view(results: AttemptResults, sealed: Sealed = NOTHING_SEALED) -> Re
         bank = item.question.bank
         stem = qtypes.get(item.version.type).stem(item.version.data)
         hidden = sealed.hides_question(item.question_id)
-        feedback = None if hidden else feedback_for(item, results.marks[item.id])
+        mark = None if attempt.finished else results.marks[item.id]
+        feedback = None if hidden else feedback_for(item, attempt.mode, mark)
         rows.append(ResultRow(item, stem, feedback, bank.title, bank.slug))
     return ResultsView(attempt, rows, results.score, results.submitted_at, results.auto_submitted)
 

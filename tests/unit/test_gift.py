@@ -41,7 +41,16 @@ def test_weights_make_a_multiple_answer_question(sample):
     _, q, _ = sample
     colours = q["colours-primary"]  # id from the ::title:: with an escaped colon
     assert colours.prompt == "Which are **primary** colours (additive)?"  # [markdown] removed
-    assert colours.body == {"choices": ["red", "blue", "purple"], "answers": ["red", "blue"]}
+    assert colours.body == {
+        "choices": ["red", "blue", "purple"],
+        "answers": ["red", "blue"],
+        "fractions": {"red": 50, "blue": 50, "purple": -50},  # the author's penalty, kept
+    }
+
+
+def test_B9_mild_gift_penalties_are_kept_with_a_warning(sample):
+    _, _, result = sample
+    assert any("ticking every box scores 50%" in p.message for p in result.warnings)
 
 
 def test_true_false_forms_and_their_feedback(sample):

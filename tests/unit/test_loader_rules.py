@@ -183,6 +183,61 @@ CASES = [
         "error",
     ),
     (
+        "B7 short: a backreference cannot run in linear time",
+        bank_with(
+            "- id: s\n  type: short\n  prompt: p\n  answers: [x]\n  pattern: '(\\w+) \\1'\n"
+            "  explanation: e\n"
+        ),
+        11,
+        14,
+        "pattern cannot be matched in linear time",
+        "error",
+    ),
+    (
+        "short: a reject that is also an answer",
+        bank_with(
+            "- id: s\n  type: short\n  prompt: p\n  answers: [Ascend 910B]\n"
+            "  reject: [ascend-910b]\n  explanation: e\n"
+        ),
+        11,
+        14,
+        "is both an accepted answer and in reject",
+        "error",
+    ),
+    (
+        "B9 multiple: fractions that let guessing pay",
+        bank_with(
+            "- id: m\n  type: multiple\n  prompt: p\n  choices: [a, b, c]\n  answers: [a, b]\n"
+            "  fractions: {a: 50, b: 50, c: 0}\n  explanation: e\n"
+        ),
+        12,
+        16,
+        "ticking every box scores 100%",
+        "warning",
+    ),
+    (
+        "multiple: fractions must give every choice",
+        bank_with(
+            "- id: m\n  type: multiple\n  prompt: p\n  choices: [a, b, c]\n  answers: [a, b]\n"
+            "  fractions: {a: 50, b: 50}\n  explanation: e\n"
+        ),
+        12,
+        16,
+        "fractions does not give 'c'",
+        "error",
+    ),
+    (
+        "numeric: display is plain or grouped",
+        bank_with(
+            "- id: n\n  type: numeric\n  prompt: p\n  answer: 2022\n  display: commas\n"
+            "  explanation: e\n"
+        ),
+        11,
+        14,
+        "display must be plain or grouped",
+        "error",
+    ),
+    (
         "short: bad regex",
         bank_with(
             "- id: s\n  type: short\n  prompt: p\n  answers: [x]\n  pattern: '(a'\n"

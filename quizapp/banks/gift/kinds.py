@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...qtypes.multiple import default_fractions
 from .syntax import restore
 
 WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d*)?)%")
@@ -82,19 +83,21 @@ class AnswerKinds:
                 "(weights adding up to 100)",
             )
             return None
-        k = len(right)
-        share = 100 / k
-        positive_ok = all(abs(w - share) < 0.01 for w in weights if w > 0)
-        negative = [w for w in weights if w < 0]
-        negative_ok = all(abs(w + share) < 0.01 for w in negative)
-        if not positive_ok or (negative and not negative_ok):
-            self.problem(
-                line,
-                "warning",
-                "these weights are graded quizapp's way: each right answer earns 1/k and each "
-                "wrong one ticked loses 1/k (k = number of right answers), floored at 0",
-            )
-        return {"type": "multiple", "choices": choices, "answers": right}
+        data = {"type": "multiple", "choices": choices, "answers": right}
+        given = dict(zip(choices, weights, strict=True))
+        if any(abs(given[c] - w) > 0.01 for c, w in default_fractions(choices, right).items()):
+            penalised = any(w < 0 for w in weights) and len(given) == len(choices)
+            if penalised and abs(sum(w for w in weights if w > 0) - 100) <= 0.01:
+                data["fractions"] = given  # the author's own penalties, kept as they are
+            else:
+                self.problem(
+                    line,
+                    "warning",
+                    "these weights are graded quizapp's way: the right answers share +100% "
+                    "and the wrong ones -100% (weights are kept when the right ones add up to "
+                    "100 and the wrong ones are negative)",
+                )
+        return data
 
     def _true_false(self, answer: str, line: int, notes: list[str]):
         value, _, feedback = answer.partition("#")

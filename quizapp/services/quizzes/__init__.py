@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ...attempt_rules import GRACE, MESSAGES, Outcome, time_is_up
 from .answer import AnswerResult, attempt_for, in_progress, record_answer
-from .finish import AttemptResults, is_over, results, submit, time_ran_out
+from .finish import AttemptResults, Mark, is_over, results, submit, time_ran_out
+from .override import can_override, override
 from .start import (
     MODES,
     QuizError,
@@ -24,16 +25,19 @@ __all__ = [
     "MODES",
     "AnswerResult",
     "AttemptResults",
+    "Mark",
     "Outcome",
     "QuizError",
     "QuizRequest",
     "attempt_for",
     "available_tags",
+    "can_override",
     "in_progress",
     "is_over",
     "item_values",
     "latest_marks",
     "latest_mistakes",
+    "override",
     "record_answer",
     "results",
     "start_quiz",

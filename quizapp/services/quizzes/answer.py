@@ -25,7 +25,7 @@ from ...database import write_transaction
 from ...models import Attempt, AttemptItem, User, utcnow
 from ...vocab import AttemptStatus, Mode
 from ..exam_secrecy import sealed_for
-from .finish import close, lock_attempt
+from .finish import Graded, close, lock_attempt, pregrade
 
 
 @dataclass
@@ -79,7 +79,8 @@ class _Read:
 
     response: Any = None
     message: str = ""  # why the form could not be read as an answer
-    fraction: float | None = None
+    grade: qtypes.Grade | None = None  # a practice "check"
+    graded: Graded | None = None  # a submit: every answer of the attempt
 
 
 def _read(session, user, attempt_id, position, values, action) -> _Read | None:
@@ -96,10 +97,12 @@ def _read(session, user, attempt_id, position, values, action) -> _Read | None:
         response = qtype.decode(item.version.data, item.presentation, values)
     except qtypes.InvalidResponse as exc:
         return _Read(message=str(exc))
-    fraction = None
+    read = _Read(response)
     if attempt.mode == Mode.PRACTICE and action == "check" and response is not None:
-        fraction = qtype.grade(item.version.data, response).fraction
-    return _Read(response, fraction=fraction)
+        read.grade = qtype.grade(item.version.data, response)
+    if action == "submit":
+        read.graded = pregrade(session, attempt.id, {position: response})
+    return read
 
 
 def record_answer(
@@ -156,14 +159,15 @@ def record_answer(
 
 
 def _store(session, attempt: Attempt, item: AttemptItem, read: _Read, action: str, now) -> None:
-    checked = read.fraction is not None  # a practice "check": graded before the lock
+    checked = read.grade is not None  # a practice "check": graded before the lock
     item.response, item.answered_at = read.response, now
     if checked:
-        item.fraction, item.points = read.fraction, read.fraction * item.max_points
+        item.fraction, item.note = read.grade.fraction, read.grade.note
+        item.points = read.grade.fraction * item.max_points
     attempt.step += 1
     count = session.scalar(sa.select(sa.func.count()).where(AttemptItem.attempt_id == attempt.id))
     attempt.current = next_position(count, item.position, action, checked)
     if action == "submit":
         # Submitting at or after the deadline is the timer's doing (the page does it at zero).
         deadline = attempt.deadline
-        close(session, attempt, now, auto=deadline is not None and now >= deadline)
+        close(session, attempt, now, deadline is not None and now >= deadline, read.graded)

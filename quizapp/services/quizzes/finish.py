@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -26,14 +27,45 @@ def time_ran_out(attempt: Attempt, now: datetime | None = None) -> bool:
     return not attempt.finished and time_is_up(attempt.deadline, now or utcnow())
 
 
-def mark(item: AttemptItem) -> tuple[float, float]:
-    """(fraction, points) of a saved answer, graded now if it was not graded yet."""
+class Mark(NamedTuple):
+    fraction: float
+    points: float
+    note: str | None = None  # what grading said besides the mark
+
+
+Graded = dict[int, tuple[Any, qtypes.Grade]]  # item id -> (the response graded, its grade)
+
+
+def mark(item: AttemptItem, graded: Graded | None = None) -> Mark:
+    """A saved answer's mark, graded now if it was not graded yet (with the grade worked out
+    before the lock when `graded` holds one for this very response)."""
     if item.fraction is not None:
-        return item.fraction, item.points
+        return Mark(item.fraction, item.points, item.note)
     if item.response is None:
-        return 0.0, 0.0
-    fraction = qtypes.get(item.version.type).grade(item.version.data, item.response).fraction
-    return fraction, fraction * item.max_points
+        return Mark(0.0, 0.0)
+    response, grade = (graded or {}).get(item.id, (None, None))
+    if grade is None or response != item.response:
+        grade = qtypes.get(item.version.type).grade(item.version.data, item.response)
+    return Mark(grade.fraction, grade.fraction * item.max_points, grade.note)
+
+
+def pregrade(session: Session, attempt_id: int, posted: dict[int, Any] | None = None) -> Graded:
+    """Grade an attempt's ungraded answers before the write lock is taken, so that matching
+    (an instructor's pattern, typo tolerance) never runs while other writers wait (B7).
+    `posted` replaces the saved response of some positions (the answer being submitted)."""
+    posted = posted or {}
+    items = session.scalars(
+        sa.select(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt_id, AttemptItem.fraction.is_(None))
+        .options(selectinload(AttemptItem.version))
+    ).all()
+    graded: Graded = {}
+    for item in items:
+        response = posted.get(item.position, item.response)
+        if response is not None:
+            qtype = qtypes.get(item.version.type)
+            graded[item.id] = (response, qtype.grade(item.version.data, response))
+    return graded
 
 
 @dataclass
@@ -44,33 +76,36 @@ class AttemptResults:
     score: float
     submitted_at: datetime
     auto_submitted: bool
-    marks: dict[int, tuple[float, float]]  # item id -> (fraction, points)
+    marks: dict[int, Mark]  # item id -> its mark
 
 
 def results(attempt: Attempt, now: datetime | None = None) -> AttemptResults | None:
     """The results of an attempt that is over (None while it is not); reads only."""
     if attempt.finished:
-        marks = {item.id: (item.fraction or 0.0, item.points) for item in attempt.items}
+        marks = {
+            item.id: Mark(item.fraction or 0.0, item.points, item.note) for item in attempt.items
+        }
         return AttemptResults(
             attempt, attempt.score, attempt.submitted_at, attempt.auto_submitted, marks
         )
     if not time_ran_out(attempt, now):
         return None
     marks = {item.id: mark(item) for item in attempt.items}
-    score = sum(points for _, points in marks.values())
+    score = sum(m.points for m in marks.values())
     return AttemptResults(attempt, score, attempt.deadline, True, marks)
 
 
 def submit(session: Session, attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Close the attempt and grade it; submitting again changes nothing."""
     now = now or utcnow()
+    graded = pregrade(session, attempt.id)
     with write_transaction(session):
         locked = lock_attempt(session, attempt.id)
         if not locked.finished:
             # A submit at or after the deadline is the timer's doing (the page submits at zero).
             auto = locked.deadline is not None and now >= locked.deadline
             when = locked.deadline if auto and time_is_up(locked.deadline, now) else now
-            close(session, locked, when, auto)
+            close(session, locked, when, auto, graded)
     session.refresh(attempt)
     return attempt
 
@@ -93,8 +128,11 @@ def lock_attempt(
     return session.scalar(query)
 
 
-def close(session: Session, attempt: Attempt, when: datetime, auto: bool) -> None:
-    """Grade what is left and mark the attempt submitted (inside the caller's transaction)."""
+def close(
+    session: Session, attempt: Attempt, when: datetime, auto: bool, graded: Graded | None = None
+) -> None:
+    """Grade what is left (with `graded`, worked out before the lock, where it still applies)
+    and mark the attempt submitted (inside the caller's transaction)."""
     # Fresh rows with their content, in two queries, whatever was loaded before.
     session.scalars(
         sa.select(AttemptItem)
@@ -117,7 +155,7 @@ def close(session: Session, attempt: Attempt, when: datetime, auto: bool) -> Non
     )
     for item in attempt.items:
         item.first_try = item.question_id not in tried_before
-        item.fraction, item.points = mark(item)
+        item.fraction, item.points, item.note = mark(item, graded)
     attempt.status = AttemptStatus.SUBMITTED
     attempt.submitted_at = when
     attempt.auto_submitted = auto
