@@ -166,10 +166,15 @@ class LoginFailure(db.Model):
 class Attempt(db.Model):
     """One quiz taken by one student; `step` counts saves so a stale tab cannot overwrite."""
 
-    __table_args__ = (sa.Index("ix_attempt_user_id_status", "user_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_attempt_user_id_status", "user_id", "status"),
+        sa.Index("ix_attempt_assignment_id_user_id", "assignment_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    # Set when the attempt was started from a class assignment (its settings, dates, review).
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id"))
     mode: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(20), default=AttemptStatus.IN_PROGRESS)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -185,6 +190,7 @@ class Attempt(db.Model):
     original_score: Mapped[float | None] = mapped_column(sa.Float)  # before the first regrade
 
     user: Mapped[User] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position"
     )
@@ -295,3 +301,8 @@ class Upload(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[datetime | None]
     summary: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+# The class models have their own module (this one would pass 400 lines); importing them here
+# maps every model whenever one is used.
+from .course_models import Assignment, AssignmentOverride, Course, CourseMember  # noqa: E402, F401

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..services import progress
-from ..web.pages import attempts_listing, csv_download, render_dashboard
+from ..web.pages import attempts_listing, csv_download, hidden_from, render_dashboard
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
 
@@ -30,7 +30,8 @@ def attempts():
 
 @bp.get("/export/attempts.csv")
 def export_attempts():
-    return csv_download(progress.attempts_csv(db.session, current_user), "my-attempts.csv")
+    text = progress.attempts_csv(db.session, current_user, hidden_from(current_user))
+    return csv_download(text, "my-attempts.csv")
 
 
 @bp.get("/export/reviews.csv")

@@ -17,11 +17,17 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..ids import parse_id
-from ..services import quizzes
+from ..services import quizzes, review
 from ..services.catalogue import bank_listing
 from ..services.quizzes import Outcome, QuizError, QuizRequest
 from ..vocab import Mode
-from ..web.questions import posted_values, question_view, results_view, saved_values
+from ..web.questions import (
+    posted_values,
+    question_view,
+    results_data,
+    results_view,
+    saved_values,
+)
 from .forms import RetryForm, StartQuizForm, StepForm
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
@@ -111,7 +117,7 @@ def _render_question(attempt, position: int, posted: bool = False, status: int =
     if item is None:
         abort(404)
     values = posted_values(item, request.form.getlist) if posted else saved_values(item)
-    view = question_view(attempt, item, values)
+    view = question_view(attempt, item, values, review.shown(db.session, attempt))
     return render_template("quiz/question.html", view=view, form=StepForm()), status
 
 
@@ -197,11 +203,26 @@ def submit(attempt_id: int):
     return redirect(url_for(".results", attempt_id=attempt.id))
 
 
-@bp.get("/<int:attempt_id>/results")
-def results(attempt_id: int):
+def _results_view(attempt_id: int):
+    """The review of the student's own finished attempt, as the review options allow now."""
     attempt = _attempt_or_404(attempt_id, versions=True)
     results = quizzes.results(attempt)
-    if results is None:
+    return attempt, results and results_view(results, review.shown(db.session, attempt))
+
+
+@bp.get("/<int:attempt_id>/results")
+def results(attempt_id: int):
+    attempt, view = _results_view(attempt_id)
+    if view is None:
         flash("Submit the attempt to see its results.", "info")
         return redirect(url_for(".show", attempt_id=attempt.id))
-    return render_template("quiz/results.html", view=results_view(results))
+    return render_template("quiz/results.html", view=view)
+
+
+@bp.get("/<int:attempt_id>/results.json")
+def results_json(attempt_id: int):
+    """The same review as JSON (409 while the attempt runs)."""
+    _, view = _results_view(attempt_id)
+    if view is None:
+        return jsonify(ok=False, message="Submit the attempt to see its results."), 409
+    return jsonify(ok=True, **results_data(view))
