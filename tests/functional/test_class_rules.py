@@ -14,11 +14,13 @@ import sqlalchemy as sa
 
 from quizapp.assignment_rules import AssignmentStatus
 from quizapp.extensions import db
-from quizapp.models import Attempt, Course, CourseMember, User
+from quizapp.models import Attempt, Course, CourseMember, User, utcnow
 from quizapp.services import classes, progress, quizzes, review
 from quizapp.services.classes import ClassError, CourseDetails, QuizSettings
+from quizapp.services.demo import DEMO_PASSWORD
 from quizapp.services.quizzes import QuizError
 from quizapp.vocab import AttemptStatus
+from tests.conftest import Auth
 from tests.factories import (
     enrol,
     first_card,
@@ -398,3 +400,43 @@ def test_unassigned_attempts_are_never_hidden(course, clock):
     make_attempt(app, ada, answers="wrong", submit=True)
     with app.app_context():
         assert review.hidden_attempt_ids(db.session, db.session.get(User, ada.id)) == set()
+
+
+# ---- the demo ---------------------------------------------------------------------------------
+
+
+def test_demo_classes_are_consistent_with_their_assignments(demo_app):
+    now = utcnow()
+    with demo_app.app_context():
+        courses = db.session.scalars(sa.select(Course)).all()
+        assert len(courses) == 2
+        seen_statuses = set()
+        for course in courses:
+            book = classes.gradebook(db.session, course, now)
+            assert book.students and classes.members(db.session, course.id, "instructor")
+            for assignment in book.assignments:
+                if assignment.opens_at > now:
+                    assert not any(book.mark(s.id, assignment.id).attempts for s in book.students)
+                for student in book.students:
+                    mark = book.mark(student.id, assignment.id)
+                    seen_statuses.add(mark.status.value)
+                    window = mark.window
+                    if window.attempts_allowed:
+                        assert len(mark.attempts) <= window.attempts_allowed
+                    for attempt in mark.attempts:
+                        assert window.opens_at <= attempt.started_at
+                        assert attempt.submitted_at <= min(window.closes_at, now)
+                        if window.time_limit_minutes:
+                            taken = attempt.submitted_at - attempt.started_at
+                            assert taken <= timedelta(minutes=window.time_limit_minutes)
+        assert {"submitted", "late", "not_started"} <= seen_statuses
+        # Every assigned attempt belongs to a student of the assignment's class.
+        for attempt in db.session.scalars(
+            sa.select(Attempt).where(Attempt.assignment_id.is_not(None))
+        ):
+            assert classes.is_student_of(db.session, attempt.assignment.course_id, attempt.user_id)
+        instructor = db.session.scalar(sa.select(User).where(User.role == "instructor"))
+    client = demo_app.test_client()
+    Auth(client).login(instructor.username, DEMO_PASSWORD)
+    taught = client.get("/classes/").get_data(as_text=True)
+    assert "AI industry in 2023" in taught  # the first instructor's class
