@@ -45,8 +45,9 @@ def class_overview(
     says so), cards studied and last activity."""
     students = {
         u.id: StudentRow(u)
-        for u in session.scalars(sa.select(User).where(User.role == Role.STUDENT))
-        if scope.includes(u.id)
+        for u in session.scalars(
+            sa.select(User).where(User.role == Role.STUDENT, *scope.user_clauses())
+        )
     }
     percent = 100 * Attempt.score / sa.func.nullif(Attempt.max_score, 0)
     for user_id, count, average, best in session.execute(

@@ -185,7 +185,14 @@ def _row(session, course_id, assignment_id, kind) -> Assignment:
         assignment = Assignment(course_id=course_id, kind=kind, review={})
         session.add(assignment)
         return assignment
-    return session.get(Assignment, assignment_id)
+    return _lock(session, assignment_id)
+
+
+def _lock(session, assignment_id: int) -> Assignment:
+    """The assignment, its row locked: its overrides change one at a time."""
+    return session.scalar(
+        sa.select(Assignment).where(Assignment.id == assignment_id).with_for_update()
+    )
 
 
 def _timer_start(attempt: Attempt) -> datetime:
@@ -298,6 +305,7 @@ def save_override(
     if extra_minutes < 0 or extra_attempts < 0:
         raise ClassError("Extra time and attempts cannot be negative.")
     with write_transaction(session):
+        _lock(session, assignment.id)
         override = override_for(session, assignment.id, user_id)
         if override is None:
             override = AssignmentOverride(assignment_id=assignment.id, user_id=user_id)
@@ -311,6 +319,7 @@ def save_override(
 
 def delete_override(session: Session, assignment: Assignment, user_id: int, now=None) -> bool:
     with write_transaction(session):
+        _lock(session, assignment.id)
         override = override_for(session, assignment.id, user_id)
         if override is None:
             return False

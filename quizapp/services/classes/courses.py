@@ -155,7 +155,7 @@ def create_course(session: Session, instructor: User, details: CourseDetails) ->
 def update_course(session: Session, course_id: int, details: CourseDetails) -> Course:
     details = _check(details)
     with write_transaction(session):
-        course = session.get(Course, course_id)
+        course = _locked(session, course_id)
         course.name, course.term, course.timezone = details.name, details.term, details.timezone
     return course
 
@@ -163,7 +163,7 @@ def update_course(session: Session, course_id: int, details: CourseDetails) -> C
 def regenerate_code(session: Session, course_id: int) -> str:
     """A new join code; the old code and link stop working at once."""
     with write_transaction(session):
-        course = session.get(Course, course_id)
+        course = _locked(session, course_id)
         course.join_code = _unused_code(session)
     return course.join_code
 
@@ -171,25 +171,33 @@ def regenerate_code(session: Session, course_id: int) -> str:
 def set_archived(session: Session, course_id: int, archived: bool, now: datetime | None = None):
     """Archive (no joining, no new attempts; everything stays readable) or bring back."""
     with write_transaction(session):
-        course = session.get(Course, course_id)
+        course = _locked(session, course_id)
         course.archived_at = (now or utcnow()) if archived else None
     return course
 
 
-def course_by_code(session: Session, code: str | None) -> Course | None:
-    """The active class a code (as typed: any case, spaces or dashes) opens."""
+def course_by_code(session: Session, code: str | None, lock: bool = False) -> Course | None:
+    """The active class a code (as typed: any case, spaces or dashes) opens; `lock` holds
+    its row for the caller's write transaction."""
     code = normalise_code(code)
     if not code:
         return None
-    course = session.scalar(sa.select(Course).where(Course.join_code == code))
+    query = sa.select(Course).where(Course.join_code == code)
+    course = session.scalar(query.with_for_update() if lock else query)
     return course if course is not None and not course.archived else None
+
+
+def _locked(session: Session, course_id: int) -> Course:
+    """The class, its row locked: changes to its members are made one at a time."""
+    return session.scalar(sa.select(Course).where(Course.id == course_id).with_for_update())
 
 
 def join(session: Session, user: User, code: str | None) -> tuple[Course, bool]:
     """Join the class of `code` as a student; returns (class, whether newly joined). Joining
-    twice changes nothing; an instructor of the class stays its instructor."""
+    twice changes nothing (a double click joins once); an instructor of the class stays its
+    instructor."""
     with write_transaction(session):
-        course = course_by_code(session, code)
+        course = course_by_code(session, code, lock=True)
         if course is None:
             raise ClassError("No open class has that code. Check it with your instructor.")
         if _membership(session, course.id, user.id) is not None:
@@ -202,6 +210,7 @@ def remove_student(session: Session, course_id: int, user_id: int) -> bool:
     """Take a student out of the class (their attempts stay theirs); False if not a student.
     They can join again with the code: regenerate it to stop that."""
     with write_transaction(session):
+        _locked(session, course_id)
         member = _membership(session, course_id, user_id)
         if member is None or member.role != CourseRole.STUDENT:
             return False
@@ -212,6 +221,7 @@ def remove_student(session: Session, course_id: int, user_id: int) -> bool:
 def add_instructor(session: Session, course_id: int, username: str) -> User:
     """Make an instructor (or admin) account a co-instructor of the class."""
     with write_transaction(session):
+        _locked(session, course_id)
         user = find_user(session, username)
         if user is None or not user.is_staff:
             raise ClassError("No instructor account has that username.")

@@ -25,12 +25,14 @@ class Scope:
 
     def attempt_clauses(self, attempt=Attempt) -> list:
         """WHERE clauses on `attempt` (the Attempt entity or an alias) for this scope."""
-        clauses = []
-        if self.user_ids is not None:
-            clauses.append(attempt.user_id.in_(self.user_ids))
+        clauses = self.user_clauses(attempt.user_id)
         if self.assignment_id is not None:
             clauses.append(attempt.assignment_id == self.assignment_id)
         return clauses
+
+    def user_clauses(self, column=User.id) -> list:
+        """WHERE clauses on a column of user ids (User.id unless told) for this scope."""
+        return [] if self.user_ids is None else [column.in_(self.user_ids)]
 
     def counted_answers(self) -> list:
         """WHERE clauses (on AttemptItem joined to Attempt) for the answers item analysis
