@@ -38,7 +38,7 @@ from ...models import (
     User,
     utcnow,
 )
-from ...vocab import CourseRole
+from ...vocab import CourseRole, GoalTarget
 from ..quizzes import results
 from ..review import assigned_review, facts, finished_at, override_for, window_of
 from .courses import members, student_courses
@@ -113,8 +113,14 @@ def _goal_reviews(session, goal: Assignment, user_ids) -> tuple[list[int], dict[
             sa.select(Card.id).where(Card.bank_id == goal.deck_id, Card.retired_at.is_(None))
         )
     )
+    query = sa.select(Review.user_id, Review.reviewed_at, Review.card_id, Review.rating)
+    if goal.target == GoalTarget.SEEN:
+        # Only each card's first review counts: let the database keep just that one.
+        first = sa.func.min(Review.reviewed_at)
+        query = sa.select(Review.user_id, first, Review.card_id, sa.func.min(Review.rating))
+        query = query.group_by(Review.user_id, Review.card_id)
     rows = session.execute(
-        sa.select(Review.user_id, Review.reviewed_at, Review.card_id, Review.rating).where(
+        query.where(
             Review.user_id.in_(user_ids),
             Review.card_id.in_(cards),
             Review.reviewed_at >= (goal.opens_at or goal.created_at),
