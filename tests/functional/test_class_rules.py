@@ -93,6 +93,20 @@ def test_new_code_and_archive_close_the_door(course):
         assert classes.join(db.session, db.session.get(User, carol.id), new)[1] is True
 
 
+def test_a_student_can_be_in_several_classes(course, clock):
+    app, course_id, ada, _ = course
+    other = make_course(app, user(app, "teacher"), name="Chemistry", timezone="Asia/Tokyo")
+    enrol(app, other, ada)
+    make_quiz_assignment(app, other, title="Acids", closes_at=clock.now() + timedelta(days=1))
+    make_quiz_assignment(app, course_id, title="Forces", closes_at=clock.now() + timedelta(hours=1))
+    with app.app_context():
+        student = db.session.get(User, ada.id)
+        cards = classes.student_classes(db.session, student, clock.now())
+        assert [c.course.name for c in cards] == ["Chemistry", "Physics 101"]
+        due = classes.due_next(db.session, student, clock.now())
+        assert [a.title for _, a, _ in due] == ["Forces", "Acids"]  # soonest due first
+
+
 def test_class_details_are_checked(sample_app):
     teacher = make_user(sample_app, "teacher", "instructor")
     with sample_app.app_context():
