@@ -107,6 +107,26 @@ def test_a_student_can_be_in_several_classes(course, clock):
         assert [a.title for _, a, _ in due] == ["Forces", "Acids"]  # soonest due first
 
 
+def test_a_scope_names_the_students_and_attempts_a_report_covers(course, clock):
+    app, course_id, ada, bob = course
+    first = make_quiz_assignment(app, course_id)
+    second = make_quiz_assignment(app, course_id, title="Second")
+    ada_first = take_assignment(app, ada, first, now=clock.now())
+    take_assignment(app, ada, second, now=clock.now())
+    outsider = make_user(app, "outsider")
+    make_attempt(app, outsider, submit=True)
+    with app.app_context():
+        teacher = user(app, "teacher")
+        whole = classes.scope_for(db.session, teacher)
+        assert classes.user_ids(db.session, whole) == sorted([ada.id, bob.id])
+        narrowed = classes.scope_for(db.session, teacher, assignment_id=first)
+        assert narrowed.course_id == course_id
+        assert classes.attempt_ids(db.session, narrowed) == [ada_first]
+        assert len(classes.attempt_ids(db.session, whole)) == 2  # never the outsider's
+        assert classes.scope_for(db.session, db.session.get(User, ada.id), course_id) is None
+        assert classes.scope_for(db.session, teacher, course_id, 10_000) is None
+
+
 def test_class_details_are_checked(sample_app):
     teacher = make_user(sample_app, "teacher", "instructor")
     with sample_app.app_context():
