@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 from . import database, qtypes
 from .auth.views import bp as auth_bp
 from .authoring.views import bp as authoring_bp
+from .classes.views import bp as classes_bp
 from .classroom.views import bp as classroom_bp
 from .cli import backup_command, demo_command, questions, restore_command, serve_command, users
 from .config import DEFAULTS, load_secret_key, settings_from_environment
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(study_bp)
     app.register_blueprint(progress_bp)
     app.register_blueprint(classroom_bp)
+    app.register_blueprint(classes_bp)
     app.register_blueprint(authoring_bp)
     register_error_pages(app)
 

@@ -168,10 +168,15 @@ class LoginFailure(db.Model):
 class Attempt(db.Model):
     """One quiz taken by one student; `step` counts saves so a stale tab cannot overwrite."""
 
-    __table_args__ = (sa.Index("ix_attempt_user_id_status", "user_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_attempt_user_id_status", "user_id", "status"),
+        sa.Index("ix_attempt_assignment_id_user_id", "assignment_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    # Set when the attempt was started from a class assignment (its settings, dates, review).
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id"))
     mode: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(20), default=AttemptStatus.IN_PROGRESS)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -187,6 +192,7 @@ class Attempt(db.Model):
     original_score: Mapped[float | None] = mapped_column(sa.Float)  # before the first regrade
 
     user: Mapped[User] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position"
     )
@@ -305,3 +311,8 @@ class Upload(db.Model):
     # Made from an instructor's verdict on a response: the questions to regrade once it is
     # confirmed, and the bank file to write ({"questions": [...], "path": ..., "sha256": ...}).
     origin: Mapped[dict | None] = mapped_column(sa.JSON)
+
+
+# The class models have their own module (this one would pass 400 lines); importing them here
+# maps every model whenever one is used.
+from .course_models import Assignment, AssignmentOverride, Course, CourseMember  # noqa: E402, F401

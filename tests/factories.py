@@ -20,10 +20,21 @@ from quizapp import qtypes
 from quizapp.banks.cards import bank_flashcards
 from quizapp.banks.loader import load_paths
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptItem, Bank, Card, Question, QuestionVersion, User
+from quizapp.models import (
+    Assignment,
+    Attempt,
+    AttemptItem,
+    Bank,
+    Card,
+    Course,
+    Question,
+    QuestionVersion,
+    User,
+)
 from quizapp.scheduling import Rating
-from quizapp.services import quizzes, study
+from quizapp.services import classes, quizzes, study
 from quizapp.services.accounts import create_user
+from quizapp.services.classes import CourseDetails, GoalSettings, QuizSettings
 from quizapp.services.quizzes import QuizRequest
 from tests.conftest import SAMPLE_BANKS, Auth, csrf_token
 
@@ -123,6 +134,63 @@ def staff_client(app, role: str = "instructor"):
     client = app.test_client()
     Auth(client).login("teacher", STAFF_PASSWORD)
     return client
+
+
+# ---- classes ------------------------------------------------------------------------------
+
+
+def make_course(app, instructor: User, name: str = "Physics 101", timezone="Europe/Paris") -> int:
+    """A class taught by `instructor`; returns its id."""
+    with app.app_context():
+        owner = db.session.get(User, instructor.id)
+        return classes.create_course(db.session, owner, CourseDetails(name, "", timezone)).id
+
+
+def enrol(app, course_id: int, *students: User) -> None:
+    """Students join the class with its code."""
+    with app.app_context():
+        code = db.session.get(Course, course_id).join_code
+        for student in students:
+            classes.join(db.session, db.session.get(User, student.id), code)
+
+
+def make_quiz_assignment(app, course_id: int, now=None, **settings) -> int:
+    """An assigned exam of the sample bank (3 questions, in bank order, one attempt, Moodle's
+    review defaults) changed by `settings`; returns its id."""
+    fields = {"title": "Unit test", "banks": ["sample-bank"], "count": 3, "shuffle": False,
+              **settings}  # fmt: skip
+    with app.app_context():
+        return classes.save_quiz(db.session, course_id, QuizSettings(**fields), now=now).id
+
+
+def make_goal(app, course_id: int, **settings) -> int:
+    fields = {"title": "Review the deck", "deck": "sample-bank", **settings}
+    with app.app_context():
+        return classes.save_goal(db.session, course_id, GoalSettings(**fields)).id
+
+
+def take_assignment(
+    app, student: User, assignment_id: int, answers="right", submit=True, now=None
+) -> int:
+    """Start the assigned quiz through the service, answer every question (`answers` "right"
+    or "wrong"; None answers nothing) and submit it; returns the attempt id."""
+    with app.app_context():
+        owner = db.session.get(User, student.id)
+        assignment = db.session.get(Assignment, assignment_id)
+        attempt_id = classes.start_assignment(db.session, owner, assignment, now=now).id
+    if answers is not None:
+        for item in items_of(app, attempt_id):
+            with app.app_context():
+                owner = db.session.get(User, student.id)
+                step = db.session.get(Attempt, attempt_id).step
+                fields = getter(answer_fields(item, right=answers == "right"))
+                quizzes.record_answer(
+                    db.session, owner, attempt_id, item.position, step, fields, now=now
+                )
+    if submit:
+        with app.app_context():
+            quizzes.submit(db.session, db.session.get(Attempt, attempt_id), now=now)
+    return attempt_id
 
 
 # ---- answers built from the key (tests only) ----------------------------------------------

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..database import write_fault
 from ..extensions import db
 from ..services.catalogue import bank_listing, bank_overview
+from ..services.classes import due_next
 from ..services.quizzes import in_progress
 
 bp = Blueprint("main", __name__)
@@ -15,8 +16,12 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    unfinished = in_progress(db.session, current_user) if current_user.is_authenticated else []
-    return render_template("main/home.html", banks=bank_listing(db.session), unfinished=unfinished)
+    signed_in = current_user.is_authenticated
+    unfinished = in_progress(db.session, current_user) if signed_in else []
+    due = due_next(db.session, current_user) if signed_in else []
+    return render_template(
+        "main/home.html", banks=bank_listing(db.session), unfinished=unfinished, due=due
+    )
 
 
 @bp.get("/banks/<slug>")

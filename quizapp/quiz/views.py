@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..ids import parse_id
-from ..services import quizzes
+from ..services import quizzes, review
 from ..services.catalogue import bank_listing
 from ..services.exam_secrecy import NOTHING_SEALED, sealed_for
 from ..services.quizzes import Outcome, QuizError, QuizRequest
@@ -25,7 +25,13 @@ from ..services.quizzes.override import MESSAGES as OVERRIDE_MESSAGES
 from ..services.quizzes.override import Override
 from ..vocab import Mode
 from ..web.forms import CsrfOnlyForm
-from ..web.questions import posted_values, question_view, results_view, saved_values
+from ..web.questions import (
+    posted_values,
+    question_view,
+    results_data,
+    results_view,
+    saved_values,
+)
 from .forms import RetryForm, StartQuizForm, StepForm
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
@@ -117,7 +123,7 @@ def _render_question(attempt, position: int, posted: bool = False, status: int =
     values = posted_values(item, request.form.getlist) if posted else saved_values(item)
     practice = attempt.mode == Mode.PRACTICE
     sealed = sealed_for(db.session, current_user) if practice else NOTHING_SEALED
-    view = question_view(attempt, item, values, sealed)
+    view = question_view(attempt, item, values, review.shown(db.session, attempt), sealed)
     page = render_template(
         "quiz/question.html", view=view, form=StepForm(), override_form=CsrfOnlyForm()
     )
@@ -225,14 +231,29 @@ def submit(attempt_id: int):
     return redirect(url_for(".results", attempt_id=attempt.id))
 
 
-@bp.get("/<int:attempt_id>/results")
-def results(attempt_id: int):
+def _results_view(attempt_id: int):
+    """The review of the student's own finished attempt, as the review options allow now."""
     attempt = _attempt_or_404(attempt_id, versions=True)
     results = quizzes.results(attempt)
     if results is None:
+        return attempt, None
+    sealed = sealed_for(db.session, current_user)
+    return attempt, results_view(results, review.shown(db.session, attempt), sealed)
+
+
+@bp.get("/<int:attempt_id>/results")
+def results(attempt_id: int):
+    attempt, view = _results_view(attempt_id)
+    if view is None:
         flash("Submit the attempt to see its results.", "info")
         return redirect(url_for(".show", attempt_id=attempt.id))
-    sealed = sealed_for(db.session, current_user)
-    return render_template(
-        "quiz/results.html", view=results_view(results, sealed), override_form=CsrfOnlyForm()
-    )
+    return render_template("quiz/results.html", view=view, override_form=CsrfOnlyForm())
+
+
+@bp.get("/<int:attempt_id>/results.json")
+def results_json(attempt_id: int):
+    """The same review as JSON (409 while the attempt runs)."""
+    _, view = _results_view(attempt_id)
+    if view is None:
+        return jsonify(ok=False, message="Submit the attempt to see its results."), 409
+    return jsonify(ok=True, **results_data(view))

@@ -24,6 +24,7 @@ from ..models import (
     utcnow,
 )
 from ..vocab import AttemptStatus, Role
+from .classes.scope import EVERYONE, Scope
 from .queries import bank_versions
 
 SORT_KEYS = ("name", "attempts", "average", "best", "last_active", "cards")
@@ -39,11 +40,16 @@ class StudentRow:
     cards: int = 0
 
 
-def class_overview(session: Session, sort: str = "name", descending: bool = False):
-    """Every student with their attempt figures, cards studied and last activity."""
+def class_overview(
+    session: Session, sort: str = "name", descending: bool = False, scope: Scope = EVERYONE
+):
+    """Every student in scope with their attempt figures (of one assignment, if the scope
+    says so), cards studied and last activity."""
     students = {
         u.id: StudentRow(u)
-        for u in session.scalars(sa.select(User).where(User.role == Role.STUDENT))
+        for u in session.scalars(
+            sa.select(User).where(User.role == Role.STUDENT, *scope.user_clauses())
+        )
     }
     percent = 100 * Attempt.score / sa.func.nullif(Attempt.max_score, 0)
     for user_id, count, average, best in session.execute(
@@ -53,7 +59,7 @@ def class_overview(session: Session, sort: str = "name", descending: bool = Fals
             sa.func.avg(percent),
             sa.func.max(percent),
         )
-        .where(Attempt.status == AttemptStatus.SUBMITTED)
+        .where(Attempt.status == AttemptStatus.SUBMITTED, *scope.attempt_clauses())
         .group_by(Attempt.user_id)
     ):
         if user_id in students:
@@ -111,10 +117,12 @@ class BankAnalysis:
         return [q for q in self.questions if q.flags]
 
 
-def _first_attempt_items(session: Session, question_ids: list[int], with_response: set[int]):
-    """Each student's first finished try at each question, with that attempt's score and
-    maximum, as plain rows (a Core query: thousands of rows, no objects); the response only
-    for `with_response` (the choice questions whose options are counted)."""
+def _first_attempt_items(
+    session: Session, question_ids: list[int], with_response: set[int], scope: Scope
+):
+    """Each student's first finished try at each question (in scope), with that attempt's
+    score and maximum, as plain rows (a Core query: thousands of rows, no objects); the
+    response only for `with_response` (the choice questions whose options are counted)."""
     response = sa.case(
         (AttemptItem.question_id.in_(with_response or {-1}), AttemptItem.response), else_=None
     )
@@ -134,8 +142,8 @@ def _first_attempt_items(session: Session, question_ids: list[int], with_respons
         .join(User, Attempt.user_id == User.id)
         .where(
             AttemptItem.question_id.in_(question_ids),
-            AttemptItem.first_try.is_(True),
             User.role == Role.STUDENT,
+            *scope.counted_answers(),
         )
     )
     return session.connection().execute(query).all()
@@ -150,7 +158,7 @@ def location(bank: Bank, question: Question) -> str:
     return f"{source}:{question.source_line or 1}"
 
 
-def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
+def bank_analysis(session: Session, slug: str, scope: Scope = EVERYONE) -> BankAnalysis | None:
     bank = session.scalar(sa.select(Bank).where(Bank.slug == slug))
     if bank is None:
         return None
@@ -165,7 +173,7 @@ def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
         for q in questions
         if (categories := _type(current[q.id]).categories(current[q.id].data)) is not None
     }
-    rows = _first_attempt_items(session, [q.id for q in questions], set(counted))
+    rows = _first_attempt_items(session, [q.id for q in questions], set(counted), scope)
     # One pass over the rows (thousands at scale): per question, marks, rest-of-attempt
     # scores, responses and the versions answered.
     marks: dict[int, list[float]] = defaultdict(list)
@@ -200,11 +208,11 @@ def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
                 len(versions[qid]),
             )
         )
-    result.test, result.slots = _bank_test_stats(session, bank)
+    result.test, result.slots = _bank_test_stats(session, bank, scope)
     return result
 
 
-def _bank_test_stats(session: Session, bank: Bank) -> tuple[stats.TestStats, int]:
+def _bank_test_stats(session: Session, bank: Bank, scope: Scope) -> tuple[stats.TestStats, int]:
     """Over each student's first finished attempt drawn only from this bank; attempts have
     random questions, so (as Moodle does for random slots) positions are the items."""
     other_bank = sa.exists(
@@ -220,7 +228,12 @@ def _bank_test_stats(session: Session, bank: Bank) -> tuple[stats.TestStats, int
             .label("rank"),
         )
         .join(User, Attempt.user_id == User.id)
-        .where(Attempt.status == AttemptStatus.SUBMITTED, User.role == Role.STUDENT, ~other_bank)
+        .where(
+            Attempt.status == AttemptStatus.SUBMITTED,
+            User.role == Role.STUDENT,
+            ~other_bank,
+            *scope.attempt_clauses(),
+        )
         .subquery()
     )
     rows = session.connection().execute(
@@ -258,11 +271,13 @@ def question_exists(session: Session, question_id: int) -> bool:
     return session.get(Question, question_id) is not None
 
 
-def question_report(session: Session, question_id: int) -> QuestionReport | None:
+def question_report(
+    session: Session, question_id: int, scope: Scope = EVERYONE
+) -> QuestionReport | None:
     question = session.get(Question, question_id)
     if question is None:
         return None
-    analysis = bank_analysis(session, question.bank.slug)
+    analysis = bank_analysis(session, question.bank.slug, scope)
     mine = next((q for q in analysis.questions if q.question.id == question_id), None)
     return QuestionReport(
         question,
@@ -326,8 +341,8 @@ def regrade(session: Session, question_id: int, now: datetime | None = None) -> 
     return len(items)
 
 
-def class_csv(session: Session) -> str:
-    rows = class_overview(session)
+def class_csv(session: Session, scope: Scope = EVERYONE) -> str:
+    rows = class_overview(session, scope=scope)
     header = [
         "username", "attempts", "average_percent", "best_percent", "last_active",
         "cards_studied",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -33,6 +33,7 @@ from ..models import (
 from ..passwords import hash_password
 from ..scheduling import Memory, Preferences, Rating
 from ..vocab import AttemptStatus, Mode, Role
+from .demo_classes import add_classes
 from .queries import active_cards_query, current_versions_query
 from .quizzes import item_values
 from .study import review_values, state_values
@@ -47,11 +48,15 @@ class DemoReport:
     attempts: int = 0
     answers: int = 0
     reviews: int = 0
+    classes: int = 0
+    assignments: int = 0
+    instructors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"created {self.students} students, {self.attempts} attempts "
-            f"({self.answers} answers) and {self.reviews} reviews"
+            f"({self.answers} answers) and {self.reviews} reviews; {self.classes} classes "
+            f"with {self.assignments} assignments, taught by {', '.join(self.instructors)}"
         )
 
 
@@ -96,6 +101,7 @@ def generate(
     taken = set(session.scalars(sa.select(User.username)))
     start = now - timedelta(days=days)
 
+    made: list[tuple[User, float]] = []
     with write_transaction(session):
         for _ in range(students):
             ability = rng.gauss(0.3, 1.0)
@@ -117,7 +123,99 @@ def generate(
             user.cards_studied = studied
             moments = [m for m in (last_attempt, last_review) if m is not None]
             user.last_active_at = max(moments) if moments else None
+            made.append((user, ability))
+
+        def take(user, chosen, mode, started, submitted, ability, title, assignment_id):
+            return graded_attempt(session, user, chosen, mode, started, submitted, ability,
+                                  difficulty, rng, title, assignment_id)  # fmt: skip
+
+        taught = add_classes(session, made, by_bank, take, now, rng, fake, password_hash, taken)
+        for user, _ in made:
+            latest = taught.last_active.get(user.id)
+            if latest is not None and (user.last_active_at or latest) <= latest:
+                user.last_active_at = latest
+        mark_first_tries(session)
+    report.attempts += taught.attempts
+    report.answers += taught.answers
+    report.classes, report.assignments = taught.classes, taught.assignments
+    report.instructors = taught.instructors
     return report
+
+
+def graded_attempt(
+    session,
+    user,
+    chosen,
+    mode,
+    started,
+    submitted,
+    ability,
+    difficulty,
+    rng,
+    title,
+    assignment_id=None,
+) -> list[dict]:
+    """One submitted attempt of `chosen` questions, answered as a student of `ability` would
+    and graded by the real grader; returns its answers' rows (inserted by the caller in bulk;
+    first tries are marked once everything is in: mark_first_tries)."""  # fmt: skip
+    attempt = Attempt(
+        user_id=user.id,
+        assignment_id=assignment_id,
+        mode=mode,
+        status=AttemptStatus.SUBMITTED,
+        title=title,
+        settings={"banks": [], "tags": [], "count": len(chosen)},
+        started_at=started,
+        submitted_at=submitted,
+        step=len(chosen) + 1,
+        current=len(chosen) - 1,
+        max_score=float(sum(v.data.get("points", 1) for v in chosen)),
+    )
+    session.add(attempt)
+    session.flush()
+    rows, score = [], 0.0
+    for position, version in enumerate(chosen):
+        qtype = qtypes.get(version.type)
+        presentation = qtype.present(version.data, rng)
+        right = rng.random() < _p_right(ability, difficulty[version.id])
+        response = qtype.sample(version.data, presentation, right, rng)
+        fraction = qtype.grade(version.data, response).fraction
+        row = item_values(version, position, presentation)
+        points = fraction * row["max_points"]
+        score += points
+        rows.append(
+            {
+                **row,
+                "attempt_id": attempt.id,
+                "response": response,
+                "answered_at": started + timedelta(seconds=30 * (position + 1)),
+                "fraction": fraction,
+                "points": points,
+            }
+        )
+    attempt.score = score
+    return rows
+
+
+def mark_first_tries(session) -> None:
+    """Each student's first finished try at each question, in time order, whatever order the
+    demo made the rows in (item analysis counts these)."""
+    ranked = (
+        sa.select(
+            AttemptItem.id,
+            sa.func.row_number()
+            .over(
+                partition_by=(Attempt.user_id, AttemptItem.question_id),
+                order_by=(Attempt.submitted_at, Attempt.id),
+            )
+            .label("rank"),
+        )
+        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+        .where(Attempt.status == AttemptStatus.SUBMITTED)
+        .subquery()
+    )
+    firsts = sa.select(ranked.c.id).where(ranked.c.rank == 1)
+    session.execute(sa.update(AttemptItem).values(first_try=AttemptItem.id.in_(firsts)))
 
 
 def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, report):
@@ -125,7 +223,7 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
     count = max(1, int(rng.gauss(6, 3)))
     moments = sorted(start + (now - start) * rng.random() for _ in range(count))
     items_rows = []
-    tried: set[int] = set()
+    submitted = None
     for moment in moments:
         bank_ids = rng.sample(sorted(by_bank), k=min(len(by_bank), rng.choice([1, 1, 1, 2, 3])))
         pool = [v for b in bank_ids for v in by_bank[b]]
@@ -133,48 +231,16 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
         mode = Mode.EXAM if rng.random() < 0.3 else Mode.PRACTICE
         # A student improves a little with practice.
         ability += 0.05
-        attempt = Attempt(
-            user_id=user.id,
-            mode=mode,
-            status=AttemptStatus.SUBMITTED,
-            title=f"{'Exam' if mode == Mode.EXAM else 'Practice'}: demo",
-            settings={"banks": [], "tags": [], "count": len(chosen)},
-            started_at=moment,
-            submitted_at=moment + timedelta(minutes=rng.randint(3, 20)),
-            step=len(chosen) + 1,
-            current=len(chosen) - 1,
-            max_score=float(sum(v.data.get("points", 1) for v in chosen)),
+        submitted = moment + timedelta(minutes=rng.randint(3, 20))
+        title = f"{'Exam' if mode == Mode.EXAM else 'Practice'}: demo"
+        items_rows += graded_attempt(
+            session, user, chosen, mode, moment, submitted, ability, difficulty, rng, title
         )
-        session.add(attempt)
-        session.flush()
-        score = 0.0
-        for position, version in enumerate(chosen):
-            qtype = qtypes.get(version.type)
-            presentation = qtype.present(version.data, rng)
-            right = rng.random() < _p_right(ability, difficulty[version.id])
-            response = qtype.sample(version.data, presentation, right, rng)
-            fraction = qtype.grade(version.data, response).fraction
-            row = item_values(version, position, presentation)
-            points = fraction * row["max_points"]
-            score += points
-            items_rows.append(
-                {
-                    **row,
-                    "attempt_id": attempt.id,
-                    "response": response,
-                    "answered_at": moment + timedelta(seconds=30 * (position + 1)),
-                    "fraction": fraction,
-                    "points": points,
-                    "first_try": version.question_id not in tried,
-                }
-            )
-            tried.add(version.question_id)
-        attempt.score = score
         report.attempts += 1
     if items_rows:
         session.execute(sa.insert(AttemptItem), items_rows)
         report.answers += len(items_rows)
-    return attempt.submitted_at if moments else None
+    return submitted
 
 
 def _reviews(session, user, ability, cards, start, now, rng, report):

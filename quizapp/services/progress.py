@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -74,10 +75,14 @@ class Dashboard:
     today_date: date
 
 
-def score_history(session: Session, user: User) -> list[ScorePoint]:
+def score_history(session: Session, user: User, hidden: Collection[int] = ()) -> list[ScorePoint]:
     rows = session.execute(
         sa.select(Attempt.id, Attempt.submitted_at, Attempt.score, Attempt.max_score, Attempt.title)
-        .where(Attempt.user_id == user.id, Attempt.status == AttemptStatus.SUBMITTED)
+        .where(
+            Attempt.user_id == user.id,
+            Attempt.status == AttemptStatus.SUBMITTED,
+            Attempt.id.not_in(hidden),
+        )
         .order_by(Attempt.submitted_at, Attempt.id)
     )
     return [
@@ -86,8 +91,10 @@ def score_history(session: Session, user: User) -> list[ScorePoint]:
     ]
 
 
-def mastery(session: Session, user: User, now: datetime) -> list[BankMastery]:
-    marks = latest_marks(session, user)
+def mastery(
+    session: Session, user: User, now: datetime, hidden: Collection[int] = ()
+) -> list[BankMastery]:
+    marks = latest_marks(session, user, hidden)
     banks = active_banks(session)
     questions = session.execute(
         sa.select(Question.id, Question.bank_id).where(Question.retired_at.is_(None))
@@ -141,17 +148,21 @@ def forecast(session: Session, user: User, now: datetime) -> tuple[date, list[in
     return today, [counts.get(today + timedelta(days=i), 0) for i in range(FORECAST_DAYS)]
 
 
-def dashboard(session: Session, user: User, now: datetime | None = None) -> Dashboard:
+def dashboard(
+    session: Session, user: User, now: datetime | None = None, hidden: Collection[int] = ()
+) -> Dashboard:
+    """The dashboard; `hidden` attempts (assigned ones whose scores are not released to the
+    student yet) count nowhere in it."""
     now = now or utcnow()
     today = scheduling.study_day(now, user.timezone)
-    scores = score_history(session, user)
+    scores = score_history(session, user, hidden)
     days = review_days(session, user, today - timedelta(days=371))
     start, upcoming = forecast(session, user, now)
     return Dashboard(
         user=user,
         scores=scores,
         trend=stats.linear_trend([p.percent for p in scores]),
-        mastery=mastery(session, user, now),
+        mastery=mastery(session, user, now, hidden),
         review_days=days,
         streak=stats.streak({d for d, n in days.items() if n}, today),
         forecast=upcoming,
@@ -198,7 +209,9 @@ def attempts_page(
     return rows, total
 
 
-def attempts_csv(session: Session, user: User) -> str:
+def attempts_csv(session: Session, user: User, hidden: Collection[int] = ()) -> str:
+    """Every attempt with its answers; the score and points of `hidden` attempts are left
+    blank (their review options do not show them yet)."""
     rows = session.execute(
         sa.select(Attempt, AttemptItem, Question, Bank, QuestionVersion)
         .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
@@ -223,16 +236,16 @@ def attempts_csv(session: Session, user: User) -> str:
                 a.status,
                 a.started_at.isoformat(),
                 a.submitted_at.isoformat() if a.submitted_at else "",
-                round(a.score, 4),
+                "" if a.id in hidden else round(a.score, 4),
                 a.max_score,
                 i.position + 1,
                 f"{b.slug}/{q.slug}",
                 v.number,
                 v.type,
                 json.dumps(i.response, ensure_ascii=False) if i.response is not None else "",
-                round(i.points, 4),
+                "" if a.id in hidden else round(i.points, 4),
                 i.max_points,
-                "" if i.original_points is None else round(i.original_points, 4),
+                "" if i.original_points is None or a.id in hidden else round(i.original_points, 4),
             )  # fmt: skip
             for a, i, q, b, v in rows
         ),

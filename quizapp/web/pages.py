@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..ids import query_int
-from ..services import progress
+from ..services import progress, review
 from ..services.catalogue import bank_listing
 from .dashboard import dashboard_charts, forecast_rows
 from .forms import AttemptFilterForm
@@ -35,8 +35,13 @@ def csv_download(text: str, filename: str) -> Response:
     )
 
 
+def hidden_from(user) -> set[int]:
+    """A student's own attempts whose scores are not released yet (staff see everything)."""
+    return review.hidden_attempt_ids(db.session, user) if user.id == current_user.id else set()
+
+
 def render_dashboard(user, template_args: dict | None = None):
-    board = progress.dashboard(db.session, user)
+    board = progress.dashboard(db.session, user, hidden=hidden_from(user))
     return render_template(
         "progress/dashboard.html",
         board=board,
@@ -80,4 +85,5 @@ def attempts_listing(user, endpoint: str, **endpoint_args):
         pages=pages,
         page_url=page_url,
         subject=user,
+        hidden=hidden_from(user),
     ), (200 if valid else 422)

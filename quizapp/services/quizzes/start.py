@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from ...models import Attempt, AttemptItem, Bank, Question, QuestionVersion, Use
 from ...vocab import Mode
 from ..exam_secrecy import sealed_for
 from ..queries import BANK_ORDER, current_versions_query
+from ..review import hidden_attempt_ids
 from .finish import close_expired
 
 MODES = tuple(mode.value for mode in Mode)
@@ -33,6 +35,12 @@ class QuizRequest:
     mode: str = Mode.PRACTICE
     time_limit_minutes: float | None = None
     title: str | None = None
+    question_ids: list[int] = field(default_factory=list)  # these questions only
+    shuffle: bool = True  # False: the first `count` questions in bank order, for everyone
+    assignment_id: int | None = None
+    # Called under the write lock before the attempt is made (an assignment checks its dates
+    # and attempts there): raises QuizError to refuse, else returns the attempt's deadline.
+    admit: Callable[[Session, datetime], datetime | None] | None = None
 
 
 def available_tags(session: Session) -> list[str]:
@@ -63,7 +71,9 @@ def start_quiz(
     query = current_versions_query()
     if request.banks:
         query = query.where(Bank.slug.in_(request.banks))
-    versions = session.scalars(query).all()
+    if request.question_ids:
+        query = query.where(Question.id.in_(request.question_ids))
+    versions = session.scalars(query.order_by(*BANK_ORDER, Question.position)).all()
     if request.tags:
         wanted = set(request.tags)
         versions = [v for v in versions if wanted & set(v.data.get("tags", []))]
@@ -105,20 +115,26 @@ def item_values(
 def _create_attempt(session, user, versions, request: QuizRequest, rng, now) -> Attempt:
     rng = rng or random.Random()
     now = now or utcnow()
-    seen = _last_seen(session, user)
-    never = datetime.min
-    keyed = [(seen.get(v.question_id, never), rng.random(), v) for v in versions]
-    keyed.sort(key=lambda entry: entry[:2])
-    chosen = [v for _, _, v in keyed[: max(1, request.count)]]
-    rng.shuffle(chosen)  # least-recently-seen decides which, not the order shown
+    if request.shuffle:
+        seen = _last_seen(session, user)
+        never = datetime.min
+        keyed = [(seen.get(v.question_id, never), rng.random(), v) for v in versions]
+        keyed.sort(key=lambda entry: entry[:2])
+        chosen = [v for _, _, v in keyed[: max(1, request.count)]]
+        rng.shuffle(chosen)  # least-recently-seen decides which, not the order shown
+    else:
+        chosen = list(versions[: max(1, request.count)])
 
     deadline = None
     if request.mode == Mode.EXAM and request.time_limit_minutes:
         deadline = now + timedelta(minutes=request.time_limit_minutes)
     with write_transaction(session):
         close_expired(session, user, now)
+        if request.admit is not None:
+            deadline = request.admit(session, now)
         attempt = Attempt(
             user_id=user.id,
+            assignment_id=request.assignment_id,
             mode=request.mode,
             title=request.title or _title(session, request),
             settings={
@@ -148,8 +164,9 @@ def _title(session: Session, request: QuizRequest) -> str:
     return f"{label}: {', '.join(titles)}" if len(titles) <= 2 else f"{label}: {len(titles)} banks"
 
 
-def latest_marks(session: Session, user: User) -> dict[int, float]:
-    """Each question's mark (0..1) on this user's most recent graded answer to it."""
+def latest_marks(session: Session, user: User, exclude: Collection[int] = ()) -> dict[int, float]:
+    """Each question's mark (0..1) on this user's most recent graded answer to it (leaving
+    out the attempts `exclude`: assigned ones whose marks are not released yet)."""
     ranked = (
         sa.select(
             AttemptItem.question_id,
@@ -162,7 +179,11 @@ def latest_marks(session: Session, user: User) -> dict[int, float]:
             .label("rank"),
         )
         .join(Attempt, AttemptItem.attempt_id == Attempt.id)
-        .where(Attempt.user_id == user.id, AttemptItem.fraction.is_not(None))
+        .where(
+            Attempt.user_id == user.id,
+            AttemptItem.fraction.is_not(None),
+            Attempt.id.not_in(exclude),
+        )
         .subquery()
     )
     rows = session.execute(
@@ -171,14 +192,14 @@ def latest_marks(session: Session, user: User) -> dict[int, float]:
     return dict(rows.all())
 
 
-def latest_mistakes(session: Session, user: User) -> list[int]:
+def latest_mistakes(session: Session, user: User, exclude: Collection[int] = ()) -> list[int]:
     """Question ids whose most recent graded answer by this user was not fully right."""
-    return [qid for qid, mark in latest_marks(session, user).items() if mark < 1]
+    return [qid for qid, mark in latest_marks(session, user, exclude).items() if mark < 1]
 
 
 def start_retry(session: Session, user: User, count: int = 10, rng=None, now=None) -> Attempt:
     """A practice quiz of the questions this student most recently got wrong."""
-    mistakes = latest_mistakes(session, user)
+    mistakes = latest_mistakes(session, user, exclude=hidden_attempt_ids(session, user, now))
     versions = session.scalars(current_versions_query().where(Question.id.in_(mistakes))).all()
     if not versions:
         raise QuizError("No mistakes to retry: every question you answered last was right.")
