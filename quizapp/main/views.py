@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..database import reachable
 from ..extensions import db
+from ..services import study
 from ..services.catalogue import bank_listing, bank_overview
 from ..services.quizzes import in_progress
 
@@ -15,8 +16,13 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    unfinished = in_progress(db.session, current_user) if current_user.is_authenticated else []
-    return render_template("main/home.html", banks=bank_listing(db.session), unfinished=unfinished)
+    unfinished, today = [], None
+    if current_user.is_authenticated:
+        unfinished = in_progress(db.session, current_user)
+        today = study.deck_counts(db.session, current_user, None)
+    return render_template(
+        "main/home.html", banks=bank_listing(db.session), unfinished=unfinished, today=today
+    )
 
 
 @bp.get("/banks/<slug>")

@@ -5,7 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -51,3 +60,15 @@ class SettingsForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(name) for name in sorted(time_zones())]
+
+
+class DeckLimitForm(Form):
+    """One deck's row of the deck limits form (a part of DeckLimitsForm, which has the CSRF)."""
+
+    deck = HiddenField(validators=[InputRequired()])
+    new_per_day = IntegerField("New cards per day", validators=[Optional(), Between(0, 9999)])
+    reviews_per_day = IntegerField("Reviews per day", validators=[Optional(), Between(0, 99999)])
+
+
+class DeckLimitsForm(FlaskForm):
+    decks = FieldList(FormField(DeckLimitForm), max_entries=1000)

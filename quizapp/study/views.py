@@ -23,11 +23,15 @@ from ..ids import parse_id, query_int
 from ..markdown import render_markdown
 from ..scheduling import Rating, format_interval
 from ..services import study
-from ..services.study import SettingsChange, StaleCard, StudyError
+from ..services.study import StaleCard, StudyError
 from ..web.forms import CsrfOnlyForm
-from .forms import GradeForm, SettingsForm, UndoForm
+from . import settings as settings_pages
+from .forms import GradeForm, UndoForm
 
 bp = Blueprint("study", __name__, url_prefix="/study")
+# The settings pages live in settings.py; their URLs come before "/<deck>" would take them.
+bp.add_url_rule("/settings", view_func=settings_pages.settings, methods=["GET", "POST"])
+bp.add_url_rule("/limits", view_func=settings_pages.limits, methods=["GET", "POST"])
 
 
 @bp.before_request
@@ -219,28 +223,6 @@ def cram(deck: str):
         card=cards[index] if index < len(cards) else None,
         reveal=request.args.get("reveal") == "1",
     )
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-def settings():
-    form = SettingsForm(obj=current_user)
-    if form.validate_on_submit():
-        change = SettingsChange(
-            desired_retention=float(form.desired_retention.data),
-            new_per_day=form.new_per_day.data,
-            reviews_per_day=form.reviews_per_day.data,
-            timezone=form.timezone.data,
-            learning_steps=form.learning_steps.data,
-        )
-        try:
-            changed = study.update_settings(db.session, current_user, change)
-        except StudyError as exc:
-            form.desired_retention.errors = [str(exc)]
-        else:
-            note = f" {changed} card(s) rescheduled." if changed else ""
-            flash("Settings saved." + note, "success")
-            return redirect(url_for(".index"))
-    return render_template("study/settings.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/timezone")

@@ -22,12 +22,21 @@ from .reviews import (
     state_values,
     undo,
 )
-from .settings import SettingsChange, detect_timezone, reschedule, update_settings
+from .settings import (
+    DeckLimitRow,
+    SettingsChange,
+    deck_limit_rows,
+    detect_timezone,
+    reschedule,
+    set_deck_limits,
+    update_settings,
+)
 
 __all__ = [
     "CardInfo",
     "CardRef",
     "Deck",
+    "DeckLimitRow",
     "Queue",
     "SettingsChange",
     "StaleCard",
@@ -40,6 +49,7 @@ __all__ = [
     "card_info",
     "cram_order",
     "deck_counts",
+    "deck_limit_rows",
     "deck_title",
     "decks",
     "detect_timezone",
@@ -50,6 +60,7 @@ __all__ = [
     "preferences",
     "reschedule",
     "review_values",
+    "set_deck_limits",
     "set_suspended",
     "state_values",
     "study_card",

@@ -1,4 +1,5 @@
-"""Study settings: retention, daily limits, time zone; replanning cards from their review log."""
+"""Study settings: retention, daily limits (for all decks and per deck), time zone; replanning
+cards from their review log."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from ... import scheduling
 from ...database import write_transaction
-from ...models import CardState, Review, User
+from ...models import CardState, DeckLimit, Review, User
 from ...scheduling import Rating
+from ..queries import active_banks
+from .queue import deck_limits
 from .reviews import StudyError, apply_memory, memory_of, preferences
 
 
@@ -75,3 +78,54 @@ def detect_timezone(session: Session, user: User, name: str) -> bool:
             .values(timezone=name, timezone_set=True)
         )
     return True
+
+
+@dataclass(frozen=True)
+class DeckLimitRow:
+    """One deck's own daily limits (None: held by the all-decks limit only)."""
+
+    slug: str
+    title: str
+    new_per_day: int | None
+    reviews_per_day: int | None
+
+
+def deck_limit_rows(session: Session, user: User) -> list[DeckLimitRow]:
+    own = deck_limits(session, user)
+    return [
+        DeckLimitRow(bank.slug, bank.title, *own.get(bank.id, (None, None)))
+        for bank in active_banks(session)
+    ]
+
+
+def set_deck_limits(
+    session: Session, user: User, limits: dict[str, tuple[int | None, int | None]]
+) -> None:
+    """Save the student's own limits per deck (bank slug -> (new, reviews)); a deck given
+    neither loses its own limits."""
+    with write_transaction(session):
+        banks = {bank.slug: bank.id for bank in active_banks(session)}
+        if unknown := sorted(set(limits) - set(banks)):
+            raise StudyError(f"There is no deck {unknown[0]!r} any more; reload the page.")
+        rows = {
+            row.bank_id: row
+            for row in session.scalars(
+                sa.select(DeckLimit).where(DeckLimit.user_id == user.id).with_for_update()
+            )
+        }
+        for slug, (new, reviews) in limits.items():
+            row = rows.get(banks[slug])
+            if new is None and reviews is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(
+                    DeckLimit(
+                        user_id=user.id,
+                        bank_id=banks[slug],
+                        new_per_day=new,
+                        reviews_per_day=reviews,
+                    )
+                )
+            else:
+                row.new_per_day, row.reviews_per_day = new, reviews
