@@ -325,14 +325,15 @@ class OptimiserRun(db.Model):
 
 
 class WorkloadEstimate(db.Model):
-    """The workload simulator's table for one student, kept until the inputs it was computed
-    from (`key`: parameters, deck size, limits, steps) change."""
+    """The workload simulator's table for one student (`result`: deck size, days and a row per
+    retention), shown until what it was computed from (`key`: parameters, deck size, limits,
+    steps) changes."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), unique=True)
     key: Mapped[str] = mapped_column(sa.String(64))
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    rows: Mapped[list] = mapped_column(sa.JSON)
+    result: Mapped[dict] = mapped_column(sa.JSON)
 
 
 class Upload(db.Model):

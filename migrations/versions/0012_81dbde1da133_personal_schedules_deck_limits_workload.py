@@ -53,7 +53,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('computed_at', sa.DateTime(), nullable=False),
-    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_workload_estimate_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_workload_estimate')),
     sa.UniqueConstraint('user_id', name=op.f('uq_workload_estimate_user_id'))

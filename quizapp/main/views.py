@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
 from ..database import reachable
 from ..extensions import db
 from ..services import study
 from ..services.catalogue import bank_listing, bank_overview
-from ..services.quizzes import in_progress
+from ..services.quizzes import unfinished as unfinished_attempts
+from ..web.forms import CsrfOnlyForm
 
 bp = Blueprint("main", __name__)
 
@@ -18,10 +21,15 @@ bp = Blueprint("main", __name__)
 def home():
     unfinished, today = [], None
     if current_user.is_authenticated:
-        unfinished = in_progress(db.session, current_user)
+        idle = timedelta(days=current_app.config["ABANDON_PRACTICE_DAYS"])
+        unfinished = unfinished_attempts(db.session, current_user, idle)
         today = study.deck_counts(db.session, current_user, None)
     return render_template(
-        "main/home.html", banks=bank_listing(db.session), unfinished=unfinished, today=today
+        "main/home.html",
+        banks=bank_listing(db.session),
+        unfinished=unfinished,
+        today=today,
+        action_form=CsrfOnlyForm(),
     )
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -20,7 +23,8 @@ from ..ids import parse_id
 from ..services import quizzes
 from ..services.catalogue import bank_listing
 from ..services.quizzes import Outcome, QuizError, QuizRequest
-from ..vocab import Mode
+from ..vocab import AttemptStatus, Mode
+from ..web.forms import CsrfOnlyForm
 from ..web.questions import posted_values, question_view, results_view, saved_values
 from .forms import RetryForm, StartQuizForm, StepForm
 
@@ -39,6 +43,30 @@ def _attempt_or_404(attempt_id: int, versions: bool = False):
     if attempt is None:
         abort(404)
     return attempt
+
+
+ABANDONED = "This practice was left unfinished and closed as abandoned; it counts in no score."
+
+
+def _abandoned(attempt) -> bool:
+    if attempt.status != AttemptStatus.ABANDONED:
+        return False
+    flash(ABANDONED, "info")
+    return True
+
+
+def idle_time() -> timedelta:
+    """How long an unfinished practice may sit untouched before it is abandoned."""
+    return timedelta(days=current_app.config["ABANDON_PRACTICE_DAYS"])
+
+
+def _begin(quiz_request: QuizRequest):
+    """Start the quiz; practice resumes the unfinished attempt of the same selection."""
+    if quiz_request.mode != Mode.PRACTICE:
+        attempt = quizzes.start_quiz(db.session, current_user, quiz_request)
+        return redirect(url_for(".show", attempt_id=attempt.id))
+    attempt, resumed = quizzes.practise(db.session, current_user, quiz_request, idle_time())
+    return redirect(url_for(".show", attempt_id=attempt.id, **({"resumed": 1} if resumed else {})))
 
 
 def _start_form() -> StartQuizForm:
@@ -62,26 +90,22 @@ def new():
             time_limit_minutes=form.time_limit.data if form.mode.data == Mode.EXAM else None,
         )
         try:
-            attempt = quizzes.start_quiz(db.session, current_user, quiz_request)
+            return _begin(quiz_request)
         except QuizError as exc:
             form.banks.errors = [*form.banks.errors, str(exc)]
-        else:
-            return redirect(url_for(".show", attempt_id=attempt.id))
     status = 422 if form.errors else 200
     return render_template("quiz/new.html", form=form, retry=RetryForm()), status
 
 
 @bp.post("/quick/<slug>")
 def quick(slug: str):
-    """One click from a bank: ten practice questions (CSRFProtect guards every POST)."""
+    """One click from a bank: ten practice questions, or the unfinished practice of the same
+    bank (CSRFProtect guards every POST)."""
     try:
-        attempt = quizzes.start_quiz(
-            db.session, current_user, QuizRequest(banks=[slug], count=10, mode=Mode.PRACTICE)
-        )
+        return _begin(QuizRequest(banks=[slug], count=10, mode=Mode.PRACTICE))
     except QuizError as exc:
         flash(str(exc), "error")
         return redirect(url_for("main.home"))
-    return redirect(url_for(".show", attempt_id=attempt.id))
 
 
 @bp.post("/retry")
@@ -98,12 +122,43 @@ def retry():
     return redirect(url_for(".show", attempt_id=attempt.id))
 
 
+@bp.post("/<int:attempt_id>/discard")
+def discard(attempt_id: int):
+    """Close an unfinished practice on purpose (it counts in no score)."""
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    if quizzes.discard(db.session, current_user, attempt_id) is None:
+        abort(404)
+    flash("Practice discarded.", "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.post("/<int:attempt_id>/fresh")
+def fresh(attempt_id: int):
+    """Discard an unfinished practice and start a new one of the same selection."""
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = quizzes.start_fresh(db.session, current_user, attempt_id)
+    except QuizError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("main.home"))
+    if attempt is None:
+        abort(404)
+    return redirect(url_for(".show", attempt_id=attempt.id))
+
+
 @bp.get("/<int:attempt_id>")
 def show(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
+    if _abandoned(attempt):
+        return redirect(url_for("progress.attempts"))
     if quizzes.is_over(attempt):
         return redirect(url_for(".results", attempt_id=attempt.id))
-    return redirect(url_for(".question", attempt_id=attempt.id, position=attempt.current))
+    resumed = {"resumed": 1} if request.args.get("resumed") == "1" else {}
+    return redirect(
+        url_for(".question", attempt_id=attempt.id, position=attempt.current, **resumed)
+    )
 
 
 def _render_question(attempt, position: int, posted: bool = False, status: int = 200):
@@ -112,12 +167,21 @@ def _render_question(attempt, position: int, posted: bool = False, status: int =
         abort(404)
     values = posted_values(item, request.form.getlist) if posted else saved_values(item)
     view = question_view(attempt, item, values)
-    return render_template("quiz/question.html", view=view, form=StepForm()), status
+    resumed = request.args.get("resumed") == "1" and attempt.mode == Mode.PRACTICE
+    return render_template(
+        "quiz/question.html",
+        view=view,
+        form=StepForm(),
+        resumed=attempt if resumed else None,
+        action_form=CsrfOnlyForm(),
+    ), status
 
 
 @bp.get("/<int:attempt_id>/q/<int:position>")
 def question(attempt_id: int, position: int):
     attempt = _attempt_or_404(attempt_id)
+    if _abandoned(attempt):
+        return redirect(url_for("progress.attempts"))
     if quizzes.time_ran_out(attempt):
         flash("Time ran out: your attempt was submitted with the answers saved in time.", "info")
     if quizzes.is_over(attempt):
@@ -146,6 +210,8 @@ def answer(attempt_id: int, position: int):
     outcome = result.outcome
     if outcome is Outcome.MISSING:
         abort(404)
+    if result.attempt.status == AttemptStatus.ABANDONED:
+        return redirect(url_for(".show", attempt_id=attempt_id))
     if outcome in (Outcome.EXPIRED, Outcome.CLOSED) and result.attempt.finished:
         flash(result.message, "info")
         return redirect(url_for(".results", attempt_id=attempt_id))
@@ -200,6 +266,8 @@ def submit(attempt_id: int):
 @bp.get("/<int:attempt_id>/results")
 def results(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, versions=True)
+    if _abandoned(attempt):
+        return redirect(url_for("progress.attempts"))
     results = quizzes.results(attempt)
     if results is None:
         flash("Submit the attempt to see its results.", "info")

@@ -33,16 +33,25 @@ class UndoForm(FlaskForm):
     review_id = IntegerField(validators=[InputRequired()])
 
 
+# Decimal bounds: Decimal("0.97") is above the float 0.97.
+RETENTION_CHECKS = [
+    InputRequired(),
+    finite,
+    NumberRange(*(Decimal(str(b)) for b in RETENTION_RANGE)),
+]
+
+
+class RetentionForm(FlaskForm):
+    """Pick a desired retention from the workload table."""
+
+    desired_retention = DecimalField("Desired retention", places=2, validators=RETENTION_CHECKS)
+
+
 class SettingsForm(FlaskForm):
     desired_retention = DecimalField(
         "Desired retention",
         places=2,
-        # Decimal bounds: Decimal("0.97") is above the float 0.97.
-        validators=[
-            InputRequired(),
-            finite,
-            NumberRange(*(Decimal(str(b)) for b in RETENTION_RANGE)),
-        ],
+        validators=RETENTION_CHECKS,
         description="The chance of remembering a card when it comes due: 0.70 to 0.97. Higher "
         "means more reviews. Changing it reschedules your cards.",
     )

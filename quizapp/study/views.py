@@ -25,6 +25,7 @@ from ..scheduling import Rating, format_interval
 from ..services import study
 from ..services.study import StaleCard, StudyError
 from ..web.forms import CsrfOnlyForm
+from ..web.pages import wants_json
 from . import settings as settings_pages
 from .forms import GradeForm, UndoForm
 
@@ -32,6 +33,11 @@ bp = Blueprint("study", __name__, url_prefix="/study")
 # The settings pages live in settings.py; their URLs come before "/<deck>" would take them.
 bp.add_url_rule("/settings", view_func=settings_pages.settings, methods=["GET", "POST"])
 bp.add_url_rule("/limits", view_func=settings_pages.limits, methods=["GET", "POST"])
+bp.add_url_rule("/optimise", view_func=settings_pages.optimise, methods=["POST"])
+bp.add_url_rule("/optimise/<int:run_id>", view_func=settings_pages.optimise_run)
+bp.add_url_rule("/optimise/defaults", view_func=settings_pages.default_parameters, methods=["POST"])
+bp.add_url_rule("/workload", view_func=settings_pages.workload, methods=["POST"])
+bp.add_url_rule("/retention", view_func=settings_pages.retention, methods=["POST"])
 
 
 @bp.before_request
@@ -55,10 +61,6 @@ def _deck_title(deck: str | None) -> str | None:
     if deck not in titles:
         titles[deck] = study.deck_title(db.session, deck)
     return titles[deck]
-
-
-def wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
 
 
 def card_payload(item: study.StudyCard | None, counts: study.Deck) -> dict:

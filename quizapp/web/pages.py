@@ -17,6 +17,11 @@ from .forms import AttemptFilterForm
 PER_PAGE = 20
 
 
+def wants_json() -> bool:
+    """The page's script asked for JSON rather than a page."""
+    return request.accept_mimetypes.best == "application/json"
+
+
 def require_staff(blueprint) -> None:
     """Every page of `blueprint` is for instructors and admins (students get 403)."""
 

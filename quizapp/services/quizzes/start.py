@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from ...database import write_transaction
 from ...models import Attempt, AttemptItem, Bank, Question, QuestionVersion, User, utcnow
 from ...vocab import Mode
 from ..queries import BANK_ORDER, current_versions_query
+from ..readiness import PREDICTION, predicted_score
 from .finish import close_expired
 
 MODES = tuple(mode.value for mode in Mode)
@@ -32,6 +34,7 @@ class QuizRequest:
     mode: str = Mode.PRACTICE
     time_limit_minutes: float | None = None
     title: str | None = None
+    retry: bool = False  # the student's latest mistakes, whatever the banks
 
 
 def available_tags(session: Session) -> list[str]:
@@ -55,8 +58,10 @@ def start_quiz(
     request: QuizRequest,
     rng: random.Random | None = None,
     now: datetime | None = None,
+    resume: Callable[[Session], Attempt | None] | None = None,
 ) -> Attempt:
-    """Draw questions (never seen first, then least recently seen; random among equals)."""
+    """Draw questions (never seen first, then least recently seen; random among equals).
+    `resume`, called under the write lock, may return an attempt to carry on instead."""
     if request.mode not in MODES:
         raise QuizError(f"Unknown mode '{request.mode}'.")
     query = current_versions_query()
@@ -68,7 +73,7 @@ def start_quiz(
         versions = [v for v in versions if wanted & set(v.data.get("tags", []))]
     if not versions:
         raise QuizError("No questions match that choice of banks and topics.")
-    return _create_attempt(session, user, versions, request, rng, now)
+    return _create_attempt(session, user, versions, request, rng, now, resume)
 
 
 def item_values(
@@ -84,7 +89,7 @@ def item_values(
     }
 
 
-def _create_attempt(session, user, versions, request: QuizRequest, rng, now) -> Attempt:
+def _create_attempt(session, user, versions, request: QuizRequest, rng, now, resume=None):
     rng = rng or random.Random()
     now = now or utcnow()
     seen = _last_seen(session, user)
@@ -93,12 +98,16 @@ def _create_attempt(session, user, versions, request: QuizRequest, rng, now) -> 
     keyed.sort(key=lambda entry: entry[:2])
     chosen = [v for _, _, v in keyed[: max(1, request.count)]]
     rng.shuffle(chosen)  # least-recently-seen decides which, not the order shown
+    # What the student's memory predicts, kept to check predictions against scores.
+    predicted = predicted_score(session, user, [v.question_id for v in chosen], now)
 
     deadline = None
     if request.mode == Mode.EXAM and request.time_limit_minutes:
         deadline = now + timedelta(minutes=request.time_limit_minutes)
     with write_transaction(session):
         close_expired(session, user, now)
+        if resume is not None and (unfinished := resume(session)) is not None:
+            return unfinished
         attempt = Attempt(
             user_id=user.id,
             mode=request.mode,
@@ -108,6 +117,8 @@ def _create_attempt(session, user, versions, request: QuizRequest, rng, now) -> 
                 "tags": request.tags,
                 "count": request.count,
                 "time_limit_minutes": request.time_limit_minutes,
+                "retry": request.retry,
+                **({PREDICTION: predicted} if predicted is not None else {}),
             },
             started_at=now,
             deadline=deadline,
@@ -164,5 +175,5 @@ def start_retry(session: Session, user: User, count: int = 10, rng=None, now=Non
     versions = session.scalars(current_versions_query().where(Question.id.in_(mistakes))).all()
     if not versions:
         raise QuizError("No mistakes to retry: every question you answered last was right.")
-    request = QuizRequest(count=count, mode=Mode.PRACTICE, title="Retry my mistakes")
+    request = QuizRequest(count=count, mode=Mode.PRACTICE, title="Retry my mistakes", retry=True)
     return _create_attempt(session, user, versions, request, rng, now)

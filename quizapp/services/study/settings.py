@@ -20,23 +20,31 @@ from .reviews import StudyError, apply_memory, memory_of, preferences
 
 def reschedule(session: Session, user: User) -> int:
     """Replay every card's review log under the user's current settings; returns cards changed."""
-    prefs = preferences(user)
-    changed = 0
     with write_transaction(session):
-        logs: dict[int, list[tuple[datetime, Rating]]] = {}
-        for card_id, moment, rating in session.execute(
-            sa.select(Review.card_id, Review.reviewed_at, Review.rating).where(
-                Review.user_id == user.id
-            )
-        ):
-            logs.setdefault(card_id, []).append((moment, Rating(rating)))
-        for state in session.scalars(
-            sa.select(CardState).where(CardState.user_id == user.id).with_for_update()
-        ):
-            memory = scheduling.replay(logs.get(state.card_id, []), state.card_id, prefs)
-            if memory != memory_of(state):
-                apply_memory(state, memory)
-                changed += 1
+        return replay_cards(session, session.get(User, user.id, with_for_update=True))
+
+
+def replay_cards(session: Session, user: User) -> int:
+    """Inside the caller's write transaction: rebuild every card's memory of `user` from its
+    review log under their preferences as they are now; returns the cards that changed."""
+    prefs = preferences(user)
+    # The states are locked before the log is read, so a grade cannot slip in between.
+    states = session.scalars(
+        sa.select(CardState).where(CardState.user_id == user.id).with_for_update()
+    ).all()
+    logs: dict[int, list[tuple[datetime, Rating]]] = {}
+    for card_id, moment, rating in session.execute(
+        sa.select(Review.card_id, Review.reviewed_at, Review.rating).where(
+            Review.user_id == user.id
+        )
+    ):
+        logs.setdefault(card_id, []).append((moment, Rating(rating)))
+    changed = 0
+    for state in states:
+        memory = scheduling.replay(logs.get(state.card_id, []), state.card_id, prefs)
+        if memory != memory_of(state):
+            apply_memory(state, memory)
+            changed += 1
     return changed
 
 
@@ -49,11 +57,27 @@ class SettingsChange:
     learning_steps: bool
 
 
+def _check_retention(value: float) -> None:
+    low, high = scheduling.RETENTION_RANGE
+    if not low <= value <= high:
+        raise StudyError(f"Desired retention must be between {low:.2f} and {high:.2f}.")
+
+
+def set_desired_retention(session: Session, user: User, value: float) -> int:
+    """Change only the desired retention (picked from the workload table) and replan the
+    cards with it; returns the cards rescheduled."""
+    _check_retention(value)
+    with write_transaction(session):
+        row = session.get(User, user.id, with_for_update=True)
+        if row.desired_retention == value:
+            return 0
+        row.desired_retention = value
+        return replay_cards(session, row)
+
+
 def update_settings(session: Session, user: User, change: SettingsChange) -> int:
     """Save study settings; retention or learning steps changes reschedule (returns count)."""
-    low, high = scheduling.RETENTION_RANGE
-    if not low <= change.desired_retention <= high:
-        raise StudyError(f"Desired retention must be between {low:.2f} and {high:.2f}.")
+    _check_retention(change.desired_retention)
     replan = (user.desired_retention, user.learning_steps) != (
         change.desired_retention,
         change.learning_steps,
