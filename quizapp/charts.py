@@ -232,3 +232,50 @@ def _nice_top(value: float) -> float:
         return 1
     power = 10 ** math.floor(math.log10(value))
     return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+
+
+def calibration_chart(
+    chart_id: str, title: str, bins: Sequence[tuple[float, float, int]], description: str
+) -> str:
+    """Predicted (x) against actual (y), both 0..1, one circle per bin (area grows with its
+    count), and the diagonal where the two agree."""
+    size = HEIGHT - PAD_TOP - PAD_BOTTOM
+    left = PAD_LEFT
+
+    def at(value: float) -> float:
+        return max(0.0, min(1.0, value)) * size
+
+    body = []
+    for fraction in (0, 0.5, 1):
+        offset = size * fraction
+        body.append(
+            f'<line x1="{left}" y1="{PAD_TOP + size - offset:.1f}" x2="{left + size}" '
+            f'y2="{PAD_TOP + size - offset:.1f}" stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{PAD_TOP + size - offset + 4:.1f}" text-anchor="end" '
+            f'font-size="11" fill="{MUTED}">{fraction:.0%}</text>'
+            f'<text x="{left + offset:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
+            f'font-size="11" fill="{MUTED}">{fraction:.0%}</text>'
+        )
+    body.append(
+        f'<line x1="{left}" y1="{PAD_TOP + size}" x2="{left + size}" y2="{PAD_TOP}" '
+        f'stroke="{MUTED}" stroke-width="1.5" stroke-dasharray="6 4" class="diagonal"/>'
+    )
+    largest = max([count for _, _, count in bins] or [1])
+    for predicted, actual, count in bins:
+        radius = 3 + 7 * math.sqrt(count / largest)
+        body.append(
+            f'<circle cx="{left + at(predicted):.1f}" cy="{PAD_TOP + size - at(actual):.1f}" '
+            f'r="{radius:.1f}" fill="{PRIMARY}" fill-opacity="0.7">'
+            f"<title>predicted {predicted:.0%}, actual {actual:.0%} ({count} attempts)</title>"
+            f"</circle>"
+        )
+    legend_x = left + size + 24
+    body.append(
+        f'<text x="{legend_x}" y="{PAD_TOP + 12}" font-size="11" fill="{MUTED}">'
+        "Across: predicted score</text>"
+        f'<text x="{legend_x}" y="{PAD_TOP + 28}" font-size="11" fill="{MUTED}">'
+        "Up: actual score</text>"
+        f'<text x="{legend_x}" y="{PAD_TOP + 44}" font-size="11" fill="{MUTED}">'
+        "Dashed: where they agree</text>"
+    )
+    return _frame(chart_id, title, description, body)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 
+from .. import charts
 from ..extensions import db
-from ..services import analysis, quizzes
+from ..services import analysis, quizzes, readiness
 from ..services.catalogue import bank_listing
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import attempts_listing, csv_download, render_dashboard, require_staff
@@ -27,7 +29,29 @@ def overview():
     sort = request.args.get("sort", "name")
     descending = request.args.get("dir") == "desc"
     rows = analysis.class_overview(db.session, sort, descending)
-    return render_template("classroom/overview.html", rows=rows, sort=sort, descending=descending)
+    calibration = readiness.class_calibration(db.session)
+    return render_template(
+        "classroom/overview.html",
+        rows=rows,
+        sort=sort,
+        descending=descending,
+        calibration=calibration,
+        calibration_chart=_calibration_chart(calibration),
+    )
+
+
+def _calibration_chart(calibration) -> Markup:
+    description = (
+        f"{calibration.count} quizzes in {len(calibration.bins)} groups of predicted score; "
+        f"predictions were off by {calibration.mean_abs_error:.0%} on average."
+    )
+    points = [(b.predicted, b.actual, b.count) for b in calibration.bins]
+    # Markup: the chart builder escapes every piece of text it puts in the SVG.
+    return Markup(
+        charts.calibration_chart(
+            "calibration-chart", "Predicted against actual quiz scores", points, description
+        )
+    )
 
 
 @bp.get("/students/<int:user_id>")

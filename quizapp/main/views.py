@@ -12,6 +12,7 @@ from ..extensions import db
 from ..services import study
 from ..services.catalogue import bank_listing, bank_overview
 from ..services.quizzes import unfinished as unfinished_attempts
+from ..services.readiness import QUIZ_SIZE, bank_readiness
 from ..web.forms import CsrfOnlyForm
 
 bp = Blueprint("main", __name__)
@@ -38,7 +39,12 @@ def bank(slug: str):
     overview = bank_overview(db.session, slug)
     if overview is None:
         abort(404)
-    return render_template("main/bank.html", overview=overview)
+    readiness = (
+        bank_readiness(db.session, current_user, slug) if current_user.is_authenticated else None
+    )
+    return render_template(
+        "main/bank.html", overview=overview, readiness=readiness, slug=slug, quiz_size=QUIZ_SIZE
+    )
 
 
 @bp.get("/healthz")

@@ -3,14 +3,20 @@
 Answers are graded by the real grader and reviews scheduled by the real FSRS wrapper, so every
 chart and the item analysis show what real use would. Students differ in ability and questions
 in difficulty (a logistic model); everything follows from the seed.
+
+Students study first, then take quizzes: a question whose card they have studied is answered
+right about as often as they would recall the card at that moment, so each attempt keeps the
+score their memory predicted (as a real start does) and the instructors' calibration check has
+something true to compare.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -35,6 +41,7 @@ from ..scheduling import Memory, Preferences, Rating
 from ..vocab import AttemptStatus, Mode, Role
 from .queries import active_cards_query, current_versions_query
 from .quizzes import item_values
+from .readiness import PREDICTION
 from .study import review_values, state_values
 
 DEMO_PASSWORD = "demo students all share this"
@@ -65,6 +72,25 @@ def _p_right(ability: float, difficulty: float) -> float:
     return 1 / (1 + math.exp(-1.4 * (ability - difficulty)))
 
 
+@dataclass
+class Studied:
+    """One demo student's reviews as they happened: each card's memory after each review, and
+    when each card was first seen and whether it was recalled then."""
+
+    prefs: Preferences
+    memories: dict[int, list[tuple[datetime, Memory]]] = field(default_factory=dict)
+    firsts: list[tuple[datetime, bool]] = field(default_factory=list)
+
+    def memory_at(self, card_id: int | None, moment: datetime) -> Memory | None:
+        history = self.memories.get(card_id, [])
+        index = bisect.bisect_right([at for at, _ in history], moment)
+        return history[index - 1][1] if index else None
+
+    def first_try_recall(self, moment: datetime) -> float | None:
+        seen = [recalled for at, recalled in self.firsts if at <= moment]
+        return sum(seen) / len(seen) if seen else None
+
+
 def _unique_name(fake: Faker, taken: set[str]) -> str:
     base = fake.user_name().lower().replace(".", "").replace("_", "")[:30] or "student"
     name, n = base, 1
@@ -91,6 +117,11 @@ def generate(
     for version, bank_id in versions:
         by_bank.setdefault(bank_id, []).append(version)
     cards = session.execute(active_cards_query(None, Card.id, Card.bank_id)).all()
+    card_of = dict(
+        session.execute(
+            active_cards_query(None, Card.question_id, Card.id).where(Card.question_id.is_not(None))
+        ).all()
+    )
     difficulty = {v.id: _difficulty(str(v.question_id), seed) for v, _ in versions}
     password_hash = hash_password(DEMO_PASSWORD)
     taken = set(session.scalars(sa.select(User.username)))
@@ -110,18 +141,22 @@ def generate(
             session.add(user)
             session.flush()
             report.students += 1
-            last_attempt = _attempts(
-                session, user, ability, by_bank, difficulty, start, now, rng, report
-            )
             last_review, studied = _reviews(session, user, ability, cards, start, now, rng, report)
-            user.cards_studied = studied
+            last_attempt = _attempts(
+                session, user, ability, by_bank, difficulty, (start, now), rng, report,
+                (studied, card_of),
+            )  # fmt: skip
+            user.cards_studied = len(studied.memories)
             moments = [m for m in (last_attempt, last_review) if m is not None]
             user.last_active_at = max(moments) if moments else None
     return report
 
 
-def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, report):
-    """Add the student's attempts; returns when the last one was submitted."""
+def _attempts(session, user, ability, by_bank, difficulty, period, rng, report, memory):
+    """Add the student's attempts, each with the score its start predicted; returns when the
+    last one was submitted."""
+    start, now = period
+    studied, card_of = memory
     count = max(1, int(rng.gauss(6, 3)))
     moments = sorted(start + (now - start) * rng.random() for _ in range(count))
     items_rows = []
@@ -133,12 +168,18 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
         mode = Mode.EXAM if rng.random() < 0.3 else Mode.PRACTICE
         # A student improves a little with practice.
         ability += 0.05
+        recall = {v.id: _recall(studied, card_of.get(v.question_id), moment) for v in chosen}
+        unseen = studied.first_try_recall(moment)
+        settings = {"banks": [], "tags": [], "count": len(chosen)}
+        if unseen is not None:
+            chances = [unseen if recall[v.id] is None else recall[v.id] for v in chosen]
+            settings[PREDICTION] = sum(chances) / len(chances)
         attempt = Attempt(
             user_id=user.id,
             mode=mode,
             status=AttemptStatus.SUBMITTED,
             title=f"{'Exam' if mode == Mode.EXAM else 'Practice'}: demo",
-            settings={"banks": [], "tags": [], "count": len(chosen)},
+            settings=settings,
             started_at=moment,
             submitted_at=moment + timedelta(minutes=rng.randint(3, 20)),
             step=len(chosen) + 1,
@@ -151,7 +192,14 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
         for position, version in enumerate(chosen):
             qtype = qtypes.get(version.type)
             presentation = qtype.present(version.data, rng)
-            right = rng.random() < _p_right(ability, difficulty[version.id])
+            known = recall[version.id]
+            # A studied question is answered as well as its card would be recalled now.
+            p_right = (
+                _p_right(ability, difficulty[version.id])
+                if known is None
+                else min(0.99, known + 0.05 * ability)
+            )
+            right = rng.random() < p_right
             response = qtype.sample(version.data, presentation, right, rng)
             fraction = qtype.grade(version.data, response).fraction
             row = item_values(version, position, presentation)
@@ -177,10 +225,16 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
     return attempt.submitted_at if moments else None
 
 
+def _recall(studied: Studied, card_id: int | None, moment: datetime) -> float | None:
+    memory = studied.memory_at(card_id, moment)
+    return None if memory is None else scheduling.retrievability(memory, moment, studied.prefs)
+
+
 def _reviews(session, user, ability, cards, start, now, rng, report):
     """Study on most days: reviews of due cards, then a few new cards in bank order.
-    Returns (time of the last review, cards studied)."""
+    Returns (time of the last review, what was studied when)."""
     prefs = Preferences(desired_retention=user.desired_retention or 0.9)
+    studied = Studied(prefs)
     memories: dict[int, Memory] = {}
     new_cards = [card_id for card_id, _ in cards]
     per_day = rng.randint(3, 12)
@@ -209,6 +263,9 @@ def _reviews(session, user, ability, cards, start, now, rng, report):
                     review_values(user, card_id, rating, moment, duration, memory, scheduled)
                 )
                 memories[card_id] = scheduled.memory
+                studied.memories.setdefault(card_id, []).append((moment, scheduled.memory))
+                if memory.is_new:
+                    studied.firsts.append((moment, rating != Rating.AGAIN))
                 moment += timedelta(seconds=rng.randint(4, 20))
             new_cards = [c for c in new_cards if c not in memories]
         day += timedelta(days=1)
@@ -229,4 +286,4 @@ def _reviews(session, user, ability, cards, start, now, rng, report):
                 for card_id, m in memories.items()
             ],
         )
-    return (rows[-1]["reviewed_at"] if rows else None), len(memories)
+    return (rows[-1]["reviewed_at"] if rows else None), studied

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..ids import query_int
 from ..services import progress
 from ..services.catalogue import bank_listing
+from ..services.readiness import QUIZ_SIZE, readiness_by_bank
 from .dashboard import dashboard_charts, forecast_rows
 from .forms import AttemptFilterForm
 
@@ -47,6 +48,8 @@ def render_dashboard(user, template_args: dict | None = None):
         board=board,
         charts=dashboard_charts(board),
         forecast_rows=forecast_rows(board),
+        readiness=readiness_by_bank(db.session, user),
+        quiz_size=QUIZ_SIZE,
         **(template_args or {}),
     )
 
