@@ -43,7 +43,7 @@ def settings():
         form=form,
         schedule=study.schedule_status(db.session, current_user),
         table=table,
-        chart=workload_chart(table.workload) if table else None,
+        chart=workload_chart(table.workload) if table and table.current else None,
         action_form=CsrfOnlyForm(),
     )
     return page, 422 if form.errors else 200
@@ -54,7 +54,7 @@ def workload_chart(workload: Workload) -> Markup:
     suggested = [row.retention for row in rows].index(workload.suggested)
     first, last = rows[0], rows[-1]
     description = (
-        f"From {first.retention:.0%} to {last.retention:.0%} desired retention, study time rises "
+        f"From {first.retention:.0%} to {last.retention:.0%} desired retention, study time goes "
         f"from {first.minutes_per_day:.1f} to {last.minutes_per_day:.1f} minutes a day and the "
         f"cards remembered after a year from {first.remembered:.0f} to {last.remembered:.0f} of "
         f"{workload.deck_size}. The least time per remembered card is at "

@@ -23,11 +23,20 @@ def optimise_in_background(run_id: int) -> threading.Thread:
                 study.run_optimiser(db.session, run_id)
             except Exception:
                 app.logger.exception("optimiser run %s failed", run_id)
-                db.session.rollback()
-                study.fail_run(db.session, run_id, "Something went wrong; try again later.")
+                _record_failure(run_id)
             finally:
                 db.session.remove()
 
     thread = threading.Thread(target=work, name=f"optimiser-run-{run_id}", daemon=True)
     thread.start()
     return thread
+
+
+def _record_failure(run_id: int) -> None:
+    """Close the run as failed; if even that fails (the database is gone), it will read as
+    interrupted once it is stale."""
+    db.session.rollback()
+    try:
+        study.fail_run(db.session, run_id, "Something went wrong; try again later.")
+    except Exception:
+        current_app.logger.exception("could not record that optimiser run %s failed", run_id)

@@ -40,7 +40,7 @@ def test_workload_chart_with_its_table_and_a_retention_to_pick(strong, live_serv
     chart = page.get_by_role("img", name=CHART)
     expect(chart).to_be_visible()
     description = page.locator("#workload-chart-desc").text_content()
-    assert description.startswith("From 70% to 97% desired retention, study time rises")
+    assert description.startswith("From 70% to 97% desired retention, study time goes")
     assert page.locator("#workload-chart circle").count() == 16  # two series, eight points
     # The same figures as a table, for screen readers and anyone who wants the numbers.
     table = page.get_by_role("table", name=re.compile("Simulated over 365 days"))
