@@ -6,7 +6,7 @@ matched the scores that followed (each attempt keeps the prediction made when it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -15,13 +15,15 @@ from sqlalchemy.orm import Session
 from .. import memory, scheduling
 from ..memory import Calibration, Readiness
 from ..models import Attempt, Bank, Card, CardState, Question, Review, User, utcnow
-from ..scheduling import NEW
+from ..scheduling import NEW, Memory
 from ..vocab import AttemptStatus
 from .queries import active_banks
-from .study import memory_of, preferences
+from .study import preferences
 
 QUIZ_SIZE = 10  # the one-click practice quiz the prediction speaks of
 PREDICTION = "predicted_score"  # the key of an attempt's settings that holds its prediction
+# CardState's columns that hold a Memory, in the order of its fields.
+MEMORY_COLUMNS = tuple(getattr(CardState, field.name) for field in fields(Memory))
 
 
 @dataclass(frozen=True)
@@ -48,15 +50,16 @@ def _retrievabilities(
 ) -> dict[int, float | None]:
     """Each question's card's retrievability now (None: never studied, or no card)."""
     question_ids = list(question_ids)
+    # Columns, not rows: a dashboard reads a few hundred card states.
     rows = session.execute(
-        sa.select(Card.question_id, CardState)
+        sa.select(Card.question_id, *MEMORY_COLUMNS)
         .join(CardState, (CardState.card_id == Card.id) & (CardState.user_id == user.id))
         .where(Card.question_id.in_(question_ids), Card.retired_at.is_(None))
     ).all()
     prefs = preferences(user)
     found: dict[int, float | None] = dict.fromkeys(question_ids)
-    for question_id, state in rows:
-        found[question_id] = scheduling.retrievability(memory_of(state), now, prefs)
+    for question_id, *values in rows:
+        found[question_id] = scheduling.retrievability(Memory(*values), now, prefs)
     return found
 
 
