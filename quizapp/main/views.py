@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from ..database import reachable
@@ -14,6 +12,7 @@ from ..services.catalogue import bank_listing, bank_overview
 from ..services.quizzes import unfinished as unfinished_attempts
 from ..services.readiness import QUIZ_SIZE, bank_readiness
 from ..web.forms import CsrfOnlyForm
+from ..web.pages import practice_idle_time
 
 bp = Blueprint("main", __name__)
 
@@ -22,8 +21,7 @@ bp = Blueprint("main", __name__)
 def home():
     unfinished, today = [], None
     if current_user.is_authenticated:
-        idle = timedelta(days=current_app.config["ABANDON_PRACTICE_DAYS"])
-        unfinished = unfinished_attempts(db.session, current_user, idle)
+        unfinished = unfinished_attempts(db.session, current_user, practice_idle_time())
         today = study.deck_counts(db.session, current_user, None)
     return render_template(
         "main/home.html",

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -25,6 +22,7 @@ from ..services.catalogue import bank_listing
 from ..services.quizzes import Outcome, QuizError, QuizRequest
 from ..vocab import AttemptStatus, Mode
 from ..web.forms import CsrfOnlyForm
+from ..web.pages import practice_idle_time
 from ..web.questions import posted_values, question_view, results_view, saved_values
 from .forms import RetryForm, StartQuizForm, StepForm
 
@@ -55,17 +53,14 @@ def _abandoned(attempt) -> bool:
     return True
 
 
-def idle_time() -> timedelta:
-    """How long an unfinished practice may sit untouched before it is abandoned."""
-    return timedelta(days=current_app.config["ABANDON_PRACTICE_DAYS"])
-
-
 def _begin(quiz_request: QuizRequest):
     """Start the quiz; practice resumes the unfinished attempt of the same selection."""
     if quiz_request.mode != Mode.PRACTICE:
         attempt = quizzes.start_quiz(db.session, current_user, quiz_request)
         return redirect(url_for(".show", attempt_id=attempt.id))
-    attempt, resumed = quizzes.practise(db.session, current_user, quiz_request, idle_time())
+    attempt, resumed = quizzes.practise(
+        db.session, current_user, quiz_request, practice_idle_time()
+    )
     return redirect(url_for(".show", attempt_id=attempt.id, **({"resumed": 1} if resumed else {})))
 
 

@@ -3,7 +3,9 @@ student and to staff), CSV downloads, and the staff-only guard."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -16,6 +18,11 @@ from .dashboard import dashboard_charts, forecast_rows
 from .forms import AttemptFilterForm
 
 PER_PAGE = 20
+
+
+def practice_idle_time() -> timedelta:
+    """How long an unfinished practice may sit untouched before it is abandoned."""
+    return timedelta(days=current_app.config["ABANDON_PRACTICE_DAYS"])
 
 
 def wants_json() -> bool:
