@@ -91,6 +91,6 @@ DEFAULTS: dict = {
     "LOGIN_FAILURES_PER_ADDRESS": LoginPolicy.per_address,
     "REGISTRATIONS_PER_ADDRESS": REGISTRATIONS_PER_ADDRESS,
     # An unfinished practice attempt idle for this many days is closed as abandoned (unscored)
-    # by the student's next quiz start or by `quizapp quizzes close-abandoned`.
+    # by the student's next practice start or by `quizapp quizzes close-abandoned`.
     "ABANDON_PRACTICE_DAYS": 7,
 }
