@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .vocab import AttemptStatus, Role
+from .vocab import AttemptStatus, JobStatus, Role
 
 
 def utcnow() -> datetime:
@@ -125,6 +125,8 @@ class User(db.Model):
     new_per_day: Mapped[int] = mapped_column(default=20)
     reviews_per_day: Mapped[int] = mapped_column(default=200)
     learning_steps: Mapped[bool] = mapped_column(default=True)
+    # Personal FSRS parameters fitted to the student's reviews; None: FSRS's defaults.
+    fsrs_parameters: Mapped[list | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Kept up to date by each review and submission, so the class page reads one row per
     # student instead of scanning every review.
@@ -200,6 +202,11 @@ class Attempt(db.Model):
     @property
     def finished(self) -> bool:
         return self.status == AttemptStatus.SUBMITTED
+
+    @property
+    def open(self) -> bool:
+        """Still taking answers: neither submitted nor closed as abandoned."""
+        return self.status == AttemptStatus.IN_PROGRESS
 
 
 class AttemptItem(db.Model):
@@ -297,6 +304,49 @@ class Review(db.Model):
     before: Mapped[dict] = mapped_column(sa.JSON)
 
     card: Mapped[Card] = relationship()
+
+
+class DeckLimit(db.Model):
+    """A student's own daily limits for one deck (bank). None: only the all-decks limit
+    applies; the all-decks limit (on User) caps every deck's own."""
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "bank_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    bank_id: Mapped[int] = mapped_column(sa.ForeignKey("bank.id"))
+    new_per_day: Mapped[int | None]
+    reviews_per_day: Mapped[int | None]
+
+
+class OptimiserRun(db.Model):
+    """One "Optimise my schedule": queued, running (steps done of total), then done (with what
+    it found in `result`) or failed. `updated_at` moves with each step, so a run whose process
+    died shows as interrupted."""
+
+    __table_args__ = (sa.Index("ix_optimiser_run_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    status: Mapped[str] = mapped_column(sa.String(20), default=JobStatus.QUEUED)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    result: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class WorkloadEstimate(db.Model):
+    """The workload simulator's table for one student (`result`: deck size, days and a row per
+    retention), shown until what it was computed from (`key`: parameters, deck size, limits,
+    steps) changes."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), unique=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    result: Mapped[dict] = mapped_column(sa.JSON)
 
 
 class Upload(db.Model):

@@ -13,6 +13,14 @@ class Mode(StrEnum):
 class AttemptStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
+    ABANDONED = "abandoned"  # an unfinished practice, closed unscored after a while
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class Role(StrEnum):

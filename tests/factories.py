@@ -16,7 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from faker import Faker
 
-from quizapp import qtypes
+from quizapp import qtypes, scheduling
 from quizapp.banks.cards import bank_flashcards
 from quizapp.banks.loader import load_paths
 from quizapp.extensions import db
@@ -26,12 +26,14 @@ from quizapp.models import (
     AttemptItem,
     Bank,
     Card,
+    CardState,
     Course,
     Question,
     QuestionVersion,
+    Review,
     User,
 )
-from quizapp.scheduling import Rating
+from quizapp.scheduling import Memory, Rating
 from quizapp.services import classes, quizzes, study
 from quizapp.services.accounts import create_user
 from quizapp.services.classes import CourseDetails, GoalSettings, QuizSettings
@@ -126,6 +128,46 @@ def make_review(app, user: User, card_id: int, rating=Rating.GOOD, now: datetime
         state = study.card_info(db.session, owner, card_id)
         version = state.state.version if state.state else 0
         return study.grade_card(db.session, owner, card_id, version, rating, now=now).id
+
+
+def study_history(app, user: User, records) -> dict[int, int]:
+    """Store a review log (quizapp.memory ReviewRecords, e.g. a simulated student's) as the
+    study service would have: reviews and card states, scheduled with the user's preferences.
+    The log's card ids are mapped in order onto the loaded cards; returns that mapping."""
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        prefs = study.preferences(owner)
+        cards = db.session.scalars(
+            sa.select(Card.id).join(Bank, Card.bank_id == Bank.id).order_by(Bank.id, Card.position)
+        ).all()
+        mapping = dict(zip(sorted({r.card_id for r in records}), cards, strict=False))
+        assert len(mapping) == len({r.card_id for r in records}), "not enough cards loaded"
+        memories, rows = {}, []
+        for record in sorted(records, key=lambda r: r.reviewed_at):
+            card_id = mapping[record.card_id]
+            before = memories.get(card_id, Memory())
+            scheduled = scheduling.review(
+                before, Rating(record.rating), record.reviewed_at, card_id, prefs
+            )
+            rows.append(
+                study.review_values(
+                    owner, card_id, Rating(record.rating), record.reviewed_at,
+                    record.duration_ms, before, scheduled,
+                )
+            )  # fmt: skip
+            memories[card_id] = scheduled.memory
+        db.session.execute(sa.insert(Review), rows)
+        db.session.execute(
+            sa.insert(CardState),
+            [
+                {"user_id": owner.id, "card_id": card_id, **study.state_values(memory),
+                 "suspended": False, "version": memory.reps}
+                for card_id, memory in memories.items()
+            ],
+        )  # fmt: skip
+        owner.cards_studied = len(memories)
+        db.session.commit()
+        return mapping
 
 
 def staff_client(app, role: str = "instructor"):

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
+from .. import charts
 from ..assignment_rules import EVERYTHING
 from ..extensions import db
 from ..ids import query_int
-from ..services import analysis, classes, quizzes, responses
+from ..services import analysis, classes, quizzes, readiness, responses
 from ..services.catalogue import bank_listing
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import attempts_listing, csv_download, render_dashboard, require_staff
@@ -56,6 +58,7 @@ def overview():
     scope = _scope()
     rows = analysis.class_overview(db.session, sort, descending, scope)
     form, keep = _filters(scope)
+    calibration = readiness.class_calibration(db.session, scope.attempt_clauses())
     return render_template(
         "classroom/overview.html",
         rows=rows,
@@ -63,6 +66,22 @@ def overview():
         descending=descending,
         filters=form,
         keep=keep,
+        calibration=calibration,
+        calibration_chart=_calibration_chart(calibration),
+    )
+
+
+def _calibration_chart(calibration) -> Markup:
+    description = (
+        f"{calibration.count} quizzes in {len(calibration.bins)} groups of predicted score; "
+        f"predictions were off by {calibration.mean_abs_error:.0%} on average."
+    )
+    points = [(b.predicted, b.actual, b.count) for b in calibration.bins]
+    # Markup: the chart builder escapes every piece of text it puts in the SVG.
+    return Markup(
+        charts.calibration_chart(
+            "calibration-chart", "Predicted against actual quiz scores", points, description
+        )
     )
 
 

@@ -23,8 +23,9 @@ from ..services.exam_secrecy import NOTHING_SEALED, sealed_for
 from ..services.quizzes import Outcome, QuizError, QuizRequest
 from ..services.quizzes.override import MESSAGES as OVERRIDE_MESSAGES
 from ..services.quizzes.override import Override
-from ..vocab import Mode
+from ..vocab import AttemptStatus, Mode
 from ..web.forms import CsrfOnlyForm
+from ..web.pages import practice_idle_time
 from ..web.questions import (
     posted_values,
     question_view,
@@ -51,6 +52,27 @@ def _attempt_or_404(attempt_id: int, versions: bool = False):
     return attempt
 
 
+ABANDONED = "This practice was left unfinished and closed as abandoned; it counts in no score."
+
+
+def _abandoned(attempt) -> bool:
+    if attempt.status != AttemptStatus.ABANDONED:
+        return False
+    flash(ABANDONED, "info")
+    return True
+
+
+def _begin(quiz_request: QuizRequest):
+    """Start the quiz; practice resumes the unfinished attempt of the same selection."""
+    if quiz_request.mode != Mode.PRACTICE:
+        attempt = quizzes.start_quiz(db.session, current_user, quiz_request)
+        return redirect(url_for(".show", attempt_id=attempt.id))
+    attempt, resumed = quizzes.practise(
+        db.session, current_user, quiz_request, practice_idle_time()
+    )
+    return redirect(url_for(".show", attempt_id=attempt.id, **({"resumed": 1} if resumed else {})))
+
+
 def _start_form() -> StartQuizForm:
     form = StartQuizForm()
     form.banks.choices = [SelectChoice(b.bank.slug, b.bank.title) for b in bank_listing(db.session)]
@@ -72,26 +94,22 @@ def new():
             time_limit_minutes=form.time_limit.data if form.mode.data == Mode.EXAM else None,
         )
         try:
-            attempt = quizzes.start_quiz(db.session, current_user, quiz_request)
+            return _begin(quiz_request)
         except QuizError as exc:
             form.banks.errors = [*form.banks.errors, str(exc)]
-        else:
-            return redirect(url_for(".show", attempt_id=attempt.id))
     status = 422 if form.errors else 200
     return render_template("quiz/new.html", form=form, retry=RetryForm()), status
 
 
 @bp.post("/quick/<slug>")
 def quick(slug: str):
-    """One click from a bank: ten practice questions (CSRFProtect guards every POST)."""
+    """One click from a bank: ten practice questions, or the unfinished practice of the same
+    bank (CSRFProtect guards every POST)."""
     try:
-        attempt = quizzes.start_quiz(
-            db.session, current_user, QuizRequest(banks=[slug], count=10, mode=Mode.PRACTICE)
-        )
+        return _begin(QuizRequest(banks=[slug], count=10, mode=Mode.PRACTICE))
     except QuizError as exc:
         flash(str(exc), "error")
         return redirect(url_for("main.home"))
-    return redirect(url_for(".show", attempt_id=attempt.id))
 
 
 @bp.post("/retry")
@@ -108,12 +126,43 @@ def retry():
     return redirect(url_for(".show", attempt_id=attempt.id))
 
 
+@bp.post("/<int:attempt_id>/discard")
+def discard(attempt_id: int):
+    """Close an unfinished practice on purpose (it counts in no score)."""
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    if quizzes.discard(db.session, current_user, attempt_id) is None:
+        abort(404)
+    flash("Practice discarded.", "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.post("/<int:attempt_id>/fresh")
+def fresh(attempt_id: int):
+    """Discard an unfinished practice and start a new one of the same selection."""
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = quizzes.start_fresh(db.session, current_user, attempt_id)
+    except QuizError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("main.home"))
+    if attempt is None:
+        abort(404)
+    return redirect(url_for(".show", attempt_id=attempt.id))
+
+
 @bp.get("/<int:attempt_id>")
 def show(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
+    if _abandoned(attempt):
+        return redirect(url_for("progress.attempts"))
     if quizzes.is_over(attempt):
         return redirect(url_for(".results", attempt_id=attempt.id))
-    return redirect(url_for(".question", attempt_id=attempt.id, position=attempt.current))
+    resumed = {"resumed": 1} if request.args.get("resumed") == "1" else {}
+    return redirect(
+        url_for(".question", attempt_id=attempt.id, position=attempt.current, **resumed)
+    )
 
 
 def _render_question(attempt, position: int, posted: bool = False, status: int = 200):
@@ -124,8 +173,14 @@ def _render_question(attempt, position: int, posted: bool = False, status: int =
     practice = attempt.mode == Mode.PRACTICE
     sealed = sealed_for(db.session, current_user) if practice else NOTHING_SEALED
     view = question_view(attempt, item, values, review.shown(db.session, attempt), sealed)
+    resumed = request.args.get("resumed") == "1" and practice
     page = render_template(
-        "quiz/question.html", view=view, form=StepForm(), override_form=CsrfOnlyForm()
+        "quiz/question.html",
+        view=view,
+        form=StepForm(),
+        override_form=CsrfOnlyForm(),
+        resumed=attempt if resumed else None,
+        action_form=CsrfOnlyForm(),
     )
     return page, status
 
@@ -133,6 +188,8 @@ def _render_question(attempt, position: int, posted: bool = False, status: int =
 @bp.get("/<int:attempt_id>/q/<int:position>")
 def question(attempt_id: int, position: int):
     attempt = _attempt_or_404(attempt_id)
+    if _abandoned(attempt):
+        return redirect(url_for("progress.attempts"))
     if quizzes.time_ran_out(attempt):
         flash("Time ran out: your attempt was submitted with the answers saved in time.", "info")
     if quizzes.is_over(attempt):
@@ -161,6 +218,8 @@ def answer(attempt_id: int, position: int):
     outcome = result.outcome
     if outcome is Outcome.MISSING:
         abort(404)
+    if result.attempt.status == AttemptStatus.ABANDONED:
+        return redirect(url_for(".show", attempt_id=attempt_id))
     if outcome in (Outcome.EXPIRED, Outcome.CLOSED) and result.attempt.finished:
         flash(result.message, "info")
         return redirect(url_for(".results", attempt_id=attempt_id))
@@ -234,6 +293,8 @@ def submit(attempt_id: int):
 def _results_view(attempt_id: int):
     """The review of the student's own finished attempt, as the review options allow now."""
     attempt = _attempt_or_404(attempt_id, versions=True)
+    if _abandoned(attempt):
+        return redirect(url_for("progress.attempts"))
     results = quizzes.results(attempt)
     if results is None:
         return attempt, None

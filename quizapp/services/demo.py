@@ -3,10 +3,16 @@
 Answers are graded by the real grader and reviews scheduled by the real FSRS wrapper, so every
 chart and the item analysis show what real use would. Students differ in ability and questions
 in difficulty (a logistic model); everything follows from the seed.
+
+Students study first, then take quizzes: a question whose card they have studied is answered
+right about as often as they would recall the card at that moment, so each attempt keeps the
+score their memory predicted (as a real start does) and the instructors' calibration check has
+something true to compare.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import random
@@ -36,6 +42,7 @@ from ..vocab import AttemptStatus, Mode, Role
 from .demo_classes import add_classes
 from .queries import active_cards_query, current_versions_query
 from .quizzes import item_values
+from .readiness import PREDICTION
 from .study import review_values, state_values
 
 DEMO_PASSWORD = "demo students all share this"
@@ -70,6 +77,25 @@ def _p_right(ability: float, difficulty: float) -> float:
     return 1 / (1 + math.exp(-1.4 * (ability - difficulty)))
 
 
+@dataclass
+class Studied:
+    """One demo student's reviews as they happened: each card's memory after each review, and
+    when each card was first seen and whether it was recalled then."""
+
+    prefs: Preferences
+    memories: dict[int, list[tuple[datetime, Memory]]] = field(default_factory=dict)
+    firsts: list[tuple[datetime, bool]] = field(default_factory=list)
+
+    def memory_at(self, card_id: int | None, moment: datetime) -> Memory | None:
+        history = self.memories.get(card_id, [])
+        index = bisect.bisect_right([at for at, _ in history], moment)
+        return history[index - 1][1] if index else None
+
+    def first_try_recall(self, moment: datetime) -> float | None:
+        seen = [recalled for at, recalled in self.firsts if at <= moment]
+        return sum(seen) / len(seen) if seen else None
+
+
 def _unique_name(fake: Faker, taken: set[str]) -> str:
     base = fake.user_name().lower().replace(".", "").replace("_", "")[:30] or "student"
     name, n = base, 1
@@ -96,6 +122,11 @@ def generate(
     for version, bank_id in versions:
         by_bank.setdefault(bank_id, []).append(version)
     cards = session.execute(active_cards_query(None, Card.id, Card.bank_id)).all()
+    card_of = dict(
+        session.execute(
+            active_cards_query(None, Card.question_id, Card.id).where(Card.question_id.is_not(None))
+        ).all()
+    )
     difficulty = {v.id: _difficulty(str(v.question_id), seed) for v, _ in versions}
     password_hash = hash_password(DEMO_PASSWORD)
     taken = set(session.scalars(sa.select(User.username)))
@@ -116,11 +147,12 @@ def generate(
             session.add(user)
             session.flush()
             report.students += 1
-            last_attempt = _attempts(
-                session, user, ability, by_bank, difficulty, start, now, rng, report
-            )
             last_review, studied = _reviews(session, user, ability, cards, start, now, rng, report)
-            user.cards_studied = studied
+            last_attempt = _attempts(
+                session, user, ability, by_bank, difficulty, (start, now), rng, report,
+                (studied, card_of),
+            )  # fmt: skip
+            user.cards_studied = len(studied.memories)
             moments = [m for m in (last_attempt, last_review) if m is not None]
             user.last_active_at = max(moments) if moments else None
             made.append((user, ability))
@@ -154,17 +186,24 @@ def graded_attempt(
     rng,
     title,
     assignment_id=None,
+    recall=None,
+    prediction=None,
 ) -> list[dict]:
     """One submitted attempt of `chosen` questions, answered as a student of `ability` would
-    and graded by the real grader; returns its answers' rows (inserted by the caller in bulk;
-    first tries are marked once everything is in: mark_first_tries)."""  # fmt: skip
+    (a studied question as well as its card is recalled then: `recall`, by version id) and
+    graded by the real grader, keeping the score its start predicted; returns its answers'
+    rows (inserted by the caller in bulk; first tries are marked once everything is in:
+    mark_first_tries)."""  # fmt: skip
+    settings = {"banks": [], "tags": [], "count": len(chosen)}
+    if prediction is not None:
+        settings[PREDICTION] = prediction
     attempt = Attempt(
         user_id=user.id,
         assignment_id=assignment_id,
         mode=mode,
         status=AttemptStatus.SUBMITTED,
         title=title,
-        settings={"banks": [], "tags": [], "count": len(chosen)},
+        settings=settings,
         started_at=started,
         submitted_at=submitted,
         step=len(chosen) + 1,
@@ -177,7 +216,13 @@ def graded_attempt(
     for position, version in enumerate(chosen):
         qtype = qtypes.get(version.type)
         presentation = qtype.present(version.data, rng)
-        right = rng.random() < _p_right(ability, difficulty[version.id])
+        known = (recall or {}).get(version.id)
+        p_right = (
+            _p_right(ability, difficulty[version.id])
+            if known is None
+            else min(0.99, known + 0.05 * ability)
+        )
+        right = rng.random() < p_right
         response = qtype.sample(version.data, presentation, right, rng)
         fraction = qtype.grade(version.data, response).fraction
         row = item_values(version, position, presentation)
@@ -218,8 +263,11 @@ def mark_first_tries(session) -> None:
     session.execute(sa.update(AttemptItem).values(first_try=AttemptItem.id.in_(firsts)))
 
 
-def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, report):
-    """Add the student's attempts; returns when the last one was submitted."""
+def _attempts(session, user, ability, by_bank, difficulty, period, rng, report, memory):
+    """Add the student's attempts, each with the score its start predicted; returns when the
+    last one was submitted."""
+    start, now = period
+    studied, card_of = memory
     count = max(1, int(rng.gauss(6, 3)))
     moments = sorted(start + (now - start) * rng.random() for _ in range(count))
     items_rows = []
@@ -231,10 +279,27 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
         mode = Mode.EXAM if rng.random() < 0.3 else Mode.PRACTICE
         # A student improves a little with practice.
         ability += 0.05
+        recall = {v.id: _recall(studied, card_of.get(v.question_id), moment) for v in chosen}
+        unseen = studied.first_try_recall(moment)
+        prediction = None
+        if unseen is not None:
+            chances = [unseen if recall[v.id] is None else recall[v.id] for v in chosen]
+            prediction = sum(chances) / len(chances)
         submitted = moment + timedelta(minutes=rng.randint(3, 20))
         title = f"{'Exam' if mode == Mode.EXAM else 'Practice'}: demo"
         items_rows += graded_attempt(
-            session, user, chosen, mode, moment, submitted, ability, difficulty, rng, title
+            session,
+            user,
+            chosen,
+            mode,
+            moment,
+            submitted,
+            ability,
+            difficulty,
+            rng,
+            title,
+            recall=recall,
+            prediction=prediction,
         )
         report.attempts += 1
     if items_rows:
@@ -243,10 +308,16 @@ def _attempts(session, user, ability, by_bank, difficulty, start, now, rng, repo
     return submitted
 
 
+def _recall(studied: Studied, card_id: int | None, moment: datetime) -> float | None:
+    memory = studied.memory_at(card_id, moment)
+    return None if memory is None else scheduling.retrievability(memory, moment, studied.prefs)
+
+
 def _reviews(session, user, ability, cards, start, now, rng, report):
     """Study on most days: reviews of due cards, then a few new cards in bank order.
-    Returns (time of the last review, cards studied)."""
+    Returns (time of the last review, what was studied when)."""
     prefs = Preferences(desired_retention=user.desired_retention or 0.9)
+    studied = Studied(prefs)
     memories: dict[int, Memory] = {}
     new_cards = [card_id for card_id, _ in cards]
     per_day = rng.randint(3, 12)
@@ -275,6 +346,9 @@ def _reviews(session, user, ability, cards, start, now, rng, report):
                     review_values(user, card_id, rating, moment, duration, memory, scheduled)
                 )
                 memories[card_id] = scheduled.memory
+                studied.memories.setdefault(card_id, []).append((moment, scheduled.memory))
+                if memory.is_new:
+                    studied.firsts.append((moment, rating != Rating.AGAIN))
                 moment += timedelta(seconds=rng.randint(4, 20))
             new_cards = [c for c in new_cards if c not in memories]
         day += timedelta(days=1)
@@ -295,4 +369,4 @@ def _reviews(session, user, ability, cards, start, now, rng, report):
                 for card_id, m in memories.items()
             ],
         )
-    return (rows[-1]["reviewed_at"] if rows else None), len(memories)
+    return (rows[-1]["reviewed_at"] if rows else None), studied

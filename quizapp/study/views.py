@@ -24,11 +24,21 @@ from ..markdown import render_markdown
 from ..scheduling import Rating, format_interval
 from ..services import study
 from ..services.exam_secrecy import PAUSED, sealed_for
-from ..services.study import SealedCard, SettingsChange, StaleCard, StudyError
+from ..services.study import SealedCard, StaleCard, StudyError
 from ..web.forms import CsrfOnlyForm
-from .forms import GradeForm, SettingsForm, UndoForm
+from ..web.pages import wants_json
+from . import settings as settings_pages
+from .forms import GradeForm, UndoForm
 
 bp = Blueprint("study", __name__, url_prefix="/study")
+# The settings pages live in settings.py; their URLs come before "/<deck>" would take them.
+bp.add_url_rule("/settings", view_func=settings_pages.settings, methods=["GET", "POST"])
+bp.add_url_rule("/limits", view_func=settings_pages.limits, methods=["GET", "POST"])
+bp.add_url_rule("/optimise", view_func=settings_pages.optimise, methods=["POST"])
+bp.add_url_rule("/optimise/<int:run_id>", view_func=settings_pages.optimise_run)
+bp.add_url_rule("/optimise/defaults", view_func=settings_pages.default_parameters, methods=["POST"])
+bp.add_url_rule("/workload", view_func=settings_pages.workload, methods=["POST"])
+bp.add_url_rule("/retention", view_func=settings_pages.retention, methods=["POST"])
 
 
 @bp.before_request
@@ -52,10 +62,6 @@ def _deck_title(deck: str | None) -> str | None:
     if deck not in titles:
         titles[deck] = study.deck_title(db.session, deck)
     return titles[deck]
-
-
-def wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
 
 
 def card_payload(item: study.StudyCard | None, counts: study.Deck, sealed=None) -> dict:
@@ -235,28 +241,6 @@ def cram(deck: str):
         sealed=sealed,
         paused=PAUSED,
     )
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-def settings():
-    form = SettingsForm(obj=current_user)
-    if form.validate_on_submit():
-        change = SettingsChange(
-            desired_retention=float(form.desired_retention.data),
-            new_per_day=form.new_per_day.data,
-            reviews_per_day=form.reviews_per_day.data,
-            timezone=form.timezone.data,
-            learning_steps=form.learning_steps.data,
-        )
-        try:
-            changed = study.update_settings(db.session, current_user, change)
-        except StudyError as exc:
-            form.desired_retention.errors = [str(exc)]
-        else:
-            note = f" {changed} card(s) rescheduled." if changed else ""
-            flash("Settings saved." + note, "success")
-            return redirect(url_for(".index"))
-    return render_template("study/settings.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/timezone")

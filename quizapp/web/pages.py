@@ -3,7 +3,9 @@ student and to staff), CSV downloads, and the staff-only guard."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -11,10 +13,21 @@ from ..extensions import db
 from ..ids import query_int
 from ..services import progress, review
 from ..services.catalogue import bank_listing
+from ..services.readiness import QUIZ_SIZE, readiness_by_bank
 from .dashboard import dashboard_charts, forecast_rows
 from .forms import AttemptFilterForm
 
 PER_PAGE = 20
+
+
+def practice_idle_time() -> timedelta:
+    """How long an unfinished practice may sit untouched before it is abandoned."""
+    return timedelta(days=current_app.config["ABANDON_PRACTICE_DAYS"])
+
+
+def wants_json() -> bool:
+    """The page's script asked for JSON rather than a page."""
+    return request.accept_mimetypes.best == "application/json"
 
 
 def require_staff(blueprint) -> None:
@@ -47,6 +60,8 @@ def render_dashboard(user, template_args: dict | None = None):
         board=board,
         charts=dashboard_charts(board),
         forecast_rows=forecast_rows(board),
+        readiness=readiness_by_bank(db.session, user),
+        quiz_size=QUIZ_SIZE,
         **(template_args or {}),
     )
 

@@ -90,7 +90,7 @@ def _read(session, user, attempt_id, position, values, action) -> _Read | None:
     if attempt is None:
         return None
     item = _item_at(session, attempt.id, position)
-    if item is None or attempt.finished:
+    if item is None or not attempt.open:
         return _Read()
     qtype = qtypes.get(item.version.type)
     try:
@@ -129,10 +129,10 @@ def record_answer(
         attempt = lock_attempt(session, attempt_id, user, items=False)
         if attempt is None:
             return AnswerResult(Outcome.MISSING)
-        item = None if attempt.finished else _item_at(session, attempt.id, position)
+        item = None if not attempt.open else _item_at(session, attempt.id, position)
         practice = attempt.mode == Mode.PRACTICE
         current = Current(
-            finished=attempt.finished,
+            finished=not attempt.open,  # submitted, or closed as abandoned
             expired=time_is_up(attempt.deadline, now),
             practice=practice,
             item_found=item is not None,

@@ -101,7 +101,7 @@ def submit(session: Session, attempt: Attempt, now: datetime | None = None) -> A
     graded = pregrade(session, attempt.id)
     with write_transaction(session):
         locked = lock_attempt(session, attempt.id)
-        if not locked.finished:
+        if locked.open:  # not submitted already, nor closed as abandoned
             # A submit at or after the deadline is the timer's doing (the page submits at zero).
             auto = locked.deadline is not None and now >= locked.deadline
             when = locked.deadline if auto and time_is_up(locked.deadline, now) else now

@@ -17,6 +17,7 @@ from ...models import Attempt, AttemptItem, Bank, Question, QuestionVersion, Use
 from ...vocab import Mode
 from ..exam_secrecy import sealed_for
 from ..queries import BANK_ORDER, current_versions_query
+from ..readiness import PREDICTION, predicted_score
 from ..review import hidden_attempt_ids
 from .finish import close_expired
 
@@ -41,6 +42,7 @@ class QuizRequest:
     # Called under the write lock before the attempt is made (an assignment checks its dates
     # and attempts there): raises QuizError to refuse, else returns the attempt's deadline.
     admit: Callable[[Session, datetime], datetime | None] | None = None
+    retry: bool = False  # the student's latest mistakes, whatever the banks
 
 
 def available_tags(session: Session) -> list[str]:
@@ -64,8 +66,10 @@ def start_quiz(
     request: QuizRequest,
     rng: random.Random | None = None,
     now: datetime | None = None,
+    resume: Callable[[Session], Attempt | None] | None = None,
 ) -> Attempt:
-    """Draw questions (never seen first, then least recently seen; random among equals)."""
+    """Draw questions (never seen first, then least recently seen; random among equals).
+    `resume`, called under the write lock, may return an attempt to carry on instead."""
     if request.mode not in MODES:
         raise QuizError(f"Unknown mode '{request.mode}'.")
     query = current_versions_query()
@@ -81,7 +85,7 @@ def start_quiz(
         raise QuizError("No questions match that choice of banks and topics.")
     if request.mode == Mode.PRACTICE:
         versions = _unsealed(session, user, versions, now)
-    return _create_attempt(session, user, versions, request, rng, now)
+    return _create_attempt(session, user, versions, request, rng, now, resume)
 
 
 IN_OPEN_EXAM = (
@@ -112,7 +116,7 @@ def item_values(
     }
 
 
-def _create_attempt(session, user, versions, request: QuizRequest, rng, now) -> Attempt:
+def _create_attempt(session, user, versions, request: QuizRequest, rng, now, resume=None):
     rng = rng or random.Random()
     now = now or utcnow()
     if request.shuffle:
@@ -124,12 +128,16 @@ def _create_attempt(session, user, versions, request: QuizRequest, rng, now) -> 
         rng.shuffle(chosen)  # least-recently-seen decides which, not the order shown
     else:
         chosen = list(versions[: max(1, request.count)])
+    # What the student's memory predicts, kept to check predictions against scores.
+    predicted = predicted_score(session, user, [v.question_id for v in chosen], now)
 
     deadline = None
     if request.mode == Mode.EXAM and request.time_limit_minutes:
         deadline = now + timedelta(minutes=request.time_limit_minutes)
     with write_transaction(session):
         close_expired(session, user, now)
+        if resume is not None and (unfinished := resume(session)) is not None:
+            return unfinished
         if request.admit is not None:
             deadline = request.admit(session, now)
         attempt = Attempt(
@@ -142,6 +150,8 @@ def _create_attempt(session, user, versions, request: QuizRequest, rng, now) -> 
                 "tags": request.tags,
                 "count": request.count,
                 "time_limit_minutes": request.time_limit_minutes,
+                "retry": request.retry,
+                **({PREDICTION: predicted} if predicted is not None else {}),
             },
             started_at=now,
             deadline=deadline,
@@ -204,5 +214,5 @@ def start_retry(session: Session, user: User, count: int = 10, rng=None, now=Non
     if not versions:
         raise QuizError("No mistakes to retry: every question you answered last was right.")
     versions = _unsealed(session, user, versions, now)
-    request = QuizRequest(count=count, mode=Mode.PRACTICE, title="Retry my mistakes")
+    request = QuizRequest(count=count, mode=Mode.PRACTICE, title="Retry my mistakes", retry=True)
     return _create_attempt(session, user, versions, request, rng, now)

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ... import scheduling
-from ...models import Card, CardState, Review, User, utcnow
+from ...models import Card, CardState, DeckLimit, Review, User, utcnow
 from ...scheduling import NEW, REVIEW, Memory, Rating
-from ...study_queue import CardRef, Deck, Limits, Queue, StateRef, partition
+from ...study_queue import CardRef, Deck, Limits, Queue, StateRef, plan_day
 from ..exam_secrecy import Sealed, sealed_for
 from ..queries import active_bank, active_banks, active_cards_query
 from .reviews import memory_of, preferences
@@ -35,59 +35,74 @@ def _states(session: Session, user: User) -> dict[int, StateRef]:
     return {row.card_id: StateRef(*row) for row in rows}
 
 
-def _done_today(session: Session, user: User, day: date) -> tuple[int, int]:
-    """(new cards introduced, review-state cards reviewed) on this study day."""
+def _done_today(session: Session, user: User, day: date) -> dict[int, tuple[int, int]]:
+    """Per bank: (new cards introduced, review-state cards reviewed) on this study day."""
     rows = session.execute(
-        sa.select(Review.state_before, sa.func.count())
+        sa.select(Card.bank_id, Review.state_before, sa.func.count())
+        .join(Card, Review.card_id == Card.id)
         .where(Review.user_id == user.id, Review.day == day)
-        .group_by(Review.state_before)
-    ).all()
-    counts = dict(rows)
-    return counts.get(NEW, 0), counts.get(REVIEW, 0)
+        .group_by(Card.bank_id, Review.state_before)
+    )
+    done: dict[int, tuple[int, int]] = {}
+    for bank_id, state_before, count in rows:
+        new, reviews = done.get(bank_id, (0, 0))
+        done[bank_id] = (
+            new + (count if state_before == NEW else 0),
+            reviews + (count if state_before == REVIEW else 0),
+        )
+    return done
 
 
-def build_queue(
-    session: Session,
-    user: User,
-    deck: str | None,
-    now: datetime,
-    states=None,
-    done=None,
-    cards: list[CardRef] | None = None,
-    sealed: Sealed | None = None,
-) -> Queue:
-    """Today's queue of one deck; `states`, `done`, `cards` and `sealed` may be passed in
-    when the caller builds several queues at once. Cards of an open exam's questions are left
-    out until the exam ends."""
+def deck_limits(session: Session, user: User) -> dict[int, tuple[int | None, int | None]]:
+    """The student's own daily limits per bank: (new, reviews), None where they set none."""
+    rows = session.execute(
+        sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.reviews_per_day).where(
+            DeckLimit.user_id == user.id
+        )
+    )
+    return {bank_id: (new, reviews) for bank_id, new, reviews in rows}
+
+
+def _day_plan(session: Session, user: User, now: datetime, sealed: Sealed | None = None) -> Queue:
+    """The day's queue of all decks, from which each deck's queue is cut. Cards of an open
+    exam's questions are left out until the exam ends (`sealed`, looked up unless given)."""
     day = scheduling.study_day(now, user.timezone)
-    states = _states(session, user) if states is None else states
-    new_done, reviews_done = _done_today(session, user, day) if done is None else done
-    limits = Limits(user.new_per_day, user.reviews_per_day, new_done, reviews_done)
-    cards = _active_cards(session, deck) if cards is None else cards
+    done = _done_today(session, user, day)
+    own = deck_limits(session, user)
+    limits = Limits(
+        user.new_per_day,
+        user.reviews_per_day,
+        sum(new for new, _ in done.values()),
+        sum(reviews for _, reviews in done.values()),
+    )
+    per_deck = {
+        bank_id: Limits(*own.get(bank_id, (None, None)), *done.get(bank_id, (0, 0)))
+        for bank_id in own.keys() | done.keys()
+    }
+    end = scheduling.day_end(day, user.timezone)
+    cards = _active_cards(session, None)
     sealed = sealed_for(session, user, now) if sealed is None else sealed
     if sealed:
         cards = [card for card in cards if not sealed.hides_card(card.id)]
-    return partition(cards, states, limits, day, scheduling.day_end(day, user.timezone), now)
+    return plan_day(cards, _states(session, user), limits, per_deck, day, end, now)
+
+
+def build_queue(
+    session: Session, user: User, deck: str | None, now: datetime, sealed: Sealed | None = None
+) -> Queue:
+    """Today's queue of one deck ("all" when `deck` is None): its part of the day's queue."""
+    queue = _day_plan(session, user, now, sealed)
+    if deck is None:
+        return queue
+    bank = active_bank(session, deck)
+    return queue.only(bank.id) if bank else Queue()
 
 
 def decks(session: Session, user: User, now: datetime | None = None) -> list[Deck]:
-    """Every deck (bank) with today's counts, then "all"; limits are per user, across decks."""
-    now = now or utcnow()
-    states = _states(session, user)
-    done = _done_today(session, user, scheduling.study_day(now, user.timezone))
-    sealed = sealed_for(session, user, now)
-    every_card = [c for c in _active_cards(session, None) if not sealed.hides_card(c.id)]
-    per_bank: dict[int, list[CardRef]] = {}
-    for card in every_card:
-        per_bank.setdefault(card.bank_id, []).append(card)
-    result = []
-    for bank in [*active_banks(session), None]:
-        cards = per_bank.get(bank.id, []) if bank else every_card
-        queue = build_queue(session, user, None, now, states, done, cards, sealed)
-        result.append(
-            queue.counts(bank.slug if bank else "all", bank.title if bank else "All decks")
-        )
-    return result
+    """Every deck (bank) with today's counts, then "all": the decks' counts add up to it."""
+    queue = _day_plan(session, user, now or utcnow())
+    counts = [queue.only(bank.id).counts(bank.slug, bank.title) for bank in active_banks(session)]
+    return [*counts, queue.counts("all", "All decks")]
 
 
 def deck_counts(session: Session, user: User, deck: str | None, now=None) -> Deck:

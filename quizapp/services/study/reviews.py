@@ -31,7 +31,12 @@ class StaleCard(StudyError):
 
 
 def preferences(user: User) -> Preferences:
-    return Preferences(desired_retention=user.desired_retention, learning_steps=user.learning_steps)
+    """The user's scheduling settings, with their personal FSRS parameters if they have some."""
+    return Preferences(
+        desired_retention=user.desired_retention,
+        learning_steps=user.learning_steps,
+        parameters=tuple(user.fsrs_parameters) if user.fsrs_parameters else None,
+    )
 
 
 def memory_of(state: CardState | None) -> Memory:
