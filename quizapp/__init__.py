@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy.engine import make_url
 from werkzeug.routing import IntegerConverter
 
-from . import database, qtypes
+from . import database, formatting, qtypes
 from .auth.views import bp as auth_bp
 from .authoring.views import bp as authoring_bp
 from .classes.views import bp as classes_bp
@@ -187,6 +187,10 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     app.jinja_env.filters["markdown_inline"] = lambda text: Markup(render_inline(text))
+    app.jinja_env.filters["points"] = formatting.points
+    app.jinja_env.filters["out_of"] = formatting.out_of
+    app.jinja_env.filters["count_of"] = formatting.count_of
+    app.jinja_env.filters["percent_of"] = formatting.percent
 
 
 def register_commands(app: Flask) -> None:

@@ -40,6 +40,9 @@ MESSAGES = {
     "exam first; nothing was saved here.",
 }
 ANSWERED_ALREADY = "You already answered this question; its feedback is below."
+# Practice actions that grade the question and show its key: "Check answer", and "I don't
+# know" (an empty answer that counts as wrong).
+CHECKS = ("check", "dont-know")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Posted:
     """One posted answer, as read from the form (decoded before any lock is taken)."""
 
     step: int
-    action: str  # save, check, next, prev, submit, goto-<n>
+    action: str  # save, check, dont-know, next, prev, summary, submit, goto-<n>
     invalid: bool  # the form could not be read as an answer
     empty: bool  # nothing was answered
 
@@ -82,7 +85,7 @@ def decide(posted: Posted, current: Current) -> Outcome:
     if posted.step != current.step:
         repeat = posted.step == current.step - 1 and current.same_answer
         return Outcome.REPEAT if repeat else Outcome.STALE
-    if current.practice and posted.action == "check" and current.sealed:
+    if current.practice and posted.action in CHECKS and current.sealed:
         return Outcome.PAUSED
     if current.practice and posted.action == "check" and posted.empty:
         return Outcome.EMPTY

@@ -10,22 +10,50 @@ from html import escape
 
 from .stats import Trend
 
-WIDTH, HEIGHT = 640, 220
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 12, 12, 28
+WIDTH, HEIGHT = 640, 240
+# Room for the axis labels at the size phones draw them (18 instead of 11): see app.css.
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 52, 12, 32, 32
+LEGEND_Y = 18
 PRIMARY, MUTED, GRID = "#0d6efd", "#6c757d", "#dee2e6"
 SECOND = "#198754"  # a second series: Bootstrap's green, 4.5:1 on white
 HEAT = ("#ebedf0", "#9be9a8", "#40c463", "#30a14e", "#216e39")
 
 
 def _frame(
-    chart_id: str, title: str, description: str, body: list[str], width=WIDTH, height=HEIGHT
+    chart_id: str,
+    title: str,
+    description: str,
+    body: list[str],
+    width=WIDTH,
+    height=HEIGHT,
+    kind: str = "chart",
 ) -> str:
+    """The SVG around a chart. `kind` "chart scales" marks charts whose margins leave room for
+    the bigger text phones give them (app.css)."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'class="{kind}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'id="{chart_id}">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
+    )
+
+
+def _x_label(x: float, text: str, first: bool, last: bool) -> str:
+    """A label under the x axis: the first one starts at its point and the last one ends at
+    it, so neither runs off the chart whatever its text."""
+    anchor = "middle" if first == last else "start" if first else "end"
+    return (
+        f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="11" '
+        f'fill="{MUTED}">{escape(text)}</text>'
+    )
+
+
+def _legend(text: str) -> str:
+    """A line of legend at the top right, above the plot."""
+    return (
+        f'<text x="{WIDTH - PAD_RIGHT}" y="{LEGEND_Y}" text-anchor="end" font-size="11" '
+        f'fill="{MUTED}">{escape(text)}</text>'
     )
 
 
@@ -72,17 +100,14 @@ def line_chart(
                 f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{PRIMARY}">'
                 f"<title>{escape(labels[i])}: {v:.0f}{escape(unit)}</title></circle>"
             )
-        for i in {0, n - 1}:
-            body.append(
-                f'<text x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="11" '
-                f'fill="{MUTED}">{escape(labels[i])}</text>'
-            )
+        body.extend(_x_label(x(i), labels[i], i == 0, i == n - 1) for i in sorted({0, n - 1}))
     if trend is not None and n > 1:
         body.append(
             f'<line x1="{x(0):.1f}" y1="{y(trend.at(0)):.1f}" x2="{x(n - 1):.1f}" '
             f'y2="{y(trend.at(n - 1)):.1f}" stroke="{MUTED}" stroke-width="1.5" '
             f'stroke-dasharray="6 4" class="trend"/>'
         )
+        body.append(_legend("dashed line: trend"))
     if trend is not None and n > 1:
         direction = "rising" if trend.slope > 0.05 else "falling" if trend.slope < -0.05 else "flat"
         description = (
@@ -91,11 +116,16 @@ def line_chart(
         )
     else:
         description = f"{n} attempt(s)." if n else "No finished attempts yet."
-    return _frame(chart_id, title, description, body)
+    return _frame(chart_id, title, description, body, kind="chart scales")
 
 
 def bar_chart(
-    chart_id: str, title: str, values: Sequence[int], labels: Sequence[str], unit: str = ""
+    chart_id: str,
+    title: str,
+    values: Sequence[int],
+    labels: Sequence[str],
+    unit: str = "",
+    legend: str = "",
 ) -> str:
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
@@ -109,19 +139,35 @@ def bar_chart(
             f'width="{max(1.0, step - 2):.1f}" height="{h:.1f}" fill="{PRIMARY}">'
             f"<title>{escape(labels[i])}: {v}</title></rect>"
         )
-    for i in {0, len(values) - 1} if values else ():
-        body.append(
-            f'<text x="{PAD_LEFT + (i + 0.5) * step:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
-            f'font-size="11" fill="{MUTED}">{escape(labels[i])}</text>'
-        )
+    last = len(values) - 1
+    for i in sorted({0, last}) if values else ():
+        # The first label starts at its bar's left edge, the last ends at its right edge.
+        edge = PAD_LEFT + i * step + (0 if i == 0 else step)
+        body.append(_x_label(edge if last else edge + step / 2, labels[i], i == 0, i == last))
+    if legend:
+        body.append(_legend(legend))
     description = (
         f"{sum(values)} in total over {len(values)} days; most on one day: {max([*values, 0])}."
     )
-    return _frame(chart_id, title, description, body)
+    return _frame(chart_id, title, description, body, kind="chart scales")
 
 
 def heat_level(count: int) -> int:
     return 0 if count == 0 else 1 if count < 5 else 2 if count < 15 else 3 if count < 40 else 4
+
+
+MONTH_LABEL = 22  # room a month's name takes at font size 9 ("May" is about 18 wide)
+
+
+def _month_label(x: int, day: date, width: int) -> str:
+    """A month's name over its first week; near the right edge it ends at the edge instead of
+    starting there, so "Dec" in the last column is not cut to "De"."""
+    if x + MONTH_LABEL > width:
+        return (
+            f'<text x="{width}" y="10" text-anchor="end" font-size="9" fill="{MUTED}">'
+            f"{day.strftime('%b')}</text>"
+        )
+    return f'<text x="{x}" y="10" font-size="9" fill="{MUTED}">{day.strftime("%b")}</text>'
 
 
 def heatmap(chart_id: str, title: str, counts: dict[date, int], end: date, weeks: int = 53) -> str:
@@ -139,10 +185,7 @@ def heatmap(chart_id: str, title: str, counts: dict[date, int], end: date, weeks
         active += count > 0
         total += count
         if day.day == 1:
-            body.append(
-                f'<text x="{left + week * (cell + gap)}" y="10" font-size="9" fill="{MUTED}">'
-                f"{day.strftime('%b')}</text>"
-            )
+            body.append(_month_label(left + week * (cell + gap), day, left + weeks * (cell + gap)))
         body.append(
             f'<rect x="{left + week * (cell + gap)}" y="{top + day.weekday() * (cell + gap)}" '
             f'width="{cell}" height="{cell}" rx="2" fill="{HEAT[heat_level(count)]}" '

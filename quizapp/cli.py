@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -30,7 +31,7 @@ from .services.accounts import (
     normalise_username,
     set_role,
 )
-from .services.demo import DEMO_PASSWORD, generate
+from .services.demo import DEMO_PASSWORD, generate, history_end
 from .services.exporter import export_banks
 from .services.importer import ImportBusy, import_banks, plan_import
 
@@ -218,12 +219,18 @@ def unlock_command(name: str) -> None:
 @click.option("--students", default=30, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3650))
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same data.")
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="End the history on this day (UTC) instead of now; with --seed, the same data "
+    "whenever it runs.",
+)
 @with_appcontext
-def demo_command(students: int, days: int, seed: int) -> None:
+def demo_command(students: int, days: int, seed: int, until: datetime | None) -> None:
     """Fill the database with fake students, their quizzes and reviews, and classes with
     instructors, assignments (closed, open, upcoming) and overrides (needs banks loaded)."""
     try:
-        report = generate(db.session, students, days, seed)
+        report = generate(db.session, students, days, seed, history_end(until))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())

@@ -7,7 +7,16 @@ Adding a type is one module here (or anywhere: `register(MyType)`) and one templ
 
 from __future__ import annotations
 
-from .base import FormValues, GiftForm, Grade, InvalidResponse, NotInGift, PartMark, QuestionType
+from .base import (
+    FormValues,
+    GiftForm,
+    Grade,
+    InvalidResponse,
+    NotInGift,
+    PartMark,
+    PartReview,
+    QuestionType,
+)
 from .cloze import Cloze
 from .matching import Matching
 from .multiple import MultipleChoice
@@ -38,6 +47,7 @@ __all__ = [
     "InvalidResponse",
     "NotInGift",
     "PartMark",
+    "PartReview",
     "QuestionType",
     "bank_keys",
     "get",

@@ -50,6 +50,32 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class PartReview:
+    """How one part of a checked answer did, for marking it where the page shows it.
+
+    `state`: "right" or "wrong" (the student's choice or entry), "partly" (partly right),
+    "missed" (a right option the student left out) or "answer" (the right option, not
+    chosen). `answer` is the right value of a row, position or blank the student got wrong.
+    """
+
+    state: str
+    answer: str | None = None
+
+    @property
+    def reveals_key(self) -> bool:
+        """It says what the right answer is, not only whether the student's was right."""
+        return self.state in ("missed", "answer") or self.answer is not None
+
+    @property
+    def right(self) -> bool:
+        return self.state in ("right", "answer")
+
+
+def verdict_state(fraction: float) -> str:
+    return "right" if full_marks(fraction) else "partly" if fraction > 0 else "wrong"
+
+
+@dataclass(frozen=True)
 class ResponsePart:
     """One typed part of a response as response analysis counts it: `part` is "" for the whole
     response or a blank's number; `normalised` groups spellings; `raw` is as typed."""
@@ -158,6 +184,15 @@ class QuestionType:
 
     def grade(self, data: Data, response: Any) -> Grade:
         raise NotImplementedError
+
+    def review(
+        self, data: Data, presentation: Mapping[str, Any], response: Any
+    ) -> dict[str, PartReview]:
+        """Right or wrong for each part of a graded response, keyed by the form field (or the
+        option) beside which its template shows it. By default the one answer field."""
+        if response is None:
+            return {}
+        return {"answer": PartReview(verdict_state(self.grade(data, response).fraction))}
 
     # ---- answer key and flashcard ----------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..banks.gift.syntax import escape
 from ..banks.yamlnodes import suggest
-from .base import Data, QuestionType
+from .base import Data, PartReview, QuestionType
 from .helpers import TEXT_LIST, shuffle_setting, shuffled
 
 CHOICES = {**TEXT_LIST, "minItems": 2}
@@ -58,6 +58,20 @@ class ChoiceType(QuestionType):
 
     def categories(self, data: Data) -> list[str] | None:
         return list(data["choices"])
+
+    # A right choice left out: "missed" where several are right, "answer" where one is.
+    unchosen_key = "answer"
+
+    def review(self, data: Data, presentation, response: Any) -> dict[str, PartReview]:
+        """Each choice: picked rightly or wrongly, or a right one left out."""
+        chosen, keyed = set(self.picked(response)), self.keyed(data)
+        marks = {}
+        for choice in data["choices"]:
+            if choice in chosen:
+                marks[choice] = PartReview("right" if choice in keyed else "wrong")
+            elif choice in keyed:
+                marks[choice] = PartReview(self.unchosen_key)
+        return marks
 
     def gift_choices(self, data: Data, mark) -> str:
         return " ".join(mark(choice) + escape(choice) for choice in data["choices"])

@@ -14,6 +14,7 @@ from .base import (
     Grade,
     NotInGift,
     PartMark,
+    PartReview,
     QuestionType,
     ResponsePart,
 )
@@ -127,6 +128,17 @@ class Cloze(QuestionType):
         parts = split_cloze(data["text"])
         parts[1::2] = [f"**{blank.split('|')[0].strip()}**" for blank in parts[1::2]]
         return "".join(parts)
+
+    def review(self, data: Data, presentation, response: Any) -> dict[str, PartReview]:
+        """Each blank: right, or wrong with its (first) accepted answer."""
+        parts = {p.part: p.right for p in self.grade(data, response).parts}
+        marks = {}
+        for index, accepted in enumerate(cloze_blanks(data["text"])):
+            right = parts.get(str(index + 1), False)
+            marks[f"blank-{index}"] = (
+                PartReview("right") if right else PartReview("wrong", accepted[0].strip())
+            )
+        return marks
 
     def card_front(self, data: Data) -> str:
         text = GAP.join(cloze_segments(data["text"]))

@@ -7,7 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..banks.gift.syntax import escape
-from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, PartMark, QuestionType
+from .base import (
+    Data,
+    FormValues,
+    GiftForm,
+    Grade,
+    InvalidResponse,
+    PartMark,
+    PartReview,
+    QuestionType,
+)
 from .helpers import TEXT_LIST, first_value, shuffle_setting, shuffled_avoiding
 
 TEXT = {"type": ["string", "number"]}
@@ -109,6 +118,19 @@ class Matching(QuestionType):
 
     def answer_text(self, data: Data) -> str:
         return "\n".join(f"- {left} → {right}" for left, right in data["pairs"])
+
+    def review(self, data: Data, presentation, response: Any) -> dict[str, PartReview]:
+        """Each row as shown: right, or wrong with its right match."""
+        chosen, targets = dict(response or {}), dict(data["pairs"])
+        marks = {}
+        for index, left in enumerate(presentation.get("lefts", [])):
+            target = targets.get(left)
+            if target is not None:
+                right = chosen.get(left) == target
+                marks[f"match-{index}"] = PartReview(
+                    "right" if right else "wrong", None if right else target
+                )
+        return marks
 
     def sample(self, data, presentation, right, rng):
         pairs = dict(data["pairs"])

@@ -53,6 +53,7 @@ class MultipleChoice(ChoiceType):
     }
     required = ("choices", "answers")
     answer_key = "answers"
+    unchosen_key = "missed"
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         body = super().parse(reader, fields, node)

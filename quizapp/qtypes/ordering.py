@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Data, FormValues, Grade, InvalidResponse, PartMark, QuestionType
+from .base import Data, FormValues, Grade, InvalidResponse, PartMark, PartReview, QuestionType
 from .helpers import TEXT_LIST, first_value, shuffled_avoiding
 
 MIN_ITEMS = 3  # two items would always be shown swapped, which gives the answer away
@@ -71,6 +71,15 @@ class Ordering(QuestionType):
 
     def answer_text(self, data: Data) -> str:
         return "\n".join(f"{n}. {item}" for n, item in enumerate(data["items"], start=1))
+
+    def review(self, data: Data, presentation, response: Any) -> dict[str, PartReview]:
+        """Each position: right, or wrong with the item that belongs there."""
+        given = list(response or [])
+        marks = {}
+        for index, item in enumerate(data["items"]):
+            right = index < len(given) and given[index] == item
+            marks[f"order-{index}"] = PartReview("right") if right else PartReview("wrong", item)
+        return marks
 
     def sample(self, data, presentation, right, rng):
         items = list(data["items"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, QuestionType
+from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, PartReview, QuestionType
 from .helpers import first_value
 
 WORDS = {"true": True, "false": False}
@@ -41,6 +41,15 @@ class TrueFalse(QuestionType):
 
     def answer_text(self, data: Data) -> str:
         return self.describe(data["answer"])
+
+    def review(self, data: Data, presentation, response: Any) -> dict[str, PartReview]:
+        key = "true" if data["answer"] else "false"
+        if response is None:
+            return {key: PartReview("answer")}
+        chosen = "true" if response else "false"
+        if chosen == key:
+            return {key: PartReview("right")}
+        return {chosen: PartReview("wrong"), key: PartReview("answer")}
 
     def sample(self, data, presentation, right, rng):
         return data["answer"] if right else not data["answer"]

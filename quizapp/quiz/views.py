@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from ..attempt_rules import CHECKS
 from ..extensions import db
 from ..ids import parse_id
 from ..services import quizzes, review
@@ -27,6 +28,8 @@ from ..vocab import AttemptStatus, Mode
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import practice_idle_time
 from ..web.questions import (
+    exam_timer,
+    iso_time,
     posted_values,
     question_view,
     results_data,
@@ -165,14 +168,19 @@ def show(attempt_id: int):
     )
 
 
-def _render_question(attempt, position: int, posted: bool = False, status: int = 200):
+def _render_question(
+    attempt, position: int, posted: bool = False, status: int = 200, error: str | None = None
+):
+    """The question page; `error` (an empty check, an answer that cannot be read) is shown
+    under the answer controls, where the student is looking."""
     item = next((i for i in attempt.items if i.position == position), None)
     if item is None:
         abort(404)
     values = posted_values(item, request.form.getlist) if posted else saved_values(item)
     practice = attempt.mode == Mode.PRACTICE
     sealed = sealed_for(db.session, current_user) if practice else NOTHING_SEALED
-    view = question_view(attempt, item, values, review.shown(db.session, attempt), sealed)
+    shown = review.shown(db.session, attempt)
+    view = question_view(attempt, item, values, shown, sealed, current_user.timezone)
     resumed = request.args.get("resumed") == "1" and practice
     page = render_template(
         "quiz/question.html",
@@ -181,6 +189,7 @@ def _render_question(attempt, position: int, posted: bool = False, status: int =
         override_form=CsrfOnlyForm(),
         resumed=attempt if resumed else None,
         action_form=CsrfOnlyForm(),
+        error=error,
     )
     return page, status
 
@@ -226,9 +235,10 @@ def answer(attempt_id: int, position: int):
     if outcome is Outcome.SUBMITTED:
         return redirect(url_for(".results", attempt_id=attempt_id))
     if outcome in (Outcome.INVALID, Outcome.EMPTY):
-        flash(result.message, "error")
         posted = outcome is Outcome.INVALID
-        return _render_question(result.attempt, position, posted=posted, status=422)
+        return _render_question(
+            result.attempt, position, posted=posted, status=422, error=result.message
+        )
     if outcome is Outcome.PAUSED:
         flash(result.message, "warning")
         return _render_question(result.attempt, position, posted=True, status=409)
@@ -237,7 +247,9 @@ def answer(attempt_id: int, position: int):
         return _render_question(result.attempt, position, status=409)
     if outcome is Outcome.CLOSED:  # a practice question answered already
         flash(result.message, "info")
-    target = result.attempt.current if action != "check" else position
+    if action == "summary":
+        return redirect(url_for(".summary", attempt_id=attempt_id))
+    target = result.attempt.current if action not in CHECKS else position
     return redirect(url_for(".question", attempt_id=attempt_id, position=target))
 
 
@@ -277,6 +289,27 @@ def override(attempt_id: int, position: int):
     if finished:
         return redirect(url_for(".results", attempt_id=attempt_id) + f"#result-{position}")
     return redirect(url_for(".question", attempt_id=attempt_id, position=position))
+
+
+@bp.get("/<int:attempt_id>/summary")
+def summary(attempt_id: int):
+    """Before an exam is submitted: which questions are answered and which are not (Moodle's
+    summary of attempt), with the way back to each and the final submit."""
+    attempt = _attempt_or_404(attempt_id)
+    if _abandoned(attempt):
+        return redirect(url_for("progress.attempts"))
+    if quizzes.time_ran_out(attempt):
+        flash("Time ran out: your attempt was submitted with the answers saved in time.", "info")
+    if quizzes.is_over(attempt):
+        return redirect(url_for(".results", attempt_id=attempt.id))
+    return render_template(
+        "quiz/summary.html",
+        attempt=attempt,
+        answered=[item.response is not None for item in attempt.items],
+        timer=exam_timer(attempt, current_user.timezone),
+        deadline_iso=iso_time(attempt.deadline),
+        form=StepForm(),
+    )
 
 
 @bp.post("/<int:attempt_id>/submit")

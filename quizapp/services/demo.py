@@ -17,7 +17,7 @@ import hashlib
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from faker import Faker
@@ -106,10 +106,18 @@ def _unique_name(fake: Faker, taken: set[str]) -> str:
     return name
 
 
+def history_end(day: datetime | date | None) -> datetime | None:
+    """When a history that ends on `day` ends: the last second of that day (UTC). The same
+    day and seed give the same data whenever the demo runs; None: now."""
+    if day is None:
+        return None
+    return datetime.combine(day if type(day) is date else day.date(), time(23, 59, 59))
+
+
 def generate(
     session: Session, students: int, days: int, seed: int, now: datetime | None = None
 ) -> DemoReport:
-    """Add `students` students with `days` days of history ending now."""
+    """Add `students` students with `days` days of history ending `now` (default: now)."""
     now = now or utcnow()
     rng = random.Random(seed)
     fake = Faker()

@@ -35,7 +35,11 @@ def dashboard_charts(board: Dashboard) -> dict[str, Markup]:
         ),
         "forecast": Markup(
             charts.bar_chart(
-                "forecast-chart", "Cards due in the next 30 days", board.forecast, forecast_labels
+                "forecast-chart",
+                "Cards due in the next 30 days",
+                board.forecast,
+                forecast_labels,
+                legend="bars: cards due each day",
             )
         ),
     }

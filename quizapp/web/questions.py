@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from .. import qtypes
+from .. import formatting, qtypes
 from ..assignment_rules import REVIEW_ITEMS, Shown
 from ..banks.document import QuestionSpec
-from ..models import Attempt, AttemptItem
-from ..qtypes.base import full_marks
+from ..models import Attempt, AttemptItem, utcnow
+from ..qtypes.base import PartReview, full_marks
 from ..services.exam_secrecy import NOTHING_SEALED, Sealed
 from ..services.quizzes import AttemptResults, Mark, can_override
 from ..vocab import Mode
@@ -35,6 +36,10 @@ class Feedback:
     note: str | None = None  # "Accepted: you wrote ..."
     overridden_from: float | None = None  # the mark before the student's "I was right"
     can_override: bool = False  # the page offers "I was right"
+    # Right or wrong beside each option, row, position or blank, keyed as the type's
+    # template names them (only what `shown` allows: no right answers unless it shows them).
+    marks: dict[str, PartReview] = field(default_factory=dict)
+    dont_know: bool = False  # the student chose "I don't know" (practice)
 
     @property
     def overridden(self) -> bool:
@@ -49,6 +54,37 @@ class Feedback:
         return "partly correct" if self.fraction > 0 else "incorrect"
 
 
+@dataclass(frozen=True)
+class Timer:
+    """An exam's time left as the page first shows it (its script then counts down)."""
+
+    left: timedelta
+    ends: str  # "11:26", in the student's time zone
+    warn_seconds: int
+
+    @property
+    def left_text(self) -> str:
+        return formatting.time_left(self.left)
+
+    @property
+    def warning(self) -> bool:
+        return self.left.total_seconds() <= self.warn_seconds
+
+
+def exam_timer(attempt: Attempt, timezone: str, now: datetime | None = None) -> Timer | None:
+    if attempt.deadline is None:
+        return None
+    now = now or utcnow()
+    try:
+        zone = ZoneInfo(timezone)
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    ends = attempt.deadline.replace(tzinfo=UTC).astimezone(zone)
+    label = ends.strftime("%H:%M") + ("" if timezone != "UTC" else " UTC")
+    limit = attempt.deadline - attempt.started_at
+    return Timer(attempt.deadline - now, label, formatting.warning_seconds(limit))
+
+
 @dataclass
 class QuestionView:
     attempt: Attempt
@@ -61,7 +97,8 @@ class QuestionView:
     feedback: Feedback | None
     deadline_iso: str | None
     total: int
-    answered: list[bool]
+    answered: list[bool]  # exams: saved; practice: checked
+    timer: Timer | None = None
 
     @property
     def position(self) -> int:
@@ -75,6 +112,21 @@ class QuestionView:
     def exam(self) -> bool:
         return self.attempt.mode == Mode.EXAM
 
+    @property
+    def marks(self) -> dict[str, PartReview]:
+        return self.feedback.marks if self.feedback else {}
+
+    @property
+    def answered_count(self) -> int:
+        return sum(self.answered)
+
+    @property
+    def next_open(self) -> int | None:
+        """The next question not answered yet, after this one and then from the start (a
+        skipped question comes back at the end); None when every other one is answered."""
+        order = [*range(self.position + 1, self.total), *range(self.position)]
+        return next((n for n in order if not self.answered[n]), None)
+
 
 def feedback_for(item: AttemptItem, shown: Shown, mark: Mark | None = None) -> Feedback:
     """What `shown` allows of one answer; `mark` replaces the stored one (an expired attempt's
@@ -82,19 +134,23 @@ def feedback_for(item: AttemptItem, shown: Shown, mark: Mark | None = None) -> F
     # After a regrade, the corrected version's key is the one to show.
     version = item.regraded_version or item.version
     fraction, points, note = mark or Mark(item.fraction or 0.0, item.points, item.note)
+    qtype = qtypes.get(version.type)
+    marks = qtype.review(version.data, item.presentation, item.response) if shown.score else {}
+    if not shown.answers:
+        marks = {key: part for key, part in marks.items() if not part.reveals_key}
     return Feedback(
         fraction=fraction if shown.score else None,
         points=points if shown.score else None,
         max_points=item.max_points,
-        correct_answer=qtypes.get(version.type).answer_text(version.data)
-        if shown.answers
-        else None,
+        correct_answer=qtype.answer_text(version.data) if shown.answers else None,
         explanation=version.data.get("explanation") if shown.feedback else None,
         response=qtypes.get(item.version.type).response_text(item.response),
         regraded_from=item.original_points if item.regraded_at and shown.score else None,
         note=note if shown.answers else None,  # it names the key
         overridden_from=item.overridden_from if item.overridden_at and shown.score else None,
         can_override=mark is None and shown.score and can_override(item, item.attempt.mode),
+        marks=marks,
+        dont_know=item.response is None and item.fraction is not None,
     )
 
 
@@ -108,7 +164,7 @@ def _may_reveal(attempt: Attempt, item: AttemptItem, sealed: Sealed) -> bool:
     return attempt.mode == Mode.PRACTICE and item.fraction is not None
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso_time(moment: datetime | None) -> str | None:
     return moment.replace(tzinfo=UTC).isoformat() if moment else None
 
 
@@ -128,6 +184,7 @@ def question_view(
     values: dict[str, Any],
     shown: Shown,
     sealed: Sealed = NOTHING_SEALED,
+    timezone: str = "UTC",
 ) -> QuestionView:
     data = item.version.data
     qtype = qtypes.get(item.version.type)
@@ -140,9 +197,13 @@ def question_view(
         presentation=item.presentation,
         values=values,
         feedback=feedback_for(item, shown) if _may_reveal(attempt, item, sealed) else None,
-        deadline_iso=_iso(attempt.deadline),
+        deadline_iso=iso_time(attempt.deadline),
         total=len(attempt.items),
-        answered=[i.response is not None for i in attempt.items],
+        answered=[
+            i.response is not None if attempt.mode == Mode.EXAM else i.fraction is not None
+            for i in attempt.items
+        ],
+        timer=exam_timer(attempt, timezone),
     )
 
 
@@ -201,7 +262,7 @@ def results_data(view: ResultsView) -> dict[str, Any]:
         "attempt": view.attempt.id,
         "title": view.attempt.title,
         "mode": view.attempt.mode,
-        "submitted_at": _iso(view.submitted_at),
+        "submitted_at": iso_time(view.submitted_at),
         "phase": view.shown.phase.value if view.shown.phase else None,
         "shown": {item: getattr(view.shown, item) for item in REVIEW_ITEMS},
         "score": view.score,
@@ -221,6 +282,7 @@ class QuestionPreview:
         self.display = qtype.display(data)
         self.presentation = qtype.present(data, random.Random(data["id"]))
         self.values: dict = {}
+        self.marks: dict = {}
 
 
 def _question_data(row: ResultRow) -> dict[str, Any]:

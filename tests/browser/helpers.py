@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from axe_playwright_python.sync_playwright import Axe
 
 PASSWORD = "a browser passphrase"
@@ -31,3 +33,11 @@ def log_in(page, base, username, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(base + "/")
+
+
+def finish_exam(page) -> None:
+    """Submit an exam as a student does: Finish exam, then on the summary of what is
+    answered, Submit all and finish."""
+    page.get_by_role("button", name="Finish exam").click()
+    page.wait_for_url(re.compile(r".*/quiz/\d+/summary$"))
+    page.get_by_role("button", name="Submit all and finish").click()

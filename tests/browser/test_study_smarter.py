@@ -93,7 +93,7 @@ def test_practise_resumes_and_the_student_can_start_fresh_or_discard(app, live_s
     practise.click()
     page.wait_for_url(re.compile(r".*/quiz/\d+/q/0$"))
     first = re.search(r"/quiz/(\d+)/", page.url).group(1)
-    page.get_by_role("link", name="Banks").first.click()
+    page.get_by_role("link", name="Home").first.click()
     expect(page.locator("#unfinished")).to_contain_text("Practice: AI Photographer Goes Viral")
     assert serious_violations(page) == []
     practise.click()

@@ -22,6 +22,7 @@ PURE = [
     *(PACKAGE / name for name in ("attempt_rules.py", "study_queue.py", "scheduling.py")),
     PACKAGE / "assignment_rules.py",
     *(PACKAGE / name for name in ("stats.py", "charts.py", "markdown.py", "csvfiles.py")),
+    PACKAGE / "formatting.py",
     *(PACKAGE / name for name in ("ids.py", "vocab.py", "passwords.py", "throttling.py")),
 ]
 FRAMEWORK = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "quizapp.extensions",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from ... import qtypes
 from ...attempt_rules import (
     ANSWERED_ALREADY,
+    CHECKS,
     MESSAGES,
     Current,
     Outcome,
@@ -92,6 +93,9 @@ def _read(session, user, attempt_id, position, values, action) -> _Read | None:
     item = _item_at(session, attempt.id, position)
     if item is None or not attempt.open:
         return _Read()
+    if attempt.mode == Mode.PRACTICE and action == "dont-know":
+        # "I don't know": whatever was filled in, nothing is answered and it counts as wrong.
+        return _Read(None, grade=qtypes.Grade(0.0))
     qtype = qtypes.get(item.version.type)
     try:
         response = qtype.decode(item.version.data, item.presentation, values)
@@ -140,7 +144,7 @@ def record_answer(
             same_answer=item is not None and item.response == read.response,
             step=attempt.step,
             sealed=practice
-            and action == "check"
+            and action in CHECKS
             and item is not None
             and sealed_for(session, user, now).hides_question(item.question_id),
         )
