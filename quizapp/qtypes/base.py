@@ -123,6 +123,8 @@ class QuestionType:
     options_beside_prompt: ClassVar[bool] = False
     # In practice, a student may overrule a rejected answer ("I was right"); never in exams.
     overridable: ClassVar[bool] = False
+    # Said above the front of its flashcard, when the front alone does not say what to do.
+    card_cue: ClassVar[str | None] = None
     gift_drops: ClassVar[tuple[str, ...]] = ()  # its keys that GIFT has no room for
     # Where its template lives when not in the app's templates (a type defined elsewhere).
     template_folder: ClassVar[Path | None] = None

@@ -16,6 +16,7 @@ class TrueFalse(QuestionType):
     label = "true/false"
     fields = {"answer": {"type": "boolean"}}
     required = ("answer",)
+    card_cue = "True or false?"
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         answer_node = reader.require(fields, "answer", node, "a true/false question")

@@ -10,7 +10,7 @@ from wtforms import (
     SelectMultipleField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..ids import parse_id
 from ..validators import Between
@@ -47,6 +47,7 @@ class StartQuizForm(FlaskForm):
 
 class RetryForm(FlaskForm):
     count = IntegerField("Questions", default=10, validators=[Optional(), Between(1, 100)])
+    bank = HiddenField(validators=[Optional(), Length(max=100)])  # one bank's mistakes only
 
 
 class StepForm(FlaskForm):

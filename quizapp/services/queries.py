@@ -54,3 +54,14 @@ def active_cards_query(deck: str | None, *columns):
         .order_by(*BANK_ORDER, Card.position)
     )
     return query.where(Bank.slug == deck) if deck else query
+
+
+def question_types_of_cards(session: Session, card_ids) -> dict[int, str]:
+    """The question type of each card derived from a question (extra cards have none)."""
+    rows = session.execute(
+        sa.select(Card.id, QuestionVersion.type)
+        .join(Question, Card.question_id == Question.id)
+        .join(QuestionVersion, QuestionVersion.question_id == Question.id)
+        .where(Card.id.in_(list(card_ids)), IS_CURRENT)
+    )
+    return dict(rows.all())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from flask import (
@@ -27,6 +26,7 @@ from ..services.exam_secrecy import PAUSED, sealed_for
 from ..services.study import SealedCard, StaleCard, StudyError
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import wants_json
+from . import cram as cram_pages
 from . import settings as settings_pages
 from .forms import GradeForm, UndoForm
 
@@ -39,6 +39,7 @@ bp.add_url_rule("/optimise/<int:run_id>", view_func=settings_pages.optimise_run)
 bp.add_url_rule("/optimise/defaults", view_func=settings_pages.default_parameters, methods=["POST"])
 bp.add_url_rule("/workload", view_func=settings_pages.workload, methods=["POST"])
 bp.add_url_rule("/retention", view_func=settings_pages.retention, methods=["POST"])
+cram_pages.register(bp)
 
 
 @bp.before_request
@@ -216,30 +217,6 @@ def card(card_id: int):
         info=info,
         form=CsrfOnlyForm(),
         interval_label=lambda days: format_interval(timedelta(days=days)),
-    )
-
-
-@bp.get("/<deck>/cram")
-def cram(deck: str):
-    """Review a deck now without touching the schedule."""
-    deck_slug = _deck_or_404(deck)
-    seed = query_int(request.args, "seed")
-    if seed is None:
-        return redirect(url_for(".cram", deck=deck, seed=secrets.randbelow(10**9)))
-    sealed = sealed_for(db.session, current_user)
-    cards = study.cram_order(db.session, deck_slug, seed, sealed)
-    index = min(query_int(request.args, "i", 0), len(cards))
-    return render_template(
-        "study/cram.html",
-        deck=deck,
-        title=_deck_title(deck_slug),
-        seed=seed,
-        index=index,
-        cards=cards,
-        card=cards[index] if index < len(cards) else None,
-        reveal=request.args.get("reveal") == "1",
-        sealed=sealed,
-        paused=PAUSED,
     )
 
 

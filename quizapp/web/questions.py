@@ -232,6 +232,26 @@ class ResultsView:
         return 100 * self.score / self.attempt.max_score if self.attempt.max_score else 0
 
     @property
+    def missed(self) -> list[ResultRow]:
+        """The questions not answered fully right (none while the score is not shown)."""
+        if self.score is None:
+            return []
+        return [r for r in self.rows if r.feedback and r.feedback.verdict != "correct"]
+
+    @property
+    def bank_scores(self) -> list[tuple[str, float, float]]:
+        """(bank, points, out of) for each bank of a quiz drawn from several."""
+        if self.score is None:
+            return []
+        totals: dict[str, list[float]] = {}
+        for row in self.rows:
+            if row.feedback is not None and row.feedback.points is not None:
+                total = totals.setdefault(row.bank_title, [0.0, 0.0])
+                total[0] += row.feedback.points
+                total[1] += row.feedback.max_points
+        return [(title, *total) for title, total in totals.items()] if len(totals) > 1 else []
+
+    @property
     def duration(self) -> str:
         seconds = int((self.submitted_at - self.attempt.started_at).total_seconds())
         minutes, seconds = divmod(max(0, seconds), 60)

@@ -217,22 +217,6 @@ def test_suspend_and_bury(learner, client, app):
     assert current(client)["counts"]["new"] == CARDS - 1
 
 
-def test_cram_changes_nothing(learner, client, app):
-    page = client.get("/study/sample-bank/cram", follow_redirects=True)
-    html = page.get_data(as_text=True)
-    assert f"card 1 of {CARDS}" in html and "Show answer" in html
-    seed = re.search(r"seed=(\d+)", html).group(1)
-    revealed = client.get(f"/study/sample-bank/cram?seed={seed}&i=0&reveal=1").get_data(
-        as_text=True
-    )
-    assert 'id="back"' in revealed and "Next card" in revealed
-    end = client.get(f"/study/sample-bank/cram?seed={seed}&i={CARDS}").get_data(as_text=True)
-    assert "whole deck" in end
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(CardState)) == 0
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 0
-
-
 def test_plain_forms_work_without_javascript(learner, client):
     page = client.get("/study/sample-bank").get_data(as_text=True)
     assert re.search(r'id="back"[^>]* hidden', page)

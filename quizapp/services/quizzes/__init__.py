@@ -7,6 +7,7 @@ from __future__ import annotations
 from ...attempt_rules import GRACE, MESSAGES, Outcome, time_is_up
 from .answer import AnswerResult, attempt_for, in_progress, record_answer
 from .finish import AttemptResults, Mark, is_over, results, submit, time_ran_out
+from .followup import PreviousTry, missed_questions, previous_try, retry_missed
 from .override import can_override, override
 from .practice import close_abandoned, discard, idle_attempts, practise, start_fresh, unfinished
 from .start import (
@@ -29,6 +30,7 @@ __all__ = [
     "AttemptResults",
     "Mark",
     "Outcome",
+    "PreviousTry",
     "QuizError",
     "QuizRequest",
     "attempt_for",
@@ -42,10 +44,13 @@ __all__ = [
     "item_values",
     "latest_marks",
     "latest_mistakes",
+    "missed_questions",
     "override",
     "practise",
+    "previous_try",
     "record_answer",
     "results",
+    "retry_missed",
     "start_fresh",
     "start_quiz",
     "start_retry",

@@ -66,11 +66,13 @@ def unfinished(session: Session, user: User, idle: timedelta, now=None) -> list[
     return [attempt for attempt in in_progress(session, user, now) if attempt.id not in stale]
 
 
-def _selection(settings: dict) -> tuple:
+def selection(settings: dict) -> tuple:
+    """What makes two quizzes "the same": banks, topics, count, chosen questions, retry."""
     return (
         sorted(settings.get("banks") or []),
         sorted(settings.get("tags") or []),
         settings.get("count"),
+        sorted(settings.get("questions") or []),
         bool(settings.get("retry")),
     )
 
@@ -86,13 +88,21 @@ def practise(
     """Resume the student's unfinished practice of this selection, or start one: (attempt,
     resumed). Practices idle longer than `idle` are closed as abandoned first."""
     now = now or utcnow()
-    wanted = _selection({"banks": request.banks, "tags": request.tags, "count": request.count})
+    wanted = selection(
+        {
+            "banks": request.banks,
+            "tags": request.tags,
+            "count": request.count,
+            "questions": request.question_ids,
+            "retry": request.retry,
+        }
+    )
     resumed: list[Attempt] = []
 
     def resume(session: Session) -> Attempt | None:
         _close_idle(session, now - idle, user)
         for attempt in session.scalars(_open_practice(user).order_by(Attempt.started_at.desc())):
-            if _selection(attempt.settings or {}) == wanted:
+            if selection(attempt.settings or {}) == wanted:
                 resumed.append(attempt)
                 return attempt
         return None
@@ -121,11 +131,14 @@ def start_fresh(session: Session, user: User, attempt_id: int, rng=None) -> Atte
         return None
     settings = old.settings or {}
     if settings.get("retry"):
-        return start_retry(session, user, settings.get("count") or 10, rng)
+        banks = list(settings.get("banks") or [])
+        return start_retry(session, user, settings.get("count") or 10, rng, banks=banks)
     request = QuizRequest(
         banks=list(settings.get("banks") or []),
         tags=list(settings.get("tags") or []),
         count=settings.get("count") or 10,
         mode=Mode.PRACTICE,
+        title=old.title if settings.get("questions") else None,
+        question_ids=list(settings.get("questions") or []),
     )
     return start_quiz(session, user, request, rng)

@@ -151,6 +151,7 @@ def _create_attempt(session, user, versions, request: QuizRequest, rng, now, res
                 "count": request.count,
                 "time_limit_minutes": request.time_limit_minutes,
                 "retry": request.retry,
+                **({"questions": request.question_ids} if request.question_ids else {}),
                 **({PREDICTION: predicted} if predicted is not None else {}),
             },
             started_at=now,
@@ -207,12 +208,30 @@ def latest_mistakes(session: Session, user: User, exclude: Collection[int] = ())
     return [qid for qid, mark in latest_marks(session, user, exclude).items() if mark < 1]
 
 
-def start_retry(session: Session, user: User, count: int = 10, rng=None, now=None) -> Attempt:
+def _retry_request(session: Session, count: int = 10, banks: Collection[str] = ()) -> QuizRequest:
+    """Retry my mistakes (of some banks only, if given)."""
+    title = "Retry my mistakes"
+    if banks:
+        titles = session.scalars(
+            sa.select(Bank.title).where(Bank.slug.in_(banks)).order_by(*BANK_ORDER)
+        ).all()
+        title += f": {', '.join(titles)}"[:180]
+    return QuizRequest(
+        banks=sorted(banks), count=count, mode=Mode.PRACTICE, title=title, retry=True
+    )
+
+
+def start_retry(
+    session: Session, user: User, count: int = 10, rng=None, now=None, banks: Collection[str] = ()
+) -> Attempt:
     """A practice quiz of the questions this student most recently got wrong."""
     mistakes = latest_mistakes(session, user, exclude=hidden_attempt_ids(session, user, now))
-    versions = session.scalars(current_versions_query().where(Question.id.in_(mistakes))).all()
+    query = current_versions_query().where(Question.id.in_(mistakes))
+    if banks:
+        query = query.where(Bank.slug.in_(list(banks)))
+    versions = session.scalars(query).all()
     if not versions:
         raise QuizError("No mistakes to retry: every question you answered last was right.")
     versions = _unsealed(session, user, versions, now)
-    request = QuizRequest(count=count, mode=Mode.PRACTICE, title="Retry my mistakes", retry=True)
+    request = _retry_request(session, count, banks)
     return _create_attempt(session, user, versions, request, rng, now)

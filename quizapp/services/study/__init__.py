@@ -5,7 +5,17 @@ here."""
 from __future__ import annotations
 
 from ...study_queue import CardRef, Deck, Queue, StateRef
-from .cram import cram_order
+from .cram import (
+    CramView,
+    cram_of,
+    cram_order,
+    cram_view,
+    mark_card,
+    next_round,
+    open_cram,
+    start_cram,
+    start_missed_cram,
+)
 from .optimise import (
     fail_run,
     interrupted,
@@ -51,6 +61,7 @@ from .workload import WorkloadTable, deck_size, estimate_workload, saved_workloa
 __all__ = [
     "CardInfo",
     "CardRef",
+    "CramView",
     "Deck",
     "DeckLimitRow",
     "Queue",
@@ -65,7 +76,9 @@ __all__ = [
     "build_queue",
     "bury",
     "card_info",
+    "cram_of",
     "cram_order",
+    "cram_view",
     "deck_counts",
     "deck_limit_rows",
     "deck_size",
@@ -78,8 +91,11 @@ __all__ = [
     "interrupted",
     "last_review_id",
     "latest_run",
+    "mark_card",
     "memory_of",
     "next_card",
+    "next_round",
+    "open_cram",
     "preferences",
     "reschedule",
     "review_values",
@@ -90,6 +106,8 @@ __all__ = [
     "set_deck_limits",
     "set_desired_retention",
     "set_suspended",
+    "start_cram",
+    "start_missed_cram",
     "start_run",
     "state_values",
     "study_card",

@@ -1,0 +1,78 @@
+"""Results that lead somewhere: a grid of right and wrong, only the wrong ones on request,
+"Retry the N I missed", and how this try compares with the last one of the same quiz."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from quizapp.extensions import db
+from quizapp.models import Attempt
+from tests.factories import answer, answer_fields, items_of, start
+
+
+@pytest.fixture
+def student(sample_app, auth):
+    auth.register("resulter")
+    return auth
+
+
+def take(auth, app, right: set[int], **fields) -> int:
+    """A practice of the sample bank answered right at the positions `right` ("I don't know"
+    elsewhere), submitted."""
+    attempt = start(auth, **fields)
+    items = items_of(app, attempt)
+    for item in items:
+        if item.position in right:
+            answer(auth, app, attempt, item.position, answer_fields(item))
+        else:
+            answer(auth, app, attempt, item.position, {}, action="dont-know")
+    auth.post(f"/quiz/{attempt}/submit", {"step": str(len(items))})
+    return attempt
+
+
+def test_the_grid_and_the_wrong_only_filter(student, client, app):
+    attempt = take(student, app, right={0, 2}, count="4")
+    page = client.get(f"/quiz/{attempt}/results").get_data(as_text=True)
+    grid = re.findall(r'aria-label="Question (\d): (\w+)"', page)
+    assert grid == [("1", "correct"), ("2", "incorrect"), ("3", "correct"), ("4", "incorrect")]
+    assert "Questions: 2 of 4 right" in page and 'href="#result-1"' in page
+    assert "Show only the 2 not right" in page and "results-list wrong-only" not in page
+    wrong = client.get(f"/quiz/{attempt}/results?show=wrong").get_data(as_text=True)
+    # Without JavaScript, the filter is the same page with the right answers folded away.
+    assert "results-list wrong-only" in wrong and "Show all 4 questions" in wrong
+
+
+def test_retry_the_ones_i_missed(student, client, app):
+    attempt = take(student, app, right={0, 2}, count="4")
+    items = items_of(app, attempt)
+    retry = student.post(f"/quiz/{attempt}/retry")
+    assert retry.status_code == 302
+    again = int(re.search(r"/quiz/(\d+)", retry.headers["Location"]).group(1))
+    with app.app_context():
+        retried = db.session.get(Attempt, again)
+        assert {i.question_id for i in retried.items} == {
+            items[1].question_id,
+            items[3].question_id,
+        }
+        assert retried.mode == "practice" and retried.title.startswith("Retry: ")
+    # Pressed twice, it carries on the same practice instead of starting another.
+    assert student.post(f"/quiz/{attempt}/retry").headers["Location"].startswith(f"/quiz/{again}")
+    perfect = take(student, app, right={0, 1, 2}, count="3", banks=["sample-bank"], tags=[])
+    page = client.get(f"/quiz/{perfect}/results").get_data(as_text=True)
+    assert "I missed" not in page and "Study these as flashcards" not in page
+    refused = student.post(f"/quiz/{perfect}/retry")
+    assert refused.headers["Location"] == f"/quiz/{perfect}/results"
+
+
+def test_a_try_is_compared_with_the_last_one_of_the_same_quiz(student, client, app):
+    first = take(student, app, right={0}, count="4")
+    page = client.get(f"/quiz/{first}/results").get_data(as_text=True)
+    assert 'id="compared"' not in page
+    take(student, app, right={0, 1, 2, 3}, count="5")  # another selection: not compared
+    second = take(student, app, right={0, 1, 2}, count="4")
+    page = client.get(f"/quiz/{second}/results").get_data(as_text=True)
+    assert "Up from 25% last time" in page
+    third = take(student, app, right={0, 1, 2}, count="4")
+    assert "The same as last time" in client.get(f"/quiz/{third}/results").get_data(as_text=True)
