@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from ..database import write_fault
 from ..extensions import db
-from ..services import study
 from ..services.catalogue import bank_listing, bank_overview
 from ..services.classes import due_next
-from ..services.quizzes import unfinished as unfinished_attempts
+from ..services.quizzes import QUICK_EXAM_MINUTES
 from ..services.readiness import QUIZ_SIZE, bank_readiness
+from ..services.today import today
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import practice_idle_time
 
@@ -20,16 +20,15 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    unfinished, today, due = [], None, []
+    """The banks; for a student, first their Today (what to do next, each a button)."""
+    plan, due = None, []
     if current_user.is_authenticated:
-        unfinished = unfinished_attempts(db.session, current_user, practice_idle_time())
-        today = study.deck_counts(db.session, current_user, None)
+        plan = today(db.session, current_user, practice_idle_time())
         due = due_next(db.session, current_user)
     return render_template(
         "main/home.html",
         banks=bank_listing(db.session),
-        unfinished=unfinished,
-        today=today,
+        plan=plan,
         due=due,
         action_form=CsrfOnlyForm(),
     )
@@ -40,11 +39,19 @@ def bank(slug: str):
     overview = bank_overview(db.session, slug)
     if overview is None:
         abort(404)
-    readiness = (
-        bank_readiness(db.session, current_user, slug) if current_user.is_authenticated else None
-    )
+    readiness = state = None
+    if current_user.is_authenticated:
+        readiness = bank_readiness(db.session, current_user, slug)
+        state = today(db.session, current_user, practice_idle_time()).bank(slug)
     return render_template(
-        "main/bank.html", overview=overview, readiness=readiness, slug=slug, quiz_size=QUIZ_SIZE
+        "main/bank.html",
+        overview=overview,
+        readiness=readiness,
+        state=state,
+        slug=slug,
+        quiz_size=QUIZ_SIZE,
+        exam_minutes=QUICK_EXAM_MINUTES,
+        action_form=CsrfOnlyForm(),
     )
 
 

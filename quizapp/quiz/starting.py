@@ -12,13 +12,11 @@ from ..extensions import db
 from ..services import quizzes
 from ..services.catalogue import bank_listing
 from ..services.quizzes import QuizError, QuizRequest
+from ..services.readiness import QUIZ_SIZE
 from ..vocab import Mode
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import practice_idle_time
 from .forms import RetryForm, StartQuizForm
-
-QUICK_COUNT = 10  # questions of a one-click quiz
-QUICK_EXAM_MINUTES = 10  # a one-click exam's time limit: a minute a question
 
 
 def _opened(attempt, resumed: bool = False):
@@ -63,7 +61,7 @@ def quick(slug: str):
     """One click from a bank: ten practice questions, or the unfinished practice of the same
     bank (CSRFProtect guards every POST)."""
     try:
-        return _begin(QuizRequest(banks=[slug], count=QUICK_COUNT, mode=Mode.PRACTICE))
+        return _begin(QuizRequest(banks=[slug], count=QUIZ_SIZE, mode=Mode.PRACTICE))
     except QuizError as exc:
         flash(str(exc), "error")
         return redirect(url_for("main.home"))
@@ -72,7 +70,7 @@ def quick(slug: str):
 def quick_exam(slug: str):
     """One click from a bank: a timed exam of ten questions, a minute each."""
     exam = QuizRequest(
-        banks=[slug], count=QUICK_COUNT, mode=Mode.EXAM, time_limit_minutes=QUICK_EXAM_MINUTES
+        banks=[slug], count=QUIZ_SIZE, mode=Mode.EXAM, time_limit_minutes=quizzes.QUICK_EXAM_MINUTES
     )
     try:
         return _begin(exam)

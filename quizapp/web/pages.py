@@ -14,8 +14,9 @@ from ..ids import query_int
 from ..services import progress, review
 from ..services.catalogue import bank_listing
 from ..services.readiness import QUIZ_SIZE, readiness_by_bank
+from ..services.today import today
 from .dashboard import dashboard_charts, forecast_rows
-from .forms import AttemptFilterForm
+from .forms import AttemptFilterForm, CsrfOnlyForm
 
 PER_PAGE = 20
 
@@ -54,7 +55,9 @@ def hidden_from(user) -> set[int]:
 
 
 def render_dashboard(user, template_args: dict | None = None):
+    """A student's dashboard; to the student, each number also leads to its action."""
     board = progress.dashboard(db.session, user, hidden=hidden_from(user))
+    own = user.id == current_user.id
     return render_template(
         "progress/dashboard.html",
         board=board,
@@ -62,6 +65,8 @@ def render_dashboard(user, template_args: dict | None = None):
         forecast_rows=forecast_rows(board),
         readiness=readiness_by_bank(db.session, user),
         quiz_size=QUIZ_SIZE,
+        plan=today(db.session, user, practice_idle_time()) if own else None,
+        action_form=CsrfOnlyForm(),
         **(template_args or {}),
     )
 

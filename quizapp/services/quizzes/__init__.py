@@ -12,6 +12,7 @@ from .override import can_override, override
 from .practice import close_abandoned, discard, idle_attempts, practise, start_fresh, unfinished
 from .start import (
     MODES,
+    QUICK_EXAM_MINUTES,
     QuizError,
     QuizRequest,
     available_tags,
@@ -26,6 +27,7 @@ __all__ = [
     "GRACE",
     "MESSAGES",
     "MODES",
+    "QUICK_EXAM_MINUTES",
     "AnswerResult",
     "AttemptResults",
     "Mark",

@@ -22,6 +22,7 @@ from ..review import hidden_attempt_ids
 from .finish import close_expired
 
 MODES = tuple(mode.value for mode in Mode)
+QUICK_EXAM_MINUTES = 10  # a one-click exam from a bank: ten questions, a minute each
 
 
 class QuizError(ValueError):
