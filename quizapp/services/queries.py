@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .. import qtypes
 from ..models import Bank, Card, Question, QuestionVersion
 
 # Banks are listed in this order everywhere (the file's `order`, then first imported first).
@@ -65,3 +66,10 @@ def question_types_of_cards(session: Session, card_ids) -> dict[int, str]:
         .where(Card.id.in_(list(card_ids)), IS_CURRENT)
     )
     return dict(rows.all())
+
+
+def card_cue(session: Session, card_id: int) -> str | None:
+    """The line above a card's front that says what to do with it ("True or false?"), from
+    the type of the question it was made from; extra cards have none."""
+    kind = question_types_of_cards(session, [card_id]).get(card_id)
+    return qtypes.get(kind).card_cue if kind else None

@@ -7,20 +7,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import scheduling
-from ..models import Attempt, AttemptItem, Card, CardState, Question, User, utcnow
-from ..scheduling import NEW
+from ..models import Attempt, AttemptItem, Question, User, utcnow
 from ..study_queue import Deck
 from ..vocab import AttemptStatus
 from . import study
 from .queries import active_banks
 from .quizzes import latest_marks, unfinished
 from .review import hidden_attempt_ids
+from .study.session import NextDue, next_due
 
 
 @dataclass
@@ -43,13 +42,6 @@ class BankState:
     @property
     def share(self) -> float:
         return self.right / self.questions if self.questions else 0.0
-
-
-@dataclass(frozen=True)
-class NextDue:
-    day: date  # the study day the next cards come due
-    cards: int
-    days_away: int
 
 
 @dataclass
@@ -106,29 +98,6 @@ def _last_scores(
         if bank_id not in latest or submitted_at > latest[bank_id][1]:
             latest[bank_id] = (100 * points / top if top else 0.0, submitted_at)
     return latest
-
-
-def next_due(session: Session, user: User, now: datetime) -> NextDue | None:
-    """The next study day after today with cards coming due, and how many."""
-    today = scheduling.study_day(now, user.timezone)
-    end = scheduling.day_end(today, user.timezone)
-    dues = session.scalars(
-        sa.select(CardState.due)
-        .join(Card, CardState.card_id == Card.id)
-        .where(
-            CardState.user_id == user.id,
-            CardState.state != NEW,
-            CardState.suspended.is_(False),
-            CardState.due >= end,
-            CardState.due < end + timedelta(days=366),
-            Card.retired_at.is_(None),
-        )
-    ).all()
-    if not dues:
-        return None
-    days = Counter(scheduling.study_day(due, user.timezone) for due in dues)
-    first = min(days)
-    return NextDue(first, days[first], (first - today).days)
 
 
 def today(session: Session, user: User, idle: timedelta, now: datetime | None = None) -> Today:

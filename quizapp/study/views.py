@@ -65,8 +65,20 @@ def _deck_title(deck: str | None) -> str | None:
     return titles[deck]
 
 
-def card_payload(item: study.StudyCard | None, counts: study.Deck, sealed=None) -> dict:
-    payload = {"counts": {"new": counts.new, "learning": counts.learning, "due": counts.due}}
+def card_payload(
+    item: study.StudyCard | None, counts: study.Deck, sealed=None, deck: str = "all"
+) -> dict:
+    """What the reviewer's script needs to show the next card (or, past the last, the
+    session's summary) and today's progress in the deck."""
+    session = study.study_session(db.session, current_user, _deck_or_404(deck), counts.total)
+    payload = {
+        "counts": {"new": counts.new, "learning": counts.learning, "due": counts.due},
+        "progress": {"done": session.reviews, "left": session.remaining},
+    }
+    if item is None:
+        payload["summary"] = render_template(
+            "study/_summary.html", session=session, deck=deck, action_form=CsrfOnlyForm()
+        )
     if sealed:
         payload["paused"] = PAUSED
     if item is not None:
@@ -76,6 +88,7 @@ def card_payload(item: study.StudyCard | None, counts: study.Deck, sealed=None) 
             "front": render_markdown(item.card.front),
             "back": render_markdown(item.card.back),
             "bank": item.card.bank.title,
+            "cue": item.cue,
             "intervals": {int(g): format_interval(t) for g, t in item.intervals.items()},
             "info": url_for(".card", card_id=item.card.id),
         }
@@ -102,7 +115,7 @@ def review(deck: str):
         sealed=sealed,
     )
     if wants_json():
-        return jsonify(card_payload(item, counts, sealed))
+        return jsonify(card_payload(item, counts, sealed, deck))
     return render_template(
         "study/review.html",
         deck=deck,
@@ -118,6 +131,8 @@ def review(deck: str):
         timezone_set=current_user.timezone_set,
         sealed=sealed,
         paused=PAUSED,
+        session=study.study_session(db.session, current_user, deck_slug, counts.total),
+        first_grades=study.first_grades(db.session, current_user),
     )
 
 
@@ -132,7 +147,7 @@ def _answer(
         item, counts = study.next_card(
             db.session, current_user, deck_slug, show=show, title=title, sealed=sealed
         )
-        payload = card_payload(item, counts, sealed)
+        payload = card_payload(item, counts, sealed, deck)
         return jsonify(ok=status == 200, message=message, **extra, **payload), status
     if message:
         flash(message, "info" if status == 200 else "warning")

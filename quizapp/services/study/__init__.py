@@ -46,6 +46,7 @@ from .reviews import (
     state_values,
     undo,
 )
+from .session import NextDue, StudySession, first_grades, next_due, study_session
 from .settings import (
     DeckLimitRow,
     SettingsChange,
@@ -63,6 +64,8 @@ __all__ = [
     "CardRef",
     "CramView",
     "Deck",
+    "NextDue",
+    "StudySession",
     "DeckLimitRow",
     "Queue",
     "SealedCard",
@@ -87,6 +90,7 @@ __all__ = [
     "detect_timezone",
     "estimate_workload",
     "fail_run",
+    "first_grades",
     "grade_card",
     "interrupted",
     "last_review_id",
@@ -94,6 +98,7 @@ __all__ = [
     "mark_card",
     "memory_of",
     "next_card",
+    "next_due",
     "next_round",
     "open_cram",
     "preferences",
@@ -111,6 +116,7 @@ __all__ = [
     "start_run",
     "state_values",
     "study_card",
+    "study_session",
     "undo",
     "update_settings",
     "usable_reviews",

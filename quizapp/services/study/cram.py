@@ -11,7 +11,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ... import qtypes
 from ...cram_rules import (
     MarkOutcome,
     RoundResult,
@@ -23,7 +22,7 @@ from ...cram_rules import (
 from ...database import write_transaction
 from ...models import Attempt, Card, CramSession, User, utcnow
 from ..exam_secrecy import NOTHING_SEALED, Sealed
-from ..queries import active_bank, active_cards_query, question_types_of_cards
+from ..queries import active_bank, active_cards_query, card_cue
 from ..review import shown
 from .reviews import StudyError
 
@@ -154,10 +153,7 @@ def cram_view(session: Session, cram: CramSession, sealed: Sealed = NOTHING_SEAL
         at += 1
     marks = parse_marks(cram.marks)
     card = session.get(Card, cram.pile[at]) if at < len(cram.pile) else None
-    cue = None
-    if card is not None:
-        kind = question_types_of_cards(session, [card.id]).get(card.id)
-        cue = qtypes.get(kind).card_cue if kind else None
+    cue = card_cue(session, card.id) if card is not None else None
     result = round_result(marks, cram.round) if card is None else None
     return CramView(cram, at, card, cue, result, first_round_score(marks))
 

@@ -13,7 +13,7 @@ from ...models import Card, CardState, DeckLimit, Review, User, utcnow
 from ...scheduling import NEW, REVIEW, Memory, Rating
 from ...study_queue import CardRef, Deck, Limits, Queue, StateRef, plan_day
 from ..exam_secrecy import Sealed, sealed_for
-from ..queries import active_bank, active_banks, active_cards_query
+from ..queries import active_bank, active_banks, active_cards_query, card_cue
 from .reviews import memory_of, preferences
 
 
@@ -125,6 +125,7 @@ class StudyCard:
     version: int
     intervals: dict[Rating, timedelta]
     counts: Deck
+    cue: str | None = None  # "True or false?" above the front of a true/false card
 
 
 def next_card(
@@ -151,10 +152,17 @@ def next_card(
     state = session.scalar(
         sa.select(CardState).where(CardState.user_id == user.id, CardState.card_id == ref.id)
     )
-    return study_card(user, card, state, now, counts), counts
+    return study_card(user, card, state, now, counts, card_cue(session, card.id)), counts
 
 
-def study_card(user: User, card: Card, state: CardState | None, now: datetime, counts: Deck):
+def study_card(
+    user: User,
+    card: Card,
+    state: CardState | None,
+    now: datetime,
+    counts: Deck,
+    cue: str | None = None,
+):
     memory = memory_of(state)
     intervals = scheduling.intervals_by_rating(memory, now, card.id, preferences(user))
-    return StudyCard(card, memory, state.version if state else 0, intervals, counts)
+    return StudyCard(card, memory, state.version if state else 0, intervals, counts, cue)

@@ -1,5 +1,6 @@
-// Keyboard-first reviewer: Space shows the answer, 1-4 grade, u undoes, s suspends, b buries.
-// Cards change in place (fetch + JSON); without JavaScript the same forms and links work.
+// Keyboard-first reviewer: Space (or a tap on the card) shows the answer, 1-4 grade, u undoes,
+// s suspends, b buries. Cards change in place (fetch + JSON); without JavaScript the same forms
+// and links work.
 (function () {
   "use strict";
   const root = document.getElementById("reviewer");
@@ -13,16 +14,27 @@
   let shownAt = Date.now();
   let busy = false;
 
-  function setHidden(id, hidden) { $(id).hidden = hidden; }
+  function setHidden(id, hidden) { const node = $(id); if (node) node.hidden = hidden; }
 
   function reveal() {
     if (revealed || $("study-card").hidden) return;
     revealed = true;
     setHidden("back", false);
     setHidden("divider", false);
-    setHidden("show-answer", true);
+    setHidden("reveal-bar", true);
     setHidden("grade-form", false);
+    setHidden("grade-help", false);
     gradeForm.querySelector("button.grade-3").focus();
+  }
+
+  function showProgress(progress) {
+    const bar = $("study-progress");
+    const total = progress.done + progress.left;
+    bar.max = Math.max(total, 1);
+    bar.value = total ? progress.done : 1;
+    const words = progress.done + " reviewed, " + progress.left + " left";
+    bar.setAttribute("aria-valuetext", words);
+    bar.textContent = words;
   }
 
   function render(data) {
@@ -35,14 +47,22 @@
       undoForm.hidden = !data.review_id;
     }
     status.textContent = data.message || "";
+    if (data.progress) showProgress(data.progress);
     const card = data.card;
     setHidden("study-card", !card);
     setHidden("done", !!card);
-    if (!card) return;
+    if (!card) {
+      // The session's summary, rendered (and escaped) by the server.
+      if (data.summary) $("done").innerHTML = data.summary;
+      $("done").focus();
+      return;
+    }
     // front and back are HTML the server rendered from Markdown and sanitised.
     $("front").innerHTML = card.front;
     $("back").innerHTML = card.back;
     $("card-bank").textContent = card.bank;
+    $("card-cue").textContent = card.cue || "";
+    $("card-cue").hidden = !card.cue;
     $("card-info").href = card.info;
     gradeForm.querySelector("input[name=card_id]").value = card.id;
     gradeForm.querySelector("input[name=version]").value = card.version;
@@ -57,7 +77,8 @@
     setHidden("back", true);
     setHidden("divider", true);
     setHidden("grade-form", true);
-    setHidden("show-answer", false);
+    setHidden("grade-help", true);
+    setHidden("reveal-bar", false);
     $("show-answer").focus();
     shownAt = Date.now();
   }
@@ -83,6 +104,9 @@
 
   function grade(rating) {
     if (!revealed) return;
+    // The meaning of the grades was explained until this first one.
+    const help = $("grade-help");
+    if (help) help.remove();
     post(root.dataset.gradeUrl, {
       card_id: gradeForm.querySelector("input[name=card_id]").value,
       version: gradeForm.querySelector("input[name=version]").value,
@@ -101,6 +125,9 @@
   }
 
   $("show-answer").addEventListener("click", function (event) { event.preventDefault(); reveal(); });
+  $("flashcard").addEventListener("click", function (event) {
+    if (!event.target.closest("a")) reveal();
+  });
   gradeForm.addEventListener("submit", function (event) {
     event.preventDefault();
     grade(event.submitter ? event.submitter.value : 3);
@@ -126,6 +153,11 @@
       event.preventDefault(); cardAction("bury-form");
     }
   });
+
+  // Focus where the next key press goes: Show answer, or Good once the answer shows.
+  if (!$("study-card").hidden) {
+    (revealed ? gradeForm.querySelector("button.grade-3") : $("show-answer")).focus();
+  }
 
   // First visit: take the browser's time zone so "today" is the student's today.
   if (root.dataset.timezoneSet === "false" && window.Intl) {
