@@ -12,7 +12,7 @@ from .stats import Trend
 
 WIDTH, HEIGHT = 640, 240
 # Room for the axis labels at the size phones draw them (18 instead of 11): see app.css.
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 52, 12, 32, 32
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 62, 12, 32, 32
 LEGEND_Y = 18
 PRIMARY, MUTED, GRID = "#0d6efd", "#6c757d", "#dee2e6"
 SECOND = "#198754"  # a second series: Bootstrap's green, 4.5:1 on white
@@ -164,7 +164,7 @@ def _month_label(x: int, day: date, width: int) -> str:
     starting there, so "Dec" in the last column is not cut to "De"."""
     if x + MONTH_LABEL > width:
         return (
-            f'<text x="{width}" y="10" text-anchor="end" font-size="9" fill="{MUTED}">'
+            f'<text x="{width - 2}" y="10" text-anchor="end" font-size="9" fill="{MUTED}">'
             f"{day.strftime('%b')}</text>"
         )
     return f'<text x="{x}" y="10" font-size="9" fill="{MUTED}">{day.strftime("%b")}</text>'

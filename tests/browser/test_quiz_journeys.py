@@ -49,7 +49,9 @@ def answer_shown_question(page) -> None:
 def test_practice_quiz_of_all_eight_types_with_feedback(sample_app, live_server, page):
     register(page, live_server, "practiser")
     assert serious_violations(page) == []
-    page.get_by_role("button", name="Practise Sample Bank").click()  # one click to a quiz
+    page.get_by_role(
+        "button", name="Practise Sample Bank", exact=True
+    ).click()  # one click to a quiz
     page.wait_for_url(re.compile(r".*/quiz/\d+/q/0$"))
     assert serious_violations(page) == []
     total = sample_counts()["questions"]

@@ -62,5 +62,8 @@ def test_review_ten_cards_with_the_keyboard_only(sample_app, live_server, page):
     assert serious_violations(page) == []
     page.goto(live_server + "/study/all/cram")
     assert serious_violations(page) == []
+    page.keyboard.press("Enter")  # "Start cramming" has the focus
+    page.wait_for_url(re.compile(r".*/study/cram/\d+$"))
+    assert serious_violations(page) == []
     page.keyboard.press("Space")
     page.wait_for_selector("#back")

@@ -86,6 +86,7 @@
   async function post(url, fields) {
     if (busy) return;
     busy = true;
+    root.dataset.busy = "true";  // for tests: a grade is on its way
     const body = new FormData();
     body.set("csrf_token", csrf);
     Object.keys(fields).forEach(function (key) { body.set(key, fields[key]); });
@@ -99,6 +100,7 @@
       status.textContent = "Could not reach the server; nothing was recorded. Try again.";
     } finally {
       busy = false;
+      delete root.dataset.busy;
     }
   }
 
