@@ -8,7 +8,10 @@ import re
 
 import pytest
 
+from tests.conftest import csrf_token
 from tests.factories import answer, answer_fields, items_of, sample_counts, start
+
+JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
@@ -95,3 +98,28 @@ def test_the_dashboard_recommends_one_next_step_and_each_bank_row_acts(student, 
     assert tiles.count('class="stretched-link small" href="/study/all"') == 5
     # The meters announce counts, not raw fractions.
     assert 'aria-valuetext="1 of ' in row and "questions right" in row
+
+
+def test_my_attempts_offer_resume_discard_and_review(student, client, app):
+    finished = take(student, app, right={0}, count=2)
+    unfinished = start(student, count="2")
+    page = client.get("/progress/attempts").get_data(as_text=True)
+    assert f'href="/quiz/{finished}/results">Review<' in page
+    assert f'href="/quiz/{unfinished}">Resume<' in page
+    assert f'action="/quiz/{unfinished}/discard"' in page
+    assert f'action="/quiz/{finished}/discard"' not in page
+
+
+def test_the_deck_list_links_each_deck_and_says_when_cards_come_next(student, client):
+    page = client.get("/study/").get_data(as_text=True)
+    assert '<a href="/banks/sample-bank">Sample Bank</a>' in page
+    assert 'id="next-due"' not in page  # cards are waiting today
+    token = csrf_token(client, "/study/")
+    while "card" in (payload := client.get("/study/all", headers=JSON).json):
+        card = payload["card"]
+        data = {"csrf_token": token, "card_id": card["id"], "version": card["version"]}
+        client.post("/study/all/grade", data={**data, "rating": 4}, headers=JSON)
+    page = client.get("/study/").get_data(as_text=True)
+    assert re.search(r'id="next-due">Nothing to study now. Next: <strong>\d+ cards?</strong>', page)
+    info = client.get(f"/study/card/{card['id']}").get_data(as_text=True)
+    assert 'href="/study/sample-bank">Back to the deck' in info
