@@ -186,3 +186,27 @@ def test_cram_knows_and_still_learning_with_keys(sample_app, live_server, page, 
     page.get_by_role("button", name=re.compile("Go through the 2 still learning")).click()
     expect(page.locator("#cram-place")).to_contain_text("card 1 of 2")
     check_page(page, f"cram's second round at {size}")
+
+
+def test_an_exam_keeps_its_timer_in_sight_and_lists_the_unanswered(
+    sample_app, live_server, page, size
+):
+    register(page, live_server, f"examinee-{size}")
+    page.goto(live_server + "/banks/sample-bank")
+    page.locator("#mode-exam").click()  # the confirm dialog is accepted
+    page.wait_for_url(re.compile(r".*/quiz/\d+/q/0$"))
+    timer = page.locator("#countdown")
+    expect(timer).to_contain_text("left")
+    assert "warning" not in (timer.get_attribute("class") or "")  # ten minutes: not yet
+    check_page(page, f"an exam question at {size}")
+    page.mouse.wheel(0, 2000)  # the timer stays in sight as the page scrolls
+    page.wait_for_timeout(200)
+    box = timer.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
+    page.get_by_role("button", name="Finish exam").click()
+    page.wait_for_url(re.compile(r".*/summary$"))
+    expect(page.locator("#summary-line")).to_contain_text("questions not answered")
+    check_page(page, f"the exam summary at {size}")
+    page.get_by_role("button", name="Submit all and finish").click()
+    page.wait_for_url(re.compile(r".*/results$"))
+    check_page(page, f"exam results at {size}")
