@@ -210,3 +210,32 @@ def test_an_exam_keeps_its_timer_in_sight_and_lists_the_unanswered(
     page.get_by_role("button", name="Submit all and finish").click()
     page.wait_for_url(re.compile(r".*/results$"))
     check_page(page, f"exam results at {size}")
+
+
+def test_without_javascript_every_new_flow_still_works(sample_app, live_server, browser):
+    """The server-rendered baseline on a phone: Log out in reach, Today's Study all, a card
+    shown and graded by plain forms to the session summary, and a practice answered."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        register(page, live_server, "plain")
+        assert fits(page)
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        page.locator("#today").get_by_role("link", name="Study all").click()
+        for _ in range(30):
+            if page.locator("#done").is_visible():
+                break
+            page.get_by_role("link", name=re.compile("^Show answer")).click()
+            page.get_by_role("button", name=re.compile("^Easy")).click()
+        expect(page.locator("#session-summary")).to_contain_text("10 cards studied")
+        assert fits(page)
+        page.goto(live_server + "/banks/sample-bank")
+        page.locator("#mode-quiz").click()
+        page.wait_for_url(re.compile(r".*/quiz/\d+/q/0$"))
+        page.get_by_role("button", name="I don't know").click()
+        expect(page.locator("#feedback-heading")).to_be_visible()
+        page.get_by_role("link", name="Next question").click()
+        page.wait_for_url(re.compile(r".*/q/1$"))
+        assert fits(page)
+    finally:
+        context.close()
