@@ -64,7 +64,7 @@ def serve(env: dict):
 def log_in(page, base: str, size: str) -> None:
     page.goto(base + "/login")
     page.get_by_label("Username").fill(f"{STUDENT}-{size}")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(base + "/")
 

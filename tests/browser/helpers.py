@@ -30,7 +30,7 @@ def register(page, base: str, name: str) -> None:
 def log_in(page, base, username, password):
     page.goto(base + "/login")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(base + "/")
 

@@ -239,3 +239,13 @@ def test_without_javascript_every_new_flow_still_works(sample_app, live_server, 
         assert fits(page)
     finally:
         context.close()
+
+
+def test_show_password_reveals_what_was_typed(app, live_server, page, size):
+    page.goto(live_server + "/login")
+    field = page.get_by_label("Password", exact=True)
+    field.fill("typed with care")
+    assert field.get_attribute("type") == "password"
+    page.get_by_label("Show password").check()
+    assert field.get_attribute("type") == "text"
+    check_page(page, f"log in at {size}")
