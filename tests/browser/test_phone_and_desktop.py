@@ -249,3 +249,15 @@ def test_show_password_reveals_what_was_typed(app, live_server, page, size):
     page.get_by_label("Show password").check()
     assert field.get_attribute("type") == "text"
     check_page(page, f"log in at {size}")
+
+
+def test_the_time_limit_shows_for_exams_only(sample_app, live_server, page, size):
+    register(page, live_server, f"limiter-{size}")
+    page.goto(live_server + "/quiz/new")
+    limit = page.get_by_label("Time limit in minutes")
+    expect(limit).to_be_hidden()
+    page.get_by_label("Number of questions").fill("6")
+    page.get_by_label("Exam: no feedback").check()
+    expect(limit).to_be_visible()
+    expect(limit).to_have_value("6")  # a minute a question to start with
+    check_page(page, f"new quiz with an exam picked at {size}")
