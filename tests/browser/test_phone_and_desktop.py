@@ -261,3 +261,23 @@ def test_the_time_limit_shows_for_exams_only(sample_app, live_server, page, size
     expect(limit).to_be_visible()
     expect(limit).to_have_value("6")  # a minute a question to start with
     check_page(page, f"new quiz with an exam picked at {size}")
+
+
+def test_ordering_warns_when_one_item_takes_two_positions(sample_app, live_server, page):
+    register(page, live_server, "orderer")
+    page.goto(live_server + "/quiz/new")
+    page.get_by_label("Sample Bank").check()
+    page.get_by_label("Number of questions").fill("9")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r".*/quiz/\d+/q/0$"))
+    for _ in range(9):  # Skip on to the ordering question
+        if "increasing order" in page.locator("#prompt").inner_text():
+            break
+        page.locator("#skip").click()
+        page.wait_for_load_state()
+    warning = page.locator("#ordering-duplicates")
+    page.get_by_label("Position 1").select_option("two")
+    page.get_by_label("Position 2").select_option("two")
+    expect(warning).to_have_text("Picked for more than one position: “two”.")
+    page.get_by_label("Position 2").select_option("one")
+    expect(warning).to_have_text("")

@@ -191,6 +191,25 @@
     option.dispatchEvent(new Event("input", { bubbles: true }));
   });
 
+  // ---- Ordering: warn when one item is picked for two positions. ----
+  const duplicates = document.getElementById("ordering-duplicates");
+  if (duplicates) {
+    const slots = Array.from(controls.querySelectorAll("select[name^='order-']"));
+    const warn = function () {
+      const seen = new Map();
+      slots.forEach(function (slot) {
+        if (!slot.value) return;
+        const label = slot.options[slot.selectedIndex].text;
+        seen.set(label, (seen.get(label) || 0) + 1);
+      });
+      const twice = Array.from(seen.keys()).filter(function (label) { return seen.get(label) > 1; });
+      duplicates.textContent = twice.length
+        ? "Picked for more than one position: " + twice.map(function (l) { return "“" + l + "”"; }).join(", ") + "."
+        : "";
+    };
+    slots.forEach(function (slot) { slot.addEventListener("change", warn); });
+  }
+
   // ---- Confirm before an irreversible step (starting an exam). ----
   document.querySelectorAll("[data-confirm]").forEach(function (button) {
     button.addEventListener("click", function (event) {
