@@ -30,6 +30,7 @@ def home():
         banks=bank_listing(db.session),
         plan=plan,
         due=due,
+        quiz_size=QUIZ_SIZE,
         action_form=CsrfOnlyForm(),
     )
 

@@ -94,7 +94,9 @@ def test_practise_resumes_and_the_student_can_start_fresh_or_discard(app, live_s
     page.wait_for_url(re.compile(r".*/quiz/\d+/q/0$"))
     first = re.search(r"/quiz/(\d+)/", page.url).group(1)
     page.get_by_role("link", name="Home").first.click()
-    expect(page.locator("#unfinished")).to_contain_text("Practice: AI Photographer Goes Viral")
+    expect(page.locator("#today [data-action=resume]")).to_contain_text(
+        "Practice: AI Photographer Goes Viral"
+    )
     assert serious_violations(page) == []
     practise.click()
     page.wait_for_url(re.compile(rf".*/quiz/{first}/q/0\?resumed=1$"))
@@ -110,7 +112,7 @@ def test_practise_resumes_and_the_student_can_start_fresh_or_discard(app, live_s
     page.get_by_label("Resumed practice").get_by_role("button", name="Discard it").click()
     page.wait_for_url(live_server + "/")
     expect(page.get_by_role("alert")).to_contain_text("Practice discarded.")
-    assert page.locator("#unfinished").count() == 0
+    assert page.locator("#today [data-action=resume]").count() == 0
     page.goto(live_server + "/progress/attempts")
     assert page.locator("#attempts tbody td", has_text="Abandoned").count() == 2
 
