@@ -20,7 +20,6 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..ids import parse_id, query_int
 from ..markdown import render_markdown
-from ..models import utcnow
 from ..scheduling import Rating, format_interval
 from ..services import study
 from ..services.exam_secrecy import PAUSED, sealed_for
@@ -100,7 +99,7 @@ def card_payload(
 def index():
     decks = study.decks(db.session, current_user)
     # Once nothing is left today, when the next cards come (as Anki's deck overview says).
-    later = None if decks[-1].total else study.next_due(db.session, current_user, utcnow())
+    later = None if decks[-1].total else study.next_due(db.session, current_user)
     return render_template("study/index.html", decks=decks, next_due=later, form=CsrfOnlyForm())
 
 

@@ -42,12 +42,6 @@ class StudySession:
     next_deck: Deck | None  # another deck with cards to study today
 
     @property
-    def progress(self) -> int:
-        """Percent of today's work in this deck done (reviews given against reviews left)."""
-        total = self.reviews + self.remaining
-        return round(100 * self.reviews / total) if total else 100
-
-    @property
     def time_spent(self) -> str:
         return duration(timedelta(seconds=self.seconds))
 
@@ -59,9 +53,10 @@ def _deck_filter(query, deck: str | None):
 
 
 def next_due(
-    session: Session, user: User, now: datetime, deck: str | None = None
+    session: Session, user: User, now: datetime | None = None, deck: str | None = None
 ) -> NextDue | None:
     """The next study day after today with cards coming due (of one deck, if given)."""
+    now = now or utcnow()
     today = scheduling.study_day(now, user.timezone)
     end = scheduling.day_end(today, user.timezone)
     query = (
