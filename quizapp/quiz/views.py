@@ -25,7 +25,7 @@ from ..services.quizzes.override import MESSAGES as OVERRIDE_MESSAGES
 from ..services.quizzes.override import Override
 from ..vocab import AttemptStatus, Mode
 from ..web.forms import CsrfOnlyForm
-from ..web.pages import practice_idle_time
+from ..web.pages import practice_idle_time, signed_in
 from ..web.questions import (
     posted_values,
     question_view,
@@ -46,7 +46,7 @@ def require_login():
 
 def _attempt_or_404(attempt_id: int, versions: bool = False):
     # Another user's attempt is indistinguishable from a missing one.
-    attempt = quizzes.attempt_for(db.session, current_user, attempt_id, versions)
+    attempt = quizzes.attempt_for(db.session, signed_in(), attempt_id, versions)
     if attempt is None:
         abort(404)
     return attempt
@@ -169,9 +169,10 @@ def _render_question(attempt, position: int, posted: bool = False, status: int =
     item = next((i for i in attempt.items if i.position == position), None)
     if item is None:
         abort(404)
+    quizzes.load_content(db.session, item)
     values = posted_values(item, request.form.getlist) if posted else saved_values(item)
     practice = attempt.mode == Mode.PRACTICE
-    sealed = sealed_for(db.session, current_user) if practice else NOTHING_SEALED
+    sealed = sealed_for(db.session, signed_in()) if practice else NOTHING_SEALED
     view = question_view(attempt, item, values, review.shown(db.session, attempt), sealed)
     resumed = request.args.get("resumed") == "1" and practice
     page = render_template(
@@ -213,7 +214,7 @@ def answer(attempt_id: int, position: int):
         flash("This page was out of date; here is the latest version.", "warning")
         return redirect(url_for(".show", attempt_id=attempt_id))
     result = quizzes.record_answer(
-        db.session, current_user, attempt_id, position, step, request.form.getlist, action
+        db.session, signed_in(), attempt_id, position, step, request.form.getlist, action
     )
     outcome = result.outcome
     if outcome is Outcome.MISSING:
@@ -250,7 +251,7 @@ def autosave(attempt_id: int):
         _attempt_or_404(attempt_id)
         return jsonify(ok=False, message="This page is out of date; reload it."), 409
     result = quizzes.record_answer(
-        db.session, current_user, attempt_id, position, step, request.form.getlist
+        db.session, signed_in(), attempt_id, position, step, request.form.getlist
     )
     if result.outcome is Outcome.MISSING:
         abort(404)

@@ -258,7 +258,11 @@ def load_session_user(session: Session, token: str) -> User | None:
     user_id, version = parse_id(user_id), parse_id(version)
     if user_id is None or version is None:
         return None
-    user = session.get(User, user_id)
+    user = session.scalars(_USER_BY_ID, {"id": user_id}).first()
     if user is None or user.session_version != version:
         return None
     return user
+
+
+# Every request loads its user: one indexed query, built once (session.get builds its own).
+_USER_BY_ID = sa.select(User).where(User.id == sa.bindparam("id"))

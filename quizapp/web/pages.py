@@ -25,6 +25,12 @@ def practice_idle_time() -> timedelta:
     return timedelta(days=current_app.config["ABANDON_PRACTICE_DAYS"])
 
 
+def signed_in():
+    """The logged-in user's row itself, for services: each attribute read through Flask-Login's
+    proxy looks the user up again, and a write keeps only this very object as it was read."""
+    return current_user._get_current_object()
+
+
 def wants_json() -> bool:
     """The page's script asked for JSON rather than a page."""
     return request.accept_mimetypes.best == "application/json"

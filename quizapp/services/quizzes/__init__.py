@@ -5,7 +5,7 @@ modules are gathered here."""
 from __future__ import annotations
 
 from ...attempt_rules import GRACE, MESSAGES, Outcome, time_is_up
-from .answer import AnswerResult, attempt_for, in_progress, record_answer
+from .answer import AnswerResult, attempt_for, in_progress, load_content, record_answer
 from .finish import AttemptResults, Mark, is_over, results, submit, time_ran_out
 from .override import can_override, override
 from .practice import close_abandoned, discard, idle_attempts, practise, start_fresh, unfinished
@@ -42,6 +42,7 @@ __all__ = [
     "item_values",
     "latest_marks",
     "latest_mistakes",
+    "load_content",
     "override",
     "practise",
     "record_answer",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -115,17 +116,24 @@ def lock_attempt(
 ) -> Attempt | None:
     """The attempt (with its questions, unless `items` is False), locked for this
     transaction (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction holds the lock)."""
+    params = {"attempt": attempt_id, "user": user.id if user is not None else None}
+    return session.scalars(_lock_query(user is not None, items), params).first()
+
+
+@cache
+def _lock_query(of_user: bool, items: bool):
+    """lock_attempt's query, built once for each of its four forms."""
     query = (
         sa.select(Attempt)
-        .where(Attempt.id == attempt_id)
+        .where(Attempt.id == sa.bindparam("attempt"))
         .with_for_update(of=Attempt)
         .execution_options(populate_existing=True)
     )
     if items:
         query = query.options(selectinload(Attempt.items).selectinload(AttemptItem.version))
-    if user is not None:
-        query = query.where(Attempt.user_id == user.id)
-    return session.scalar(query)
+    if of_user:
+        query = query.where(Attempt.user_id == sa.bindparam("user"))
+    return query
 
 
 def close(
