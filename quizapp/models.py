@@ -287,6 +287,8 @@ class Review(db.Model):
         sa.Index("ix_review_user_id_reviewed_at", "user_id", "reviewed_at"),
         sa.Index("ix_review_user_id_day", "user_id", "day"),
         sa.Index("ix_review_user_id_card_id", "user_id", "card_id"),
+        # A student's first reviews (from NEW) and their ratings, without reading the rest.
+        sa.Index("ix_review_first_tries", "user_id", "state_before", "rating"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..ids import query_int
 from ..services import progress, review
 from ..services.catalogue import bank_listing
-from ..services.readiness import QUIZ_SIZE, readiness_by_bank
+from ..services.readiness import QUIZ_SIZE
 from .dashboard import dashboard_charts, forecast_rows
 from .forms import AttemptFilterForm
 
@@ -66,7 +66,7 @@ def render_dashboard(user, template_args: dict | None = None):
         board=board,
         charts=dashboard_charts(board),
         forecast_rows=forecast_rows(board),
-        readiness=readiness_by_bank(db.session, user),
+        readiness=board.readiness,
         quiz_size=QUIZ_SIZE,
         **(template_args or {}),
     )
