@@ -29,6 +29,7 @@ from ..throttling import (
     login_wait,
     wait_message,
 )
+from .report_cache import answers_changed
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 LOGIN, REGISTER = "login", "register"  # kinds of counted attempts
@@ -100,6 +101,7 @@ def set_role(session: Session, username: str, role: str) -> User:
         if user is None:
             raise AccountError(f"No user named '{normalise_username(username)}'.")
         user.role = role
+        answers_changed(session)  # reports count students' answers only
     return user
 
 

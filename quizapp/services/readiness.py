@@ -6,7 +6,7 @@ matched the scores that followed (each attempt keeps the prediction made when it
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +19,7 @@ from ..models import Attempt, Card, CardState, Review, User, utcnow
 from ..scheduling import NEW, REVIEW
 from ..vocab import AttemptStatus
 from .queries import Shelf, active_shelf, rows
+from .report_cache import all_stamps, cached
 from .study import preferences
 
 QUIZ_SIZE = 10  # the one-click practice quiz the prediction speaks of
@@ -160,20 +161,32 @@ def bank_readiness(session: Session, user: User, slug: str) -> Readiness | None:
 
 def prediction_pairs(session: Session, where: Sequence = ()) -> list[tuple[float, float]]:
     """(predicted, actual) score of every submitted attempt that kept a prediction, among the
-    attempts `where` (clauses on Attempt, e.g. a Scope's) selects."""
-    rows = session.execute(
-        sa.select(Attempt.settings, Attempt.score, Attempt.max_score).where(
-            Attempt.status == AttemptStatus.SUBMITTED, Attempt.max_score > 0, *where
-        )
-    )
+    attempts `where` (clauses on Attempt, e.g. a Scope's) selects. The prediction is read from
+    the settings in SQL: a class's attempts are thousands of JSON documents."""
+    predicted = Attempt.settings[PREDICTION].as_float()
     return [
-        (settings[PREDICTION], score / top)
-        for settings, score, top in rows
-        if isinstance(settings, dict) and isinstance(settings.get(PREDICTION), int | float)
+        (prediction, score / top)
+        for prediction, score, top in session.execute(
+            sa.select(predicted, Attempt.score, Attempt.max_score).where(
+                Attempt.status == AttemptStatus.SUBMITTED,
+                Attempt.max_score > 0,
+                predicted.is_not(None),
+                *where,
+            )
+        )
     ]
 
 
-def class_calibration(session: Session, where: Sequence = ()) -> Calibration:
+def class_calibration(
+    session: Session, where: Sequence = (), key: Hashable | None = None
+) -> Calibration:
     """Predicted against actual quiz scores, in bins of prediction (for instructors: `where`
-    keeps their students' attempts)."""
-    return memory.calibration(prediction_pairs(session, where))
+    keeps their students' attempts). With a `key` saying what `where` selects (a Scope), the
+    result is kept until finished answers change (report_cache)."""
+    if key is None:
+        return memory.calibration(prediction_pairs(session, where))
+    return cached(
+        session,
+        ("calibration", key, all_stamps(session)),
+        lambda: memory.calibration(prediction_pairs(session, where)),
+    )

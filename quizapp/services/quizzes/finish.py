@@ -16,6 +16,7 @@ from ...attempt_rules import time_is_up
 from ...database import later_of, write_transaction
 from ...models import Attempt, AttemptItem, User, utcnow
 from ...vocab import AttemptStatus
+from ..report_cache import attempt_changed
 
 
 def is_over(attempt: Attempt, now: datetime | None = None) -> bool:
@@ -174,6 +175,7 @@ def close(
         .where(User.id == attempt.user_id)
         .values(last_active_at=later_of(User.last_active_at, when))
     )
+    attempt_changed(session, attempt.id)
 
 
 def close_expired(session: Session, user: User, now: datetime) -> None:
