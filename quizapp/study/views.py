@@ -103,15 +103,17 @@ def review(deck: str):
     )
     if wants_json():
         return jsonify(card_payload(item, counts, sealed))
+    # The page's forms only carry the CSRF token (the same one): one form object renders it.
+    token_form = CsrfOnlyForm()
     return render_template(
         "study/review.html",
         deck=deck,
         counts=counts,
         item=item,
         reveal=request.args.get("reveal") == "1",
-        grade_form=GradeForm(),
-        undo_form=UndoForm(),
-        action_form=CsrfOnlyForm(),
+        grade_form=token_form,
+        undo_form=token_form,
+        action_form=token_form,
         last_review=query_int(request.args, "last"),
         format_interval=format_interval,
         grades=list(Rating),

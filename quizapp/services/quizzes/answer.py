@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ... import qtypes
 from ...attempt_rules import (
@@ -63,10 +64,45 @@ _CONTENT = (
 )
 
 
+@dataclass
+class QuestionPage:
+    """What one question's page reads of an attempt: the attempt, the question at the position
+    (None past the end) with its content, and whether each question has an answer saved."""
+
+    attempt: Attempt
+    item: AttemptItem | None
+    answered: list[bool]
+
+
+_RESPONSES = (
+    sa.select(AttemptItem.response)
+    .where(AttemptItem.attempt_id == sa.bindparam("attempt"))
+    .order_by(AttemptItem.position)
+)
+
+
+def question_page(
+    session: Session, user: User, attempt_id: int, position: int
+) -> QuestionPage | None:
+    """The user's attempt as one question's page shows it (None for another user's or a
+    missing attempt): three queries, and only the shown question's content."""
+    attempt = session.scalars(_ATTEMPT, {"attempt": attempt_id, "user": user.id}).first()
+    if attempt is None:
+        return None
+    item = session.scalars(_ITEM, {"attempt": attempt_id, "position": position}).first()
+    if item is not None:
+        load_content(session, item)
+    answered = [r is not None for r in session.scalars(_RESPONSES, {"attempt": attempt_id})]
+    return QuestionPage(attempt, item, answered)
+
+
 def load_content(session: Session, item: AttemptItem) -> None:
     """Load one answer's question (its version, the question and its bank) in one query: the
     page then reads item.version, item.question and its bank without a query each."""
-    session.execute(_CONTENT, {"version": item.version_id}).first()
+    version, question, bank = session.execute(_CONTENT, {"version": item.version_id}).one()
+    set_committed_value(question, "bank", bank)
+    set_committed_value(item, "question", question)
+    set_committed_value(item, "version", version)
 
 
 def in_progress(session: Session, user: User, now: datetime | None = None) -> list[Attempt]:

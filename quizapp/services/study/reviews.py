@@ -168,24 +168,23 @@ def grade_card(
     return review
 
 
-# Built once: the counters change in SQL, so concurrent reviews never lose a count.
-_STUDIED = (
+# Built once and run as plain SQL on the connection (no ORM bookkeeping; nothing reads the
+# counters from the user object): they change in SQL, so concurrent reviews never lose a count.
+_COUNT_STUDIED = (
     sa.update(User)
     .where(User.id == sa.bindparam("user"))
-    .execution_options(synchronize_session=False)
+    .values(cards_studied=User.cards_studied + sa.bindparam("studied"))
 )
-_COUNT_STUDIED = _STUDIED.values(cards_studied=User.cards_studied + sa.bindparam("studied"))
 _COUNT_ACTIVITY = _COUNT_STUDIED.values(
     last_active_at=later_of(User.last_active_at, sa.bindparam("now", type_=sa.DateTime))
 )
 
 
 def _count_activity(session: Session, user: User, now: datetime | None, studied: int) -> None:
-    values = {"user": user.id, "studied": studied}
     if now is None:
-        session.execute(_COUNT_STUDIED, values)
+        rows(session, _COUNT_STUDIED, user=user.id, studied=studied)
     else:
-        session.execute(_COUNT_ACTIVITY, {**values, "now": now})
+        rows(session, _COUNT_ACTIVITY, user=user.id, studied=studied, now=now)
 
 
 def last_review_id(session: Session, user: User) -> int | None:
