@@ -24,7 +24,7 @@ from .config import DEFAULTS, load_secret_key, settings_from_environment
 from .errors import register_storage_fault_pages
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 from .main.views import bp as main_bp
-from .markdown import render_inline, render_markdown
+from .markdown import render_bank_inline, render_bank_markdown, render_inline, render_markdown
 from .progress.views import bp as progress_bp
 from .quiz.views import bp as quiz_bp
 from .security import init_app as register_transport_security
@@ -187,6 +187,9 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     app.jinja_env.filters["markdown_inline"] = lambda text: Markup(render_inline(text))
+    # For bank text only (kept once rendered): never for anything a user typed.
+    app.jinja_env.filters["bank_markdown"] = lambda text: Markup(render_bank_markdown(text))
+    app.jinja_env.filters["bank_markdown_inline"] = lambda text: Markup(render_bank_inline(text))
 
 
 def register_commands(app: Flask) -> None:

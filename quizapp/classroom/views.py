@@ -58,10 +58,11 @@ def overview():
     scope = _scope()
     rows = analysis.class_overview(db.session, sort, descending, scope)
     form, keep = _filters(scope)
-    calibration = readiness.class_calibration(db.session, scope.attempt_clauses())
+    calibration = readiness.class_calibration(db.session, scope.attempt_clauses(), key=scope)
     return render_template(
         "classroom/overview.html",
         rows=rows,
+        student_url=_student_url(),
         sort=sort,
         descending=descending,
         filters=form,
@@ -69,6 +70,12 @@ def overview():
         calibration=calibration,
         calibration_chart=_calibration_chart(calibration),
     )
+
+
+def _student_url():
+    """A student's page by id, with url_for called once (the overview lists every student)."""
+    folder = url_for("classroom.student", user_id=0).rsplit("/", 1)[0]
+    return lambda user_id: f"{folder}/{user_id}"
 
 
 def _calibration_chart(calibration) -> Markup:
