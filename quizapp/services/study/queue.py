@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from ... import scheduling
 from ...models import Bank, Card, CardState, DeckLimit, Review, User, utcnow
@@ -14,7 +15,7 @@ from ...scheduling import NEW, REVIEW, Memory, Rating
 from ...study_queue import CardRef, Deck, Limits, Queue, StateRef, plan_day
 from ..exam_secrecy import Sealed, sealed_for
 from ..queries import active_bank, active_banks, active_cards_query, rows
-from .reviews import memory_of, preferences
+from .reviews import MEMORY_COLUMNS, preferences
 
 
 def _active_cards(session: Session, deck: str | None) -> list[CardRef]:
@@ -150,21 +151,37 @@ def deck_title(session: Session, deck: str | None) -> str | None:
     return bank.title if bank else None
 
 
-# The card to show, its bank's title and the student's state of it, in one query.
+class ShownBank(NamedTuple):
+    slug: str
+    title: str
+
+
+class ShownCard(NamedTuple):
+    """What the reviewer shows of a card (read as columns, not as an ORM object)."""
+
+    id: int
+    front: str
+    back: str
+    bank: ShownBank
+
+
+# The card to show, its bank and the student's memory of it, in one query of columns.
 _SHOWN = (
-    sa.select(Card, CardState)
+    sa.select(
+        Card.id, Card.front, Card.back, Bank.slug, Bank.title, CardState.version, *MEMORY_COLUMNS
+    )  # fmt: skip
+    .join(Bank, Card.bank_id == Bank.id)
     .outerjoin(
         CardState,
         (CardState.card_id == Card.id) & (CardState.user_id == sa.bindparam("user")),
     )
     .where(Card.id == sa.bindparam("card"))
-    .options(joinedload(Card.bank).load_only(Bank.slug, Bank.title))
 )
 
 
 @dataclass
 class StudyCard:
-    card: Card
+    card: ShownCard
     memory: Memory
     version: int
     intervals: dict[Rating, timedelta]
@@ -191,11 +208,17 @@ def next_card(
         ref = next((c for c in _active_cards(session, deck) if c.id == show), ref)
     if ref is None:
         return None, counts
-    card, state = session.execute(_SHOWN, {"user": user.id, "card": ref.id}).one()
-    return study_card(user, card, state, now, counts), counts
+    card_id, front, back, slug, bank_title, version, *memory = rows(
+        session, _SHOWN, user=user.id, card=ref.id
+    ).one()
+    card = ShownCard(card_id, front, back, ShownBank(slug, bank_title))
+    # No state yet (version None): a new card, as memory_of(None) gives.
+    memory = Memory() if version is None else Memory(*memory)
+    return study_card(user, card, memory, version or 0, now, counts), counts
 
 
-def study_card(user: User, card: Card, state: CardState | None, now: datetime, counts: Deck):
-    memory = memory_of(state)
+def study_card(
+    user: User, card: ShownCard, memory: Memory, version: int, now: datetime, counts: Deck
+) -> StudyCard:
     intervals = scheduling.intervals_by_rating(memory, now, card.id, preferences(user))
-    return StudyCard(card, memory, state.version if state else 0, intervals, counts)
+    return StudyCard(card, memory, version, intervals, counts)

@@ -139,6 +139,34 @@ def check_studyable(session: Session, card_id: int) -> None:
         raise StudyError("That card is not available for study.")
 
 
+# A memory's columns of CardState, in the order of Memory's fields.
+MEMORY_COLUMNS = (
+    CardState.state,
+    CardState.step,
+    CardState.stability,
+    CardState.difficulty,
+    CardState.due,
+    CardState.last_review,
+    CardState.reps,
+    CardState.lapses,
+)
+# A grade reads and writes the card's state and adds its review as plain SQL, built once: no
+# ORM objects to build, track and flush for one row read and two written.
+_LOCK_MEMORY = (
+    sa.select(CardState.id, CardState.version, CardState.suspended, *MEMORY_COLUMNS)
+    .where(CardState.user_id == sa.bindparam("user"), CardState.card_id == sa.bindparam("card"))
+    .with_for_update()
+)
+# The memory's columns come with the parameters (state_values); the row is locked already.
+_SAVE_MEMORY = (
+    sa.update(CardState)
+    .where(CardState.id == sa.bindparam("state_id"))
+    .values(version=CardState.version + 1)
+)
+_ADD_STATE = sa.insert(CardState)
+_ADD_REVIEW = sa.insert(Review).returning(Review.id)
+
+
 def grade_card(
     session: Session,
     user: User,
@@ -148,24 +176,29 @@ def grade_card(
     duration_ms: int | None = None,
     now: datetime | None = None,
 ) -> Review:
-    """Record one rating, if `version` is the state the student was shown."""
+    """Record one rating, if `version` is the state the student was shown. Returns the review
+    as stored (not added to the session)."""
     now = now or utcnow()
     with write_transaction(session, keep=(user,)):
         check_studyable(session, card_id)
-        state = _lock_state(session, user, card_id)
-        current = state.version if state else 0
+        found = rows(session, _LOCK_MEMORY, user=user.id, card=card_id).first()
+        current = found.version if found else 0
         if version != current:
             raise StaleCard("This card was already graded (or changed in another tab).")
-        state = state or _new_state(session, user, card_id)
-        if state.suspended:
+        if found is not None and found.suspended:
             raise StudyError("This card is suspended.")
-        before = memory_of(state)
+        before = Memory(*found[3:]) if found else Memory()
         scheduled = scheduling.review(before, rating, now, card_id, preferences(user))
-        apply_memory(state, scheduled.memory)
+        memory = state_values(scheduled.memory)
+        if found is None:
+            rows(session, _ADD_STATE, user_id=user.id, card_id=card_id, suspended=False,
+                 version=1, **memory)  # fmt: skip
+        else:
+            rows(session, _SAVE_MEMORY, state_id=found.id, **memory)
         _count_activity(session, user, now, studied=1 if before.is_new else 0)
-        review = Review(**review_values(user, card_id, rating, now, duration_ms, before, scheduled))
-        session.add(review)
-    return review
+        values = review_values(user, card_id, rating, now, duration_ms, before, scheduled)
+        review_id = rows(session, _ADD_REVIEW, **values).scalar_one()
+    return Review(id=review_id, **values)
 
 
 # Built once and run as plain SQL on the connection (no ORM bookkeeping; nothing reads the
