@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -262,3 +264,23 @@ def day_end(day: date, timezone: str) -> datetime:
     """When `day` ends (04:00 local of the next date), as naive UTC."""
     local = datetime.combine(day + timedelta(days=1), DAY_STARTS_AT, tzinfo=zone(timezone))
     return _naive(local)
+
+
+def due_day_counts(dues: Iterable[datetime], today: date, days: int, timezone: str) -> list[int]:
+    """How many of `dues` (naive UTC) fall on each of the `days` study days from `today`
+    (earlier ones count today; later ones nowhere): max(today, study_day(due)) per due.
+
+    While the zone's UTC offset stays the same over those days (no DST change), each day
+    ends at a fixed moment and a due's day is found by bisecting those ends, not by a
+    time-zone conversion per due; tests/unit/test_scheduling.py checks the two agree."""
+    ends = [day_end(today + timedelta(days=i), timezone) for i in range(-1, days)]
+    tz = zone(timezone)
+    offsets = {end.replace(tzinfo=UTC).astimezone(tz).utcoffset() for end in ends}
+    horizon, ends = ends[-1], ends[1:]
+    if len(offsets) == 1:
+        found = Counter(bisect_right(ends, due) for due in dues if due < horizon)
+    else:
+        found = Counter(
+            (max(today, study_day(due, timezone)) - today).days for due in dues if due < horizon
+        )
+    return [found.get(i, 0) for i in range(days)]

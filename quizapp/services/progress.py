@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -141,14 +140,9 @@ def forecast(
 ) -> tuple[date, list[int]]:
     """Review cards coming due on each of the next 30 study days (overdue ones count today)."""
     today = scheduling.study_day(now, user.timezone)
-    horizon = scheduling.day_end(today + timedelta(days=FORECAST_DAYS - 1), user.timezone)
     memories = card_memories(session, user, now) if memories is None else memories
-    counts = Counter(
-        max(today, scheduling.study_day(due, user.timezone))
-        for due in memories.review_dues
-        if due < horizon
-    )
-    return today, [counts.get(today + timedelta(days=i), 0) for i in range(FORECAST_DAYS)]
+    dues = memories.review_dues
+    return today, scheduling.due_day_counts(dues, today, FORECAST_DAYS, user.timezone)
 
 
 def dashboard(

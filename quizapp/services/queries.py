@@ -4,6 +4,7 @@ current version of each question, active cards."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -31,28 +32,40 @@ def active_banks(session: Session) -> list[Bank]:
 _ACTIVE_BANKS = sa.select(Bank).where(Bank.retired_at.is_(None)).order_by(*BANK_ORDER)
 
 
+class ShelfBank(NamedTuple):
+    id: int
+    slug: str
+    title: str
+
+
 @dataclass(frozen=True)
 class Shelf:
     """The active banks in bank order, with each one's active questions in bank order."""
 
-    banks: list[Bank]
+    banks: list[ShelfBank]
     questions: dict[int, list[int]]  # bank id -> question ids
 
 
-_SHELVED_QUESTIONS = (
-    sa.select(Question.id, Question.bank_id)
-    .join(Bank, Question.bank_id == Bank.id)
-    .where(Question.retired_at.is_(None), Bank.retired_at.is_(None))
-    .order_by(Question.bank_id, Question.position)
+# Each active bank with its active questions, one row per question (one for a bank without).
+_SHELF = (
+    sa.select(Bank.id, Bank.slug, Bank.title, Question.id)
+    .outerjoin(Question, (Question.bank_id == Bank.id) & Question.retired_at.is_(None))
+    .where(Bank.retired_at.is_(None))
+    .order_by(*BANK_ORDER, Question.position, Question.id)
 )
 
 
 def active_shelf(session: Session) -> Shelf:
-    """Active banks and their active questions (two queries, for pages that need both)."""
+    """Active banks and their active questions, in one query of columns."""
+    banks: list[ShelfBank] = []
     questions: dict[int, list[int]] = {}
-    for question_id, bank_id in rows(session, _SHELVED_QUESTIONS):
-        questions.setdefault(bank_id, []).append(question_id)
-    return Shelf(active_banks(session), questions)
+    for bank_id, slug, title, question_id in rows(session, _SHELF):
+        if bank_id not in questions:
+            banks.append(ShelfBank(bank_id, slug, title))
+            questions[bank_id] = []
+        if question_id is not None:
+            questions[bank_id].append(question_id)
+    return Shelf(banks, questions)
 
 
 def active_bank(session: Session, slug: str) -> Bank | None:

@@ -177,30 +177,21 @@ def _title(session: Session, request: QuizRequest) -> str:
 def latest_marks(session: Session, user: User, exclude: Collection[int] = ()) -> dict[int, float]:
     """Each question's mark (0..1) on this user's most recent graded answer to it (leaving
     out the attempts `exclude`: assigned ones whose marks are not released yet)."""
-    return dict(rows(session, _LATEST_MARKS, user=user.id, exclude=list(exclude)).all())
+    # Oldest first, so each question's latest answer is the one the dict keeps.
+    return dict(rows(session, _MARKS_IN_ORDER, user=user.id, exclude=list(exclude)).tuples())
 
 
-_RANKED_MARKS = (
-    sa.select(
-        AttemptItem.question_id,
-        AttemptItem.fraction,
-        sa.func.row_number()
-        .over(
-            partition_by=AttemptItem.question_id,
-            order_by=(AttemptItem.answered_at.desc(), AttemptItem.id.desc()),
-        )
-        .label("rank"),
-    )
+# Every graded answer in the order answered: cheaper for SQLite than a window function ranking
+# them per question (tests/unit... test_latest_marks checks both give the same marks).
+_MARKS_IN_ORDER = (
+    sa.select(AttemptItem.question_id, AttemptItem.fraction)
     .join(Attempt, AttemptItem.attempt_id == Attempt.id)
     .where(
         Attempt.user_id == sa.bindparam("user"),
         AttemptItem.fraction.is_not(None),
         Attempt.id.not_in(sa.bindparam("exclude", expanding=True)),
     )
-    .subquery()
-)
-_LATEST_MARKS = sa.select(_RANKED_MARKS.c.question_id, _RANKED_MARKS.c.fraction).where(
-    _RANKED_MARKS.c.rank == 1
+    .order_by(AttemptItem.answered_at, AttemptItem.id)
 )
 
 
