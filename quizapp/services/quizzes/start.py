@@ -178,7 +178,7 @@ def latest_marks(session: Session, user: User, exclude: Collection[int] = ()) ->
     """Each question's mark (0..1) on this user's most recent graded answer to it (leaving
     out the attempts `exclude`: assigned ones whose marks are not released yet)."""
     # Oldest first, so each question's latest answer is the one the dict keeps.
-    return dict(rows(session, _MARKS_IN_ORDER, user=user.id, exclude=list(exclude)).tuples())
+    return dict(rows(session, _MARKS_IN_ORDER, user=user.id, exclude=list(exclude)).all())
 
 
 # Every graded answer in the order answered: cheaper for SQLite than a window function ranking
