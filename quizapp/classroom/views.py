@@ -38,7 +38,7 @@ def _filters(scope: classes.Scope) -> tuple[ScopeForm, dict]:
     """The class/assignment filter as shown, and the query arguments that keep it."""
     form = ScopeForm(request.args)
     everyone = "All students" if scope.user_ids is None else "All my students"
-    form.offer(classes.taught_courses(db.session, current_user), everyone)
+    form.offer(classes.taught_choices(db.session, current_user), everyone)
     keep = {"course": scope.course_id, "assignment": scope.assignment_id}
     form.course.data, form.assignment.data = (str(v or "") for v in keep.values())
     return form, {key: value for key, value in keep.items() if value is not None}

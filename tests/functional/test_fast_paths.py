@@ -8,7 +8,7 @@ from quizapp import scheduling
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Bank, Card, CardState, Question, Review, User
 from quizapp.scheduling import Rating
-from quizapp.services import study
+from quizapp.services import classes, study
 from quizapp.services.queries import active_banks, active_shelf
 from quizapp.services.quizzes import latest_marks
 from quizapp.services.study import memory_of, preferences
@@ -106,3 +106,16 @@ def test_a_grade_stores_the_scheduled_memory_and_its_review(demo_app):
             assert stored.before == before.snapshot()
             assert stored.interval_days == review.interval_days
             assert stored.state_after == expected.memory.state
+
+
+def test_the_report_filters_offer_the_taught_classes_and_their_quizzes(demo_app):
+    with demo_app.app_context():
+        staff = db.session.scalars(sa.select(User).where(User.role != Role.STUDENT)).all()
+        assert staff
+        for viewer in staff:
+            courses = classes.taught_courses(db.session, viewer)
+            choices = classes.taught_choices(db.session, viewer)
+            assert choices.courses == [(c.id, c.name, c.term) for c in courses]
+            assert choices.quizzes == [
+                (a.id, a.title, c.name) for c in courses for a in c.assignments if a.is_quiz
+            ]

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ...assignment_rules import new_join_code, normalise_code
 from ...database import write_transaction
-from ...models import Course, CourseMember, User, utcnow
+from ...models import Assignment, Course, CourseMember, User, utcnow
 from ...scheduling import valid_zone
-from ...vocab import CourseRole, Role
+from ...vocab import AssignmentKind, CourseRole, Role
 from ..accounts import find_user
 
 
@@ -65,28 +66,60 @@ def student_in(session: Session, course_id: int, user_id: int) -> User | None:
     return session.get(User, user_id) if is_student_of(session, course_id, user_id) else None
 
 
-def _courses_query(user: User, role: str):
-    return (
-        sa.select(Course)
-        .join(CourseMember, CourseMember.course_id == Course.id)
-        .where(CourseMember.user_id == user.id, CourseMember.role == role)
-        .order_by(Course.archived_at.is_not(None), Course.name, Course.id)
+def _courses(session: Session, user: User, role: str) -> list[Course]:
+    return list(
+        session.scalars(
+            sa.select(Course)
+            .join(CourseMember, CourseMember.course_id == Course.id)
+            .where(CourseMember.user_id == user.id, CourseMember.role == role)
+            .order_by(Course.archived_at.is_not(None), Course.name, Course.id)
+        )
     )
 
 
-def _courses(session: Session, user: User, role: str) -> list[Course]:
-    return list(session.scalars(_courses_query(user, role)))
-
-
 def taught_courses(session: Session, viewer: User) -> list[Course]:
-    """Classes `viewer` teaches (every class, for an admin); active ones first. Their
-    assignments come in one more query (the report filters list them all), not one per class."""
+    """Classes `viewer` teaches (every class, for an admin); active ones first."""
     if _is_admin(viewer):
         order = (Course.archived_at.is_not(None), Course.name, Course.id)
-        query = sa.select(Course).order_by(*order)
-    else:
-        query = _courses_query(viewer, CourseRole.INSTRUCTOR)
-    return list(session.scalars(query.options(selectinload(Course.assignments))))
+        return list(session.scalars(sa.select(Course).order_by(*order)))
+    return _courses(session, viewer, CourseRole.INSTRUCTOR)
+
+
+class TaughtQuiz(NamedTuple):
+    id: int
+    title: str
+    course_name: str
+
+
+class TaughtChoices(NamedTuple):
+    """What the report filters offer: the classes taught and their quiz assignments."""
+
+    courses: list[tuple[int, str, str]]  # id, name, term
+    quizzes: list[TaughtQuiz]  # grouped by class, in the order of `courses`
+
+
+def taught_choices(session: Session, viewer: User) -> TaughtChoices:
+    """taught_courses and their quiz assignments (by id) as columns, in one query: the
+    assignments' JSON settings are not read for a list of titles."""
+    query = (
+        sa.select(Course.id, Course.name, Course.term, Assignment.id, Assignment.title)
+        .outerjoin(
+            Assignment,
+            (Assignment.course_id == Course.id) & (Assignment.kind == AssignmentKind.QUIZ),
+        )
+        .order_by(Course.archived_at.is_not(None), Course.name, Course.id, Assignment.id)
+    )
+    if not _is_admin(viewer):
+        query = query.join(CourseMember, CourseMember.course_id == Course.id).where(
+            CourseMember.user_id == viewer.id, CourseMember.role == CourseRole.INSTRUCTOR
+        )
+    found = TaughtChoices([], [])
+    for course_id, name, term, quiz_id, title in session.execute(query):
+        if not found.courses or found.courses[-1][0] != course_id:
+            found.courses.append((course_id, name, term))
+        if quiz_id is not None:
+            found.quizzes.append(TaughtQuiz(quiz_id, title, name))
+    return found
 
 
 def student_courses(session: Session, user: User) -> list[Course]:
