@@ -54,32 +54,26 @@ def class_overview(
 ):
     """Every student in scope with their attempt figures (of one assignment, if the scope
     says so), cards studied and last activity."""
-    students = {
-        row.id: StudentRow(Student(*row))
-        for row in session.execute(
-            sa.select(User.id, User.username, User.cards_studied, User.last_active_at).where(
-                User.role == Role.STUDENT, *scope.user_clauses()
-            )
+    figures = {user_id: rest for user_id, *rest in attempt_figures(session, scope)}
+    none = (0, None, None)
+    query = sa.select(User.id, User.username, User.cards_studied, User.last_active_at).where(
+        User.role == Role.STUDENT, *scope.user_clauses()
+    )
+    # Counters kept by each review and submission: no scan of every review here.
+    students = [
+        StudentRow(
+            student, *figures.get(student.id, none), student.last_active_at, student.cards_studied
         )
-    }
-    for user_id, count, average, best in attempt_figures(session, scope):
-        if user_id in students:
-            row = students[user_id]
-            row.attempts, row.average, row.best = count, average, best
-    for row in students.values():
-        # Counters kept by each review and submission: no scan of every review here.
-        row.cards = row.user.cards_studied
-        row.last_active = row.user.last_active_at
+        for student in map(Student._make, session.connection().execute(query))
+    ]
     sort = sort if sort in SORT_KEYS else "name"
 
     def value(row: StudentRow):
         return row.user.username if sort == "name" else getattr(row, sort)
 
     # Students without a value (no attempts yet) come last whichever way the column sorts.
-    present = sorted((r for r in students.values() if value(r) is not None), key=value)
-    missing = sorted(
-        (r for r in students.values() if value(r) is None), key=lambda r: r.user.username
-    )
+    present = sorted((r for r in students if value(r) is not None), key=value)
+    missing = sorted((r for r in students if value(r) is None), key=lambda r: r.user.username)
     return (present[::-1] if descending else present) + missing
 
 
