@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,6 +17,7 @@ from ..models import (
     AttemptItem,
     Bank,
     Card,
+    CardState,
     Question,
     QuestionVersion,
     Review,
@@ -26,9 +27,15 @@ from ..models import (
 from ..scheduling import Rating
 from ..vocab import AttemptStatus
 from . import study
-from .queries import Shelf, active_shelf, rows
+from .queries import BANK_ORDER, Shelf, active_shelf, rows
 from .quizzes import latest_marks
-from .readiness import BankReadiness, CardMemories, card_memories, readiness_by_bank
+from .readiness import (
+    BankReadiness,
+    CardMemories,
+    card_memories,
+    memories_of,
+    readiness_by_bank,
+)
 
 FORECAST_DAYS = 30
 
@@ -145,6 +152,57 @@ def forecast(
     return today, scheduling.due_day_counts(dues, today, FORECAST_DAYS, user.timezone)
 
 
+# Every active card (of any bank: retired banks' cards count in the forecast, as in
+# card_memories) with the student's state of it, in study order: the dashboard's card
+# memories and today's queue both come from these rows (one query, not two).
+_CARDS_AND_STATES = (
+    sa.select(
+        Card.id,
+        Card.bank_id,
+        Card.question_id,
+        CardState.state,
+        CardState.due,
+        CardState.suspended,
+        CardState.stability,
+        CardState.last_review,
+        CardState.buried_until,
+        Bank.retired_at.is_(None).label("active"),
+    )
+    .join(Bank, Card.bank_id == Bank.id)
+    .outerjoin(
+        CardState,
+        (CardState.card_id == Card.id) & (CardState.user_id == sa.bindparam("user")),
+    )
+    .where(Card.retired_at.is_(None))
+    .order_by(*BANK_ORDER, Card.position)
+)
+
+
+def _candidates_in(cards: list) -> Callable:
+    """Today's queue's candidates (study's own query's cards and states) from the rows of
+    _CARDS_AND_STATES."""
+
+    def candidates(day: date, end: datetime):
+        found = [
+            card
+            for card in cards
+            if card.active
+            and study.is_candidate(
+                card.state, card.due, card.suspended, card.buried_until, day, end
+            )  # fmt: skip
+        ]
+        states = {
+            card.id: study.StateRef(
+                card.id, card.state, card.due, card.suspended, card.buried_until
+            )
+            for card in found
+            if card.state is not None
+        }
+        return [study.CardRef(card.id, card.bank_id) for card in found], states
+
+    return candidates
+
+
 def dashboard(
     session: Session, user: User, now: datetime | None = None, hidden: Collection[int] = ()
 ) -> Dashboard:
@@ -155,9 +213,11 @@ def dashboard(
     today = scheduling.study_day(now, user.timezone)
     scores = score_history(session, user, hidden)
     days = review_days(session, user, today - timedelta(days=371))
-    memories = card_memories(session, user, now)
+    cards = rows(session, _CARDS_AND_STATES, user=user.id).all()
+    memories = memories_of((card[1:8] for card in cards if card.state is not None), user, now)
     shelf = active_shelf(session)
     start, upcoming = forecast(session, user, now, memories)
+
     return Dashboard(
         user=user,
         scores=scores,
@@ -167,7 +227,7 @@ def dashboard(
         streak=stats.streak({d for d, n in days.items() if n}, today),
         forecast=upcoming,
         forecast_start=start,
-        today=study.deck_counts(session, user, None, now),
+        today=study.deck_counts(session, user, None, now, _candidates_in(cards)),
         reviews_today=days.get(today, 0),
         today_date=today,
         readiness=readiness_by_bank(session, user, now, memories=memories, shelf=shelf),

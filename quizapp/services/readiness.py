@@ -60,12 +60,18 @@ _MEMORIES = (
 
 def card_memories(session: Session, user: User, now: datetime | None = None) -> CardMemories:
     """The student's active cards as the dashboard counts them, at `now`."""
+    return memories_of(rows(session, _MEMORIES, user=user.id), user, now)
+
+
+def memories_of(
+    states: Iterable[Sequence], user: User, now: datetime | None = None
+) -> CardMemories:
+    """card_memories from the rows of _MEMORIES's columns (bank, question, state, due,
+    suspended, stability, last review) of each active card the student has a state of."""
     chance = scheduling.recall_at(now or utcnow(), preferences(user))
     retention = user.desired_retention
     found = CardMemories(Counter(), [], {})
-    for bank_id, question_id, state, due, suspended, stability, last_review in rows(
-        session, _MEMORIES, user=user.id
-    ):
+    for bank_id, question_id, state, due, suspended, stability, last_review in states:
         recall = chance(state, stability, last_review)
         if question_id is not None:
             found.recall[question_id] = recall

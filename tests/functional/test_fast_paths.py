@@ -6,11 +6,22 @@ import sqlalchemy as sa
 
 from quizapp import scheduling
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptItem, Bank, Card, CardState, Question, Review, User
+from quizapp.models import (
+    Attempt,
+    AttemptItem,
+    Bank,
+    Card,
+    CardState,
+    Question,
+    Review,
+    User,
+    utcnow,
+)
 from quizapp.scheduling import Rating
-from quizapp.services import classes, study
+from quizapp.services import classes, progress, study
 from quizapp.services.queries import active_banks, active_shelf
 from quizapp.services.quizzes import latest_marks
+from quizapp.services.readiness import card_memories, memories_of, readiness_by_bank
 from quizapp.services.study import memory_of, preferences
 from quizapp.vocab import Role
 
@@ -119,3 +130,33 @@ def test_the_report_filters_offer_the_taught_classes_and_their_quizzes(demo_app)
             assert choices.quizzes == [
                 (a.id, a.title, c.name) for c in courses for a in c.assignments if a.is_quiz
             ]
+
+
+def test_the_dashboard_reads_card_states_once_and_counts_as_the_services_do(demo_app):
+    """Today's counts, forecast, mastery and readiness from one read of the cards equal those
+    of the study queue's and card_memories' own queries (a retired bank, suspended and buried
+    cards included)."""
+    with demo_app.app_context():
+        people = students()
+        some = db.session.scalars(sa.select(CardState).where(CardState.user_id == people[0].id))
+        for i, state in enumerate(some):
+            if i % 7 == 0:
+                state.suspended = True
+            elif i % 7 == 1:
+                state.buried_until = scheduling.study_day(utcnow(), "UTC")
+        db.session.execute(sa.update(Bank).where(Bank.id == 2).values(retired_at=utcnow()))
+        db.session.commit()
+        now = utcnow()
+        for user in people:
+            board = progress.dashboard(db.session, user, now)
+            assert board.today == study.deck_counts(db.session, user, None, now)
+            assert (board.forecast_start, board.forecast) == progress.forecast(
+                db.session, user, now
+            )
+            assert board.mastery == progress.mastery(db.session, user, now)
+            assert board.readiness == readiness_by_bank(db.session, user, now)
+            plain = card_memories(db.session, user, now)
+            cards = db.session.execute(progress._CARDS_AND_STATES, {"user": user.id}).all()
+            fast = memories_of((c[1:8] for c in cards if c.state is not None), user, now)
+            assert (fast.retained, fast.recall) == (plain.retained, plain.recall)
+            assert sorted(fast.review_dues) == sorted(plain.review_dues)  # order is not kept

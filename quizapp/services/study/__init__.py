@@ -18,7 +18,16 @@ from .optimise import (
     use_default_parameters,
     users_with_reviews,
 )
-from .queue import StudyCard, build_queue, deck_counts, deck_title, decks, next_card, study_card
+from .queue import (
+    StudyCard,
+    build_queue,
+    deck_counts,
+    deck_title,
+    decks,
+    is_candidate,
+    next_card,
+    study_card,
+)
 from .reviews import (
     CardInfo,
     SealedCard,
@@ -67,6 +76,7 @@ __all__ = [
     "card_info",
     "cram_order",
     "deck_counts",
+    "is_candidate",
     "deck_limit_rows",
     "deck_size",
     "deck_title",

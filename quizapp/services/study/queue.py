@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -65,6 +66,15 @@ _DECK_LIMITS = sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.rev
 )
 
 
+def is_candidate(state, due, suspended, buried_until, day: date, end: datetime) -> bool:
+    """_CANDIDATES's condition on a card's state (state None: never studied), in Python."""
+    if state is None:
+        return True
+    if suspended or (buried_until is not None and buried_until >= day):
+        return False
+    return state == NEW or (due is not None and due < end)
+
+
 def _candidates(
     session: Session, user: User, day: date, end: datetime
 ) -> tuple[list[CardRef], dict[int, StateRef]]:
@@ -96,9 +106,20 @@ def deck_limits(session: Session, user: User) -> dict[int, tuple[int | None, int
     }
 
 
-def _day_plan(session: Session, user: User, now: datetime, sealed: Sealed | None = None) -> Queue:
+# Given the study day and its end, the active cards today's plan may hold and their states.
+Candidates = Callable[[date, datetime], tuple[list[CardRef], dict[int, StateRef]]]
+
+
+def _day_plan(
+    session: Session,
+    user: User,
+    now: datetime,
+    sealed: Sealed | None = None,
+    candidates: Candidates | None = None,
+) -> Queue:
     """The day's queue of all decks, from which each deck's queue is cut. Cards of an open
-    exam's questions are left out until the exam ends (`sealed`, looked up unless given)."""
+    exam's questions are left out until the exam ends (`sealed`, looked up unless given).
+    `candidates` gives the cards when the caller has read them (see is_candidate)."""
     day = scheduling.study_day(now, user.timezone)
     done = _done_today(session, user, day)
     own = deck_limits(session, user)
@@ -113,7 +134,10 @@ def _day_plan(session: Session, user: User, now: datetime, sealed: Sealed | None
         for bank_id in own.keys() | done.keys()
     }
     end = scheduling.day_end(day, user.timezone)
-    cards, states = _candidates(session, user, day, end)
+    if candidates is None:
+        cards, states = _candidates(session, user, day, end)
+    else:
+        cards, states = candidates(day, end)
     sealed = sealed_for(session, user, now) if sealed is None else sealed
     if sealed:
         cards = [card for card in cards if not sealed.hides_card(card.id)]
@@ -138,9 +162,14 @@ def decks(session: Session, user: User, now: datetime | None = None) -> list[Dec
     return [*counts, queue.counts("all", "All decks")]
 
 
-def deck_counts(session: Session, user: User, deck: str | None, now=None) -> Deck:
-    """Today's counts of one deck ("all" when `deck` is None)."""
-    queue = build_queue(session, user, deck, now or utcnow())
+def deck_counts(
+    session: Session, user: User, deck: str | None, now=None, candidates: Candidates | None = None
+) -> Deck:
+    """Today's counts of one deck ("all" when `deck` is None); `candidates` as for _day_plan."""
+    queue = _day_plan(session, user, now or utcnow(), candidates=candidates)
+    if deck is not None:
+        bank = active_bank(session, deck)
+        queue = queue.only(bank.id) if bank else Queue()
     return queue.counts(deck or "all", deck_title(session, deck) or "")
 
 
