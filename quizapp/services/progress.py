@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -114,14 +115,15 @@ def mastery(
     hidden: Collection[int] = (),
     memories: CardMemories | None = None,
     shelf: Shelf | None = None,
+    cards: Counter[int] | None = None,
 ) -> list[BankMastery]:
     """Per active bank: questions right on the latest try, and cards in review whose chance of
-    recall is above the student's desired retention (`memories`: card_memories at `now`, and
-    `shelf`, when the caller has read them already)."""
+    recall is above the student's desired retention (`memories`: card_memories at `now`,
+    `shelf` and `cards`, the active cards per bank, when the caller has read them already)."""
     marks = latest_marks(session, user, hidden)
     memories = card_memories(session, user, now) if memories is None else memories
     shelf = shelf or active_shelf(session)
-    cards = dict(rows(session, _ACTIVE_CARDS_BY_BANK).all())
+    cards = dict(rows(session, _ACTIVE_CARDS_BY_BANK).all()) if cards is None else cards
     found = []
     for bank in shelf.banks:
         questions = shelf.questions.get(bank.id, [])
@@ -222,7 +224,9 @@ def dashboard(
         user=user,
         scores=scores,
         trend=stats.linear_trend([p.percent for p in scores]),
-        mastery=mastery(session, user, now, hidden, memories, shelf),
+        mastery=mastery(
+            session, user, now, hidden, memories, shelf, Counter(card.bank_id for card in cards)
+        ),
         review_days=days,
         streak=stats.streak({d for d, n in days.items() if n}, today),
         forecast=upcoming,
