@@ -191,7 +191,7 @@ def _candidates_in(cards: list) -> Callable:
             if card.active
             and study.is_candidate(
                 card.state, card.due, card.suspended, card.buried_until, day, end
-            )  # fmt: skip
+            )
         ]
         states = {
             card.id: study.StateRef(
@@ -219,7 +219,6 @@ def dashboard(
     memories = memories_of((card[1:8] for card in cards if card.state is not None), user, now)
     shelf = active_shelf(session)
     start, upcoming = forecast(session, user, now, memories)
-
     return Dashboard(
         user=user,
         scores=scores,

@@ -145,10 +145,15 @@ def _day_plan(
 
 
 def build_queue(
-    session: Session, user: User, deck: str | None, now: datetime, sealed: Sealed | None = None
+    session: Session,
+    user: User,
+    deck: str | None,
+    now: datetime,
+    sealed: Sealed | None = None,
+    candidates: Candidates | None = None,
 ) -> Queue:
     """Today's queue of one deck ("all" when `deck` is None): its part of the day's queue."""
-    queue = _day_plan(session, user, now, sealed)
+    queue = _day_plan(session, user, now, sealed, candidates)
     if deck is None:
         return queue
     bank = active_bank(session, deck)
@@ -166,10 +171,7 @@ def deck_counts(
     session: Session, user: User, deck: str | None, now=None, candidates: Candidates | None = None
 ) -> Deck:
     """Today's counts of one deck ("all" when `deck` is None); `candidates` as for _day_plan."""
-    queue = _day_plan(session, user, now or utcnow(), candidates=candidates)
-    if deck is not None:
-        bank = active_bank(session, deck)
-        queue = queue.only(bank.id) if bank else Queue()
+    queue = build_queue(session, user, deck, now or utcnow(), candidates=candidates)
     return queue.counts(deck or "all", deck_title(session, deck) or "")
 
 
