@@ -13,7 +13,8 @@ from markupsafe import Markup
 from sqlalchemy.engine import make_url
 from werkzeug.routing import IntegerConverter
 
-from . import database, qtypes
+from . import api, database, qtypes
+from .api.problems import http_problem
 from .auth.views import bp as auth_bp
 from .authoring.views import bp as authoring_bp
 from .classes.views import bp as classes_bp
@@ -144,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(classroom_bp)
     app.register_blueprint(classes_bp)
     app.register_blueprint(authoring_bp)
+    api.register(app)
     register_error_pages(app)
 
 
@@ -158,6 +160,8 @@ def register_error_pages(app: Flask) -> None:
     }
 
     def render_error(error):
+        if request.path.startswith("/api/"):
+            return http_problem(error)  # a URL no API operation has
         code = getattr(error, "code", 500) or 500
         message = messages.get(code, "Something went wrong on our side.")
         return render_template("error.html", code=code, message=message), code

@@ -7,7 +7,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Routes that take bank files: they keep MAX_CONTENT_LENGTH; every other request is small.
-UPLOAD_ENDPOINTS = frozenset({"authoring.upload"})
+UPLOAD_ENDPOINTS = frozenset({"authoring.upload", "api.check_banks", "api.upload_banks"})
 REMEMBER_COOKIE = "remember_token="
 
 
