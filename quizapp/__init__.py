@@ -21,6 +21,7 @@ from .classes.views import bp as classes_bp
 from .classroom.views import bp as classroom_bp
 from .cli import backup_command, demo_command, questions, restore_command, serve_command, users
 from .cli_study import quizzes_group, study_group
+from .cli_tokens import tokens_group
 from .config import DEFAULTS, load_secret_key, settings_from_environment
 from .errors import register_storage_fault_pages
 from .extensions import bootstrap, csrf, db, login_manager, migrate
@@ -200,6 +201,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(study_group)
     app.cli.add_command(quizzes_group)
+    app.cli.add_command(tokens_group)
     # Flask-Migrate's `db` group gets the two commands that keep the data safe.
     app.cli.commands["db"].add_command(backup_command)
     app.cli.commands["db"].add_command(restore_command)

@@ -28,7 +28,7 @@ SECURITY = "bearer"
 RULE_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 PATH_SCHEMAS = {
     "int": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
-    None: {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^/]+$"},
+    None: {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^/\\x00]+$"},
 }
 # The problems an operation may answer besides its own, and when.
 PROBLEMS = {
@@ -171,10 +171,9 @@ def _is_list(annotation) -> bool:
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
     data: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        values = request.args.getlist(name)
-        if values:
-            data[name] = values if _is_list(info.annotation) else values[0]
+    for name, values in request.args.lists():
+        info = model.model_fields.get(name)
+        data[name] = values if info is None or _is_list(info.annotation) else values[0]
     try:
         return model.model_validate(data)
     except ValidationError as exc:

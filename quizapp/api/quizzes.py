@@ -37,9 +37,9 @@ from .schemas.quiz import (
 READ, STUDY = ("read", "study"), ("study",)
 ATTEMPT_LINKS = {
     "attempt": {"operationId": "get_attempt", "parameters": {"attempt_id": "$response.body#/id"}},
-    "first_question": {
+    "current_question": {
         "operationId": "get_question",
-        "parameters": {"attempt_id": "$response.body#/id", "position": 0},
+        "parameters": {"attempt_id": "$response.body#/id", "position": "$response.body#/current"},
     },
     "submit": {"operationId": "submit_attempt", "parameters": {"attempt_id": "$response.body#/id"}},
     "results": {

@@ -120,7 +120,7 @@ def _scope(query: ReportScope) -> classes.Scope:
 
 @api.operation(
     "GET", "/reports/students", tag="reports", scopes=AUTHOR, query=StudentsQuery,
-    replies={200: Reply("Each student's figures", StudentResults)},
+    replies={200: Reply("Each student's figures", StudentResults)}, problems=(404,),
 )  # fmt: skip
 def student_results(query: StudentsQuery):
     """Students' results: attempts, average and best score, last activity, cards studied
@@ -148,7 +148,7 @@ def student_results(query: StudentsQuery):
 
 @api.operation(
     "GET", "/reports/students.csv", tag="reports", scopes=AUTHOR, query=ReportScope,
-    replies=CSV_REPLY,
+    replies=CSV_REPLY, problems=(404,),
 )  # fmt: skip
 def student_results_csv(query: ReportScope):
     """Students' results as CSV (the page's download)"""
@@ -165,7 +165,7 @@ def _analysis(query: ItemsQuery):
 
 @api.operation(
     "GET", "/reports/items", tag="reports", scopes=AUTHOR, query=ItemsQuery,
-    replies={200: Reply("Item analysis of one bank", ItemAnalysis)},
+    replies={200: Reply("Item analysis of one bank", ItemAnalysis)}, problems=(404,),
 )  # fmt: skip
 def item_analysis(query: ItemsQuery):
     """Item analysis of a bank over each student's first try (in scope)"""
@@ -221,7 +221,7 @@ def _figure(value: float | None) -> str | float:
 
 @api.operation(
     "GET", "/reports/items.csv", tag="reports", scopes=AUTHOR, query=ItemsQuery,
-    replies=CSV_REPLY,
+    replies=CSV_REPLY, problems=(404,),
 )  # fmt: skip
 def item_analysis_csv(query: ItemsQuery):
     """Item analysis of a bank as CSV, one row per question"""

@@ -106,7 +106,9 @@ def tokens_of(session: Session, user: User) -> list[ApiToken]:
 def all_tokens(session: Session) -> list[ApiToken]:
     """Every token with its owner, oldest first (the admin's list)."""
     return list(
-        session.scalars(sa.select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.id))
+        session.scalars(
+            sa.select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.id)
+        )
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..problems import ProblemItem
 from .common import Moment, Request
@@ -35,7 +35,26 @@ class BankFileText(Request):
     text: FileText = Field(description="The file's text (UTF-8), at most 2 MB as stored.")
 
 
+EXAMPLE_BANK = """bank:
+  id: api-example
+  title: An example bank
+  summary: Uploaded through the API.
+questions:
+  - id: boiling-point
+    type: true_false
+    prompt: Water boils at 100 °C at sea level.
+    answer: true
+    explanation: At one atmosphere it does.
+"""
+
+
 class BankFiles(Request):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"files": [{"name": "example.yaml", "text": EXAMPLE_BANK}]}]
+        }
+    )
+
     files: list[BankFileText] = Field(min_length=1, max_length=20)
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
 # Text from a client: no NUL (PostgreSQL cannot store it), bounded.
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
@@ -20,7 +27,23 @@ Moment = Annotated[
     ),
     Field(json_schema_extra={"format": "date-time"}),
 ]
-Id = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+def _integral(value):
+    """JSON has numbers, not integers: 7.0 is the integer 7 (as JSON Schema says); 7.5, "7"
+    and true are not integers and are refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def whole(least: int, most: int):
+    """An integer within bounds in a request body (the bounds come first, so they reach the
+    JSON Schema as minimum and maximum)."""
+    return Annotated[int, Field(ge=least, le=most), BeforeValidator(_integral)]
+
+
+Id = whole(0, 2**31 - 1)
 
 
 class Request(BaseModel):
@@ -30,9 +53,9 @@ class Request(BaseModel):
 
 
 class Query(BaseModel):
-    """A query string: values arrive as text and are converted; unknown names are ignored."""
+    """A query string: values arrive as text and are converted; unknown names are refused."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
 
 
 class Message(BaseModel):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from .common import Id, Moment, Query, Request, Slug, Text
+from .common import Id, Moment, Query, Request, Slug, Text, whole
 
-FieldName = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+FieldName = Annotated[str, Field(min_length=1, max_length=40)]
 Values = Annotated[
     dict[FieldName, Text | Annotated[list[Text], Field(max_length=50)]],
     Field(max_length=50, description="Answer fields (see a question's `fields`) and their values."),
@@ -18,15 +18,24 @@ Values = Annotated[
 class StartQuiz(Request):
     """What to draw from: banks (their ids; none means every bank) and topics."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"banks": [], "count": 3, "mode": "practice"},
+                {"count": 5, "mode": "exam", "time_limit_minutes": 10},
+            ]
+        }
+    )
+
     banks: list[Slug] = Field(default_factory=list, max_length=100)
     tags: list[Slug] = Field(default_factory=list, max_length=100)
-    count: int = Field(10, ge=1, le=100)
+    count: whole(1, 100) = 10
     mode: Literal["practice", "exam"] = "practice"
-    time_limit_minutes: int | None = Field(None, ge=1, le=300, description="Exams only.")
+    time_limit_minutes: whole(1, 300) | None = Field(None, description="Exams only.")
 
 
 class RetryMistakes(Request):
-    count: int = Field(10, ge=1, le=100)
+    count: whole(1, 100) = 10
 
 
 class AttemptState(BaseModel):
@@ -106,6 +115,10 @@ class QuestionPage(BaseModel):
 class Answer(Request):
     """An answer to one question: its fields, the attempt's `step` it was made on, and what to
     do with it (save; check, in practice: grade it now; submit the attempt with it)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"step": 0, "values": {"answer": "4"}, "action": "check"}]}
+    )
 
     step: Id
     values: Values = Field(default_factory=dict)

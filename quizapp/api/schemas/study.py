@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .common import Id, Moment, Request
+from .common import Id, Moment, Request, whole
 
 Rating = Literal["again", "hard", "good", "easy"]
 
@@ -51,7 +51,7 @@ class NextCard(BaseModel):
 class GradeCard(Request):
     version: Id = Field(description="The card's `version` as it was shown.")
     rating: Rating
-    duration_ms: int | None = Field(None, ge=0, le=86_400_000)
+    duration_ms: whole(0, 86_400_000) | None = None
 
 
 class Graded(BaseModel):
