@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 
+from ..banks.cards import bank_flashcards
 from ..extensions import db
 from ..services import authoring, responses
 from ..services.catalogue import bank_listing, bank_overview
@@ -94,7 +95,9 @@ def invalid_banks(problems) -> ApiProblem:
 
 def checked_banks(banks) -> list[CheckedBank]:
     return [
-        CheckedBank(id=b.id, title=b.title, questions=len(b.questions), cards=len(b.cards))
+        CheckedBank(
+            id=b.id, title=b.title, questions=len(b.questions), cards=len(bank_flashcards(b))
+        )
         for b in banks
     ]
 

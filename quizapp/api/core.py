@@ -32,6 +32,15 @@ INFO = {
     ),
 }
 api = Api(bp, "/v1", INFO)
+api.tags = [
+    {"name": "account", "description": "Who the token belongs to."},
+    {"name": "banks", "description": "The catalogue; checking and importing bank files."},
+    {"name": "quizzes", "description": "Practice and exams, question by question."},
+    {"name": "study", "description": "Flashcards: the next card, grades, undo."},
+    {"name": "progress", "description": "A student's own figures."},
+    {"name": "classes", "description": "A student's classes and assigned quizzes."},
+    {"name": "reports", "description": "Instructors: classes taught, gradebooks, results."},
+]
 REALM = 'Bearer realm="quizapp"'
 
 

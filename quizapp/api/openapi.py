@@ -226,7 +226,7 @@ def reply(operation: Operation, result: Result) -> Response:
         return Response(value.text, status, mimetype=CSV, headers=headers)
     if declared.model is None or not isinstance(value, declared.model):
         raise TypeError(f"{operation.name} must answer {status} with {declared.model}")
-    text = value.model_dump_json()
+    text = value.model_dump_json(warnings="error")
     # What is sent must parse as the declared model (a model_construct() or a wrong nested
     # object would otherwise slip through).
     declared.model.model_validate_json(text)
