@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..extensions import csrf
 from . import account, banks, docs, progress, quizzes, reports, study  # noqa: F401  (operations)
 from .core import api, bp
 
@@ -15,7 +16,5 @@ __all__ = ["api", "bp", "register"]
 def register(app: Flask) -> None:
     """Register the blueprint. Requests authenticate with a bearer token, never a cookie, so
     the pages' CSRF protection does not apply to them (and is lifted for this blueprint only)."""
-    from ..extensions import csrf
-
     csrf.exempt(bp)
     app.register_blueprint(bp)

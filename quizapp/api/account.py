@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from flask import g
 from pydantic import BaseModel
 
-from .core import api, current_user
+from .core import ANY_SCOPE, api, current_token
 from .openapi import Reply
 from .schemas.common import Moment
-
-ANY_SCOPE = ("read", "study", "author")
 
 
 class TokenOwner(BaseModel):
@@ -25,7 +22,8 @@ class TokenOwner(BaseModel):
 )
 def me():
     """The token's user and scopes"""
-    user, token = current_user(), g.api_token
+    token = current_token()
+    user = token.user
     return TokenOwner(
         username=user.username,
         role=user.role,

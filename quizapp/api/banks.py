@@ -10,7 +10,7 @@ from ..banks.cards import bank_flashcards
 from ..extensions import db
 from ..services import authoring, responses
 from ..services.catalogue import bank_listing, bank_overview
-from .core import api, current_user
+from .core import ANY_SCOPE, AUTHOR, api, current_user
 from .openapi import Reply
 from .problems import ApiProblem, ProblemItem
 from .schemas.banks import (
@@ -27,7 +27,6 @@ from .schemas.banks import (
     UploadPreview,
 )
 
-ANY_SCOPE, AUTHOR = ("read", "study", "author"), ("author",)
 PREVIEW_LINKS = {
     "preview": {"operationId": "get_upload", "parameters": {"upload_id": "$response.body#/id"}},
     "confirm": {

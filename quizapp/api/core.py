@@ -32,6 +32,10 @@ INFO = {
     ),
 }
 api = Api(bp, "/v1", INFO)
+# The scopes an operation accepts (any one of them will do).
+ANY_SCOPE = ("read", "study", "author")
+READING = ("read", "study")  # reads that a study app needs as well
+STUDY, AUTHOR = ("study",), ("author",)
 api.tags = [
     {"name": "account", "description": "Who the token belongs to."},
     {"name": "banks", "description": "The catalogue; checking and importing bank files."},
@@ -88,6 +92,11 @@ def authenticate(operation: Operation) -> None:
 
 
 api.authenticate = authenticate
+
+
+def current_token():
+    """The token that authenticated this request."""
+    return g.api_token
 
 
 def current_user():

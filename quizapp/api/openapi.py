@@ -148,7 +148,9 @@ class Api:
         return decorate
 
     def call(self, operation: Operation, func, path: dict[str, Any]) -> Response:
-        if operation.scopes and self.authenticate is not None:
+        if operation.scopes:
+            if self.authenticate is None:  # fail closed: never serve a scoped operation open
+                raise RuntimeError("no authentication set for scoped operations")
             self.authenticate(operation)
         arguments = dict(path)
         if operation.query is not None:

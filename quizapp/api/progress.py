@@ -7,7 +7,7 @@ from ..extensions import db
 from ..services import classes, progress, review
 from ..services.classes import ResumeAttempt
 from ..services.quizzes import QuizError
-from .core import api, current_user
+from .core import READING, STUDY, api, current_user
 from .openapi import Reply
 from .problems import ApiProblem
 from .quizzes import ATTEMPT_LINKS, created, owned_attempt
@@ -79,7 +79,7 @@ def _standing(assignment, mark) -> AssignmentStanding:
 
 
 @api.operation(
-    "GET", "/classes", tag="classes", scopes=("read", "study"),
+    "GET", "/classes", tag="classes", scopes=READING,
     replies={200: Reply("The classes the user studies in", EnrolledClasses)},
 )  # fmt: skip
 def list_classes():
@@ -108,7 +108,7 @@ STARTED = {
 
 @api.operation(
     "POST", "/classes/<int:course_id>/assignments/<int:assignment_id>/start", tag="classes",
-    scopes=("study",), replies=STARTED, problems=(422,),
+    scopes=STUDY, replies=STARTED, problems=(422,),
 )  # fmt: skip
 def start_assignment(course_id: int, assignment_id: int):
     """Start an assigned quiz (or carry on the attempt still running)

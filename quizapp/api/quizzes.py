@@ -16,7 +16,7 @@ from ..services.quizzes import QuizError, QuizRequest
 from ..vocab import AttemptStatus, Mode
 from ..web.pages import practice_idle_time
 from ..web.questions import Feedback, question_view, results_view, saved_values
-from .core import api, current_user
+from .core import READING, STUDY, api, current_user
 from .openapi import Reply
 from .problems import ApiProblem
 from .schemas.quiz import (
@@ -34,7 +34,6 @@ from .schemas.quiz import (
     StartQuiz,
 )
 
-READ, STUDY = ("read", "study"), ("study",)
 ATTEMPT_LINKS = {
     "attempt": {"operationId": "get_attempt", "parameters": {"attempt_id": "$response.body#/id"}},
     "current_question": {
@@ -157,7 +156,7 @@ def retry_mistakes(body: RetryMistakes):
 
 
 @api.operation(
-    "GET", "/attempts", tag="quizzes", scopes=READ, query=AttemptFilter,
+    "GET", "/attempts", tag="quizzes", scopes=READING, query=AttemptFilter,
     replies={200: Reply("The user's attempts, newest first", AttemptPage)},
 )  # fmt: skip
 def list_attempts(query: AttemptFilter):
@@ -190,7 +189,7 @@ def list_attempts(query: AttemptFilter):
 
 
 @api.operation(
-    "GET", "/attempts/<int:attempt_id>", tag="quizzes", scopes=READ,
+    "GET", "/attempts/<int:attempt_id>", tag="quizzes", scopes=READING,
     replies={200: Reply("The attempt", AttemptState)},
 )  # fmt: skip
 def get_attempt(attempt_id: int):
@@ -297,7 +296,7 @@ def submit_attempt(attempt_id: int):
 
 
 @api.operation(
-    "GET", "/attempts/<int:attempt_id>/results", tag="quizzes", scopes=READ,
+    "GET", "/attempts/<int:attempt_id>/results", tag="quizzes", scopes=READING,
     replies={200: Reply("The results", AttemptReview)}, problems=(409,),
 )  # fmt: skip
 def get_results(attempt_id: int):

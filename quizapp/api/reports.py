@@ -8,7 +8,7 @@ from ..csvfiles import csv_text
 from ..extensions import db
 from ..services import analysis, classes
 from ..vocab import CourseRole
-from .core import api, current_user
+from .core import AUTHOR, api, current_user
 from .openapi import Csv, Reply
 from .problems import ApiProblem
 from .schemas.reports import (
@@ -29,7 +29,6 @@ from .schemas.reports import (
     TaughtClasses,
 )
 
-AUTHOR = ("author",)
 CSV_REPLY = {200: Reply("A CSV file (UTF-8, a header row)")}
 
 

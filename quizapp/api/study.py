@@ -9,7 +9,7 @@ from ..scheduling import Rating, format_interval
 from ..services import study
 from ..services.exam_secrecy import PAUSED, sealed_for
 from ..services.study import StaleCard, StudyError
-from .core import api, current_user
+from .core import READING, STUDY, api, current_user
 from .openapi import Reply
 from .problems import ApiProblem
 from .schemas.study import (
@@ -23,7 +23,6 @@ from .schemas.study import (
     Undone,
 )
 
-READ, STUDY = ("read", "study"), ("study",)
 GRADE_LINKS = {
     "undo": {"operationId": "undo_review", "parameters": {"review_id": "$response.body#/review_id"}}
 }
@@ -36,7 +35,7 @@ def deck_counts(deck: study.Deck) -> DeckCounts:
 
 
 @api.operation(
-    "GET", "/decks", tag="study", scopes=READ, replies={200: Reply("The decks", Decks)}
+    "GET", "/decks", tag="study", scopes=READING, replies={200: Reply("The decks", Decks)}
 )  # fmt: skip
 def list_decks():
     """Today's cards per deck"""
