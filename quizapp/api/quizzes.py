@@ -234,6 +234,11 @@ def get_question(attempt_id: int, position: int):
     return _question_page(attempt, position)
 
 
+DONE = {
+    Outcome.SAVED: "Saved.",
+    Outcome.REPEAT: "The same answer again: recorded once.",
+    Outcome.SUBMITTED: "Saved and submitted.",
+}
 OUTCOMES = {
     Outcome.STALE: (409, "stale"),
     Outcome.CLOSED: (409, "attempt-closed"),
@@ -276,7 +281,7 @@ def answer_question(attempt_id: int, position: int, body: Answer):
         feedback = _question_page(attempt, position).feedback
     return AnswerOutcome(
         outcome=result.outcome.value,
-        message=result.message or result.outcome.value.capitalize() + ".",
+        message=result.message or DONE[result.outcome],
         attempt=attempt_state(attempt),
         feedback=feedback,
     )
