@@ -56,7 +56,3 @@ class Query(BaseModel):
     """A query string: values arrive as text and are converted; unknown names are refused."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-class Message(BaseModel):
-    message: str
