@@ -25,10 +25,10 @@ from .schemas.quiz import (
     AnswerOutcome,
     AttemptFilter,
     AttemptPage,
+    AttemptQuestion,
     AttemptReview,
     AttemptState,
     AttemptSummary,
-    QuestionPage,
     RetryMistakes,
     ReviewedQuestion,
     StartQuiz,
@@ -197,7 +197,7 @@ def get_attempt(attempt_id: int):
     return attempt_state(owned_attempt(attempt_id))
 
 
-def _question_page(attempt, position: int) -> QuestionPage:
+def _question_page(attempt, position: int) -> AttemptQuestion:
     item = next((i for i in attempt.items if i.position == position), None)
     if item is None:
         raise ApiProblem(404, "The attempt has no question at that position.")
@@ -206,7 +206,7 @@ def _question_page(attempt, position: int) -> QuestionPage:
     view = question_view(
         attempt, item, saved_values(item), review.shown(db.session, attempt), sealed
     )
-    return QuestionPage(
+    return AttemptQuestion(
         attempt=attempt_state(attempt),
         position=position,
         type=item.version.type,
@@ -225,7 +225,7 @@ def _text(value) -> str | list[str]:
 
 @api.operation(
     "GET", "/attempts/<int:attempt_id>/questions/<int:position>", tag="quizzes", scopes=STUDY,
-    replies={200: Reply("The question", QuestionPage)}, problems=(409,),
+    replies={200: Reply("The question", AttemptQuestion)}, problems=(409,),
 )  # fmt: skip
 def get_question(attempt_id: int, position: int):
     """Read one question of a running attempt (positions count from 0)"""

@@ -12,7 +12,7 @@ from .core import AUTHOR, api, current_user
 from .openapi import Csv, Reply
 from .problems import ApiProblem
 from .schemas.reports import (
-    BankFigures,
+    BankTestFigures,
     ClassGradebook,
     GradebookCell,
     GradebookRow,
@@ -175,7 +175,7 @@ def item_analysis(query: ItemsQuery):
         title=report.bank.title,
         course=scope.course_id,
         assignment=scope.assignment_id,
-        test=BankFigures(
+        test=BankTestFigures(
             attempts=test.attempts,
             slots=report.slots,
             mean=test.mean,

@@ -98,7 +98,7 @@ class AnswerFeedback(BaseModel):
     overridden_from: float | None
 
 
-class QuestionPage(BaseModel):
+class AttemptQuestion(BaseModel):
     """One question of an attempt, with nothing of the key until the rules allow it."""
 
     attempt: AttemptState

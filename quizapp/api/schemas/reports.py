@@ -109,7 +109,7 @@ class ItemFigures(BaseModel):
     options: list[OptionPicks] | None
 
 
-class BankFigures(BaseModel):
+class BankTestFigures(BaseModel):
     attempts: int
     slots: int
     mean: float | None
@@ -124,5 +124,5 @@ class ItemAnalysis(BaseModel):
     title: str
     course: int | None
     assignment: int | None
-    test: BankFigures
+    test: BankTestFigures
     questions: list[ItemFigures]
