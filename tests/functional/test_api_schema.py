@@ -107,10 +107,15 @@ def exercise(operation, headers: dict, mode: GenerationMode) -> None:
     run()
 
 
+# Invalid requests need only the teacher, whose token has every scope: a student's token
+# meets the same checks, or a 403 before them (which the valid requests already cover).
+CALLERS = {GenerationMode.POSITIVE: ("ada", "teacher"), GenerationMode.NEGATIVE: ("teacher",)}
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_every_operation_keeps_its_document(world, mode):
     for operation in operations(world["app"]):
-        for who in ("ada", "teacher"):
+        for who in CALLERS[mode]:
             exercise(operation, {"Authorization": f"Bearer {world[who]}"}, mode)
 
 
