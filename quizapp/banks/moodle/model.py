@@ -1,0 +1,139 @@
+"""A question as Moodle holds it, whichever file it came from (GIFT or Moodle XML).
+
+Readers fill a MoodleQuestion the way Moodle's own importers fill theirs (same question types,
+fractions from 0 to 1, per-answer feedback, numeric tolerances...); each question type then
+turns it into bank data (`QuestionType.from_moodle`) and back (`QuestionType.to_moodle`), and
+each writer prints it. Texts keep the format they were written in until a type asks for them
+as Markdown or plain text, so conversions happen once, with a warning for what they drop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .textconv import html_to_markdown, html_to_plain, plain_to_markdown
+
+GAP = "_____"  # what Moodle puts in a missing-word question's text where the braces were
+Report = Callable[[str, str], None]  # (severity, message), located at the question
+# qtype_ordering's names for how many items it shows and how it grades, with their aliases.
+SELECT_NAMES = {"ALL": "ALL", "EXACT": "ALL", "RANDOM": "RANDOM", "REL": "RANDOM",
+                "CONTIGUOUS": "CONTIGUOUS", "CONTIG": "CONTIGUOUS"}  # fmt: skip
+NEXT = "RELATIVE_NEXT_EXCLUDE_LAST"
+GRADING_NAMES = {"ABS": "ABSOLUTE_POSITION", "ABSOLUTE": "ABSOLUTE_POSITION",
+                 "REL": NEXT, "RELATIVE": NEXT}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text in one of Moodle's formats: markdown, html, plain or moodle (HTML whose line
+    breaks count, Moodle's "auto-format")."""
+
+    value: str
+    format: str = "markdown"
+
+    def __bool__(self) -> bool:
+        return bool(self.value.strip())
+
+    def markdown(self) -> tuple[str, set[str]]:
+        """The text as Markdown, and what the conversion dropped (images, tables...)."""
+        if self.format == "markdown":
+            return self.value, set()
+        if self.format == "plain":
+            return plain_to_markdown(self.value), set()
+        html = self.value.replace("\n", "<br>") if self.format == "moodle" else self.value
+        return html_to_markdown(html)
+
+    def plain(self) -> str:
+        """The text as plain characters (tags gone, entities decoded)."""
+        if self.format in ("markdown", "plain"):
+            return self.value.strip()
+        return html_to_plain(self.value)
+
+
+NO_TEXT = Text("")
+
+
+@dataclass
+class Answer:
+    """One of a question's answers: its text, its fraction of the mark (Moodle's 0..1, may be
+    negative), its feedback; a numerical answer's tolerance, or the interval it was written
+    as (GIFT's min..max)."""
+
+    text: Text
+    fraction: float = 0.0
+    feedback: Text = NO_TEXT
+    tolerance: float | None = None  # None: not written (Moodle reads 0)
+    interval: tuple[float, float] | None = None
+
+
+@dataclass
+class MoodleQuestion:
+    """A question in Moodle's terms. `qtype` is Moodle's name (multichoice, truefalse,
+    shortanswer, numerical, match, ordering, multianswer, essay, description, ...)."""
+
+    qtype: str
+    text: Text = NO_TEXT
+    name: str = ""
+    idnumber: str = ""
+    general: Text = NO_TEXT  # general feedback: shown after answering, whatever the answer
+    mark: float | None = None  # default mark; None when the file does not say (GIFT)
+    tags: list[str] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    single: bool = True  # multichoice: one answer (radio buttons) or several (checkboxes)
+    shuffle: bool | None = None  # multichoice, match; None when the file does not say
+    usecase: bool = False  # shortanswer: case matters
+    subquestions: list[tuple[Text, str]] = field(default_factory=list)  # match: (stem, answer)
+    units: list[tuple[str, float]] = field(default_factory=list)  # numerical: (unit, multiplier)
+    unit_graded: bool = False  # numerical: the unit must be given
+    options: dict[str, str] = field(default_factory=dict)  # ordering: selecttype, gradingtype...
+    blanks: list[MoodleQuestion] = field(default_factory=list)  # multianswer: {#1}, {#2}, ...
+    gap: tuple[Text, Text] | None = None  # GIFT missing word: the text before and after it
+    unkept: list[str] = field(default_factory=list)  # what the file said that Moodle-side
+    # features quizapp has no room for (combined feedback, hints, files), for a warning
+    line: int = 1
+    report: Report | None = None  # where a question type's findings about it go
+    lost: list[str] = field(default_factory=list)  # writing: bank keys this form cannot hold
+
+    # ---- for the question types: conversions and findings, located at the question ---------
+
+    def warn(self, message: str) -> None:
+        if self.report is not None:
+            self.report("warning", message)
+
+    def error(self, message: str) -> None:
+        if self.report is not None:
+            self.report("error", message)
+
+    def md(self, text: Text, what: str = "text") -> str:
+        """`text` as Markdown; what the conversion drops is a warning."""
+        value, dropped = text.markdown()
+        if dropped:
+            self.warn(
+                f"the {what} is HTML; converted to Markdown without {', '.join(sorted(dropped))}"
+            )
+        return value.strip()
+
+    def md_or_none(self, text: Text, what: str) -> str | None:
+        return self.md(text, what) or None if text else None
+
+
+def ordering_options(select: str, count: str, grading: str) -> dict[str, str]:
+    """An ordering's settings under qtype_ordering's own names (its defaults when not given:
+    RANDOM items, RELATIVE_NEXT_EXCLUDE_LAST grading)."""
+    select, grading = select.strip().upper(), grading.strip().upper()
+    return {
+        "selecttype": SELECT_NAMES.get(select, "RANDOM"),
+        "selectcount": count.strip(),
+        "gradingtype": GRADING_NAMES.get(grading, grading or NEXT),
+    }
+
+
+def feedback_map(pairs: list[tuple[Any, Text]], question: MoodleQuestion) -> dict[Any, str]:
+    """Per-answer feedback as bank data: {key: Markdown}, leaving out empty ones."""
+    found = {}
+    for key, text in pairs:
+        if text:
+            found[key] = question.md(text, "feedback")
+    return found
