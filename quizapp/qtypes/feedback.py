@@ -1,12 +1,14 @@
 """Per-answer feedback (`feedback:` in a bank, Moodle's feedback on each answer): a mapping of
 an answer (a choice, a typed answer, `right`/`wrong`...) to Markdown shown to the student who
-gave it, beside the mark. Pure."""
+gave it, beside the mark (the grade's note, which pages show as plain text). Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from typing import Any
 
+from ..banks.moodle.textconv import html_to_plain
+from ..markdown import render_markdown
 from .base import Data
 
 OTHER = "*"  # a typed-answer question's feedback for any other (wrong) response, as in Moodle
@@ -49,9 +51,10 @@ def feedback_rule(reader, fields, body: dict[str, Any], keys: Collection[str], w
 
 
 def feedback_for(data: Data, *keys: str) -> str | None:
-    """The feedback of the first of `keys` that has some."""
+    """The feedback of the first of `keys` that has some, as the plain text a note shows."""
     given = data.get("feedback") or {}
-    return next((given[key] for key in keys if key in given), None)
+    found = next((given[key] for key in keys if key in given), None)
+    return html_to_plain(render_markdown(found)) if found else None
 
 
 def joined(*notes: str | None) -> str | None:
