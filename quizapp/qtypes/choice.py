@@ -141,7 +141,7 @@ class ChoiceType(QuestionType):
         if len(question.answers) < 2:
             question.error("a multiple-choice question needs at least two answers")
             return None
-        choices = [question.md(answer.text, "answer") for answer in question.answers]
+        choices = [question.md(a.text, "answer", inline=True) for a in question.answers]
         seen: set[str] = set()
         for choice in choices:
             if choice.strip().casefold() in seen:

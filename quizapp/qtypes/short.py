@@ -19,7 +19,15 @@ from .helpers import (
     pattern_rule,
     text_rules,
 )
-from .textmatch import TextKey, UnsafePattern, compile_pattern, judge, normalise, same_text
+from .textmatch import (
+    TextKey,
+    UnsafePattern,
+    compact,
+    compile_pattern,
+    judge,
+    normalise,
+    same_text,
+)
 
 WILDCARD = re.compile(r"(?<!\\)\*+")  # Moodle's wildcard: any run of characters; \* is a star
 
@@ -51,6 +59,9 @@ def typed_answers(
     (from * wildcards), with a warning for what is graded differently. Moodle takes the first
     answer that matches, so a later one that matches the same responses is left out."""
     found: dict[str, list[str]] = {"answers": [], "reject": []}
+    # Each list's entries by case-folded text and by the form quizapp compares.
+    seen: dict[str, set[str]] = {"answers": set(), "reject": set()}
+    forms: dict[str, dict[str, str]] = {"answers": {}, "reject": {}}
     feedback: dict[str, str] = {}
     patterns: list[str] = []
     for answer in answers:
@@ -73,10 +84,10 @@ def typed_answers(
         if WILDCARD.search(text):  # kept as an answer too, so the key shows it
             patterns.append(wildcard_pattern(question, text))
         value = literal(text)
-        if any(v.strip().casefold() == value.strip().casefold() for v in found[key]):
+        if value.strip().casefold() in seen[key]:
             continue  # Moodle compares ignoring case: the same answer twice
-        other = "reject" if key == "answers" else "answers"
-        earlier = next((v for v in found[other] if same_text(v, value)), None)
+        form = compact(normalise(value))
+        earlier = forms["reject" if key == "answers" else "answers"].get(form)
         if earlier is not None:
             question.warn(
                 f"{what} '{value}' is read like '{earlier}' (quizapp ignores case, spaces and "
@@ -84,6 +95,8 @@ def typed_answers(
             )
             continue
         found[key].append(value)
+        seen[key].add(value.strip().casefold())
+        forms[key].setdefault(form, value)
         if said:
             feedback[value] = said
     body: dict[str, Any] = {key: values for key, values in found.items() if values}

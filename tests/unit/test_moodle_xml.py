@@ -161,8 +161,8 @@ def test_hints_combined_feedback_and_files_are_warned():
         "</answer></question>"
     )
     messages = " ".join(p.message for p in load_text(quiz(question), "h.xml").warnings)
-    assert "the feedback for any correct response is not kept" in messages
-    assert "hints is not kept" in messages and "attached files (images) is not kept" in messages
+    assert "not kept, as quizapp has no room for it: the feedback for any correct" in messages
+    assert "room for it: hints" in messages and "room for it: attached files" in messages
 
 
 def test_moodles_cloze_syntax():

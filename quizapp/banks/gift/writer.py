@@ -48,7 +48,7 @@ def write_gift(banks: list[dict]) -> Export:
 def gift_question(q: MoodleQuestion) -> tuple[str, list[str]]:
     """One question's GIFT text and what it lost; raises NotInGift."""
     lost = list(q.lost)
-    if q.mark not in (None, 1.0):
+    if q.mark not in (None, 1.0) and not any(name.startswith("points") for name in lost):
         lost.append("points")
     if q.shuffle is False:
         lost.append("shuffle")

@@ -121,7 +121,7 @@ class BankBuilder:
         if question.mark is not None and question.mark != 1 and "points" not in data:
             data["points"] = int(question.mark) if question.mark.is_integer() else question.mark
         for what in question.unkept:
-            question.warn(f"{what} is not kept: quizapp has no room for it")
+            question.warn(f"not kept, as quizapp has no room for it: {what}")
         bank, lines = self.banks[-1]
         lines[len(bank["questions"])] = line
         bank["questions"].append(data)

@@ -36,14 +36,15 @@ class Text:
     def __bool__(self) -> bool:
         return bool(self.value.strip())
 
-    def markdown(self) -> tuple[str, set[str]]:
-        """The text as Markdown, and what the conversion dropped (images, tables...)."""
+    def markdown(self, inline: bool = False) -> tuple[str, set[str]]:
+        """The text as Markdown, and what the conversion dropped (images, tables...);
+        `inline`: for text shown within a line, such as a choice."""
         if self.format == "markdown":
             return self.value, set()
         if self.format == "plain":
-            return plain_to_markdown(self.value), set()
+            return plain_to_markdown(self.value, inline), set()
         html = self.value.replace("\n", "<br>") if self.format == "moodle" else self.value
-        return html_to_markdown(html)
+        return html_to_markdown(html, inline)
 
     def plain(self) -> str:
         """The text as plain characters (tags gone, entities decoded)."""
@@ -106,17 +107,14 @@ class MoodleQuestion:
         if self.report is not None:
             self.report("error", message)
 
-    def md(self, text: Text, what: str = "text") -> str:
+    def md(self, text: Text, what: str = "text", inline: bool = False) -> str:
         """`text` as Markdown; what the conversion drops is a warning."""
-        value, dropped = text.markdown()
+        value, dropped = text.markdown(inline)
         if dropped:
             self.warn(
                 f"the {what} is HTML; converted to Markdown without {', '.join(sorted(dropped))}"
             )
         return value.strip()
-
-    def md_or_none(self, text: Text, what: str) -> str | None:
-        return self.md(text, what) or None if text else None
 
 
 def ordering_options(select: str, count: str, grading: str) -> dict[str, str]:

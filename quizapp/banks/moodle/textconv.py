@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<|~])")
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<]|~(?=~))")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"^(\s*)([#>+-]|=+\s*$|\d+[.)](?=\s|$))", re.M)
 _SPACES = re.compile(r"[ \t\r\n\f\v\xa0]+")
@@ -23,10 +23,13 @@ DROPPED = {"img": "images", "table": "tables", "sub": "subscripts", "sup": "supe
 SKIPPED = {"script", "style", "head", "title"}
 
 
-def escape_markdown(text: str) -> str:
-    """Backslash-escape what Markdown would read as syntax, so `text` shows as written."""
+def escape_markdown(text: str, inline: bool = False) -> str:
+    """Backslash-escape what Markdown would read as syntax, so `text` shows as written
+    (`inline`: text shown within a line, such as a choice, where no line starts a list)."""
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
     text = _ENTITY_LIKE.sub(r"\\&", text)
+    if inline:
+        return text
     return _LINE_START.sub(lambda m: m.group(1) + _escape_first(m.group(2)), text)
 
 
@@ -37,15 +40,16 @@ def _escape_first(token: str) -> str:
     return "\\" + token
 
 
-def plain_to_markdown(text: str) -> str:
+def plain_to_markdown(text: str, inline: bool = False) -> str:
     """Plain text (shown by Moodle exactly as typed) as Markdown that shows the same."""
-    lines = escape_markdown(text.strip()).split("\n")
+    lines = escape_markdown(text.strip(), inline).split("\n")
     return "\\\n".join(lines)  # each line break is kept as a hard break
 
 
 class _Converter(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, inline: bool) -> None:
         super().__init__(convert_charrefs=True)
+        self.inline = inline
         self.blocks: list[tuple[str, bool]] = []  # (Markdown, is a list item)
         self.line: list[str] = []
         self.item = False
@@ -69,7 +73,7 @@ class _Converter(HTMLParser):
             self.dropped.add(DROPPED[tag])
             if tag == "img":
                 alt = dict(attrs).get("alt")
-                self.line.append(f"[{escape_markdown(alt)}]" if alt else "")
+                self.line.append(f"[{escape_markdown(alt, inline=True)}]" if alt else "")
         if tag in BLOCKS or re.fullmatch(r"h[1-6]", tag) or tag == "li":
             self.flush()
         if re.fullmatch(r"h[1-6]", tag):
@@ -126,7 +130,7 @@ class _Converter(HTMLParser):
         text = _SPACES.sub(" ", data)
         if not "".join(self.line).strip():
             text = text.lstrip()
-        self.line.append(escape_markdown(text) if text.strip() else text)
+        self.line.append(escape_markdown(text, self.inline) if text.strip() else text)
 
     def result(self) -> str:
         self.close()
@@ -139,9 +143,9 @@ class _Converter(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def html_to_markdown(html: str) -> tuple[str, set[str]]:
+def html_to_markdown(html: str, inline: bool = False) -> tuple[str, set[str]]:
     """Markdown for an HTML fragment, and what could not be kept (images, tables, ...)."""
-    converter = _Converter()
+    converter = _Converter(inline)
     converter.feed(html)
     return converter.result(), converter.dropped
 

@@ -27,6 +27,7 @@ START = re.compile(r"\{([0-9]*):(" + "|".join(sorted(KIND, key=len, reverse=True
 FRACTION = re.compile(r"=|%(-?[0-9]+(?:[.,][0-9]*)?)%")
 NUMBER = r"-?(?:[0-9]+[.,]?[0-9]*|[.,][0-9]+)(?:[eE][-+]?[0-9]+)?"
 NUMERICAL = re.compile(rf"({NUMBER})(?::({NUMBER}))?")
+STOPS = {"~#}": re.compile(r"[~#}]"), "~}": re.compile(r"[~}]")}
 
 
 class NotInCloze(ValueError):
@@ -41,9 +42,11 @@ def _scan(text: str, position: int, stops: str, answer: bool) -> int:
     """Where a piece ends: the next `stops` character not escaped by a backslash (nor, for
     an answer, following '&', which starts an entity)."""
     index = position + 1 if answer else position  # an answer has at least one character
-    while index < len(text):
+    pattern = STOPS[stops]
+    while (found := pattern.search(text, index)) is not None:
+        index = found.start()
         entity = answer and (text[index - 1] == "&" or text.endswith("&amp;", 0, index))
-        if text[index] in stops and text[index - 1] != "\\" and not entity:
+        if text[index - 1] != "\\" and not entity:
             return index
         index += 1
     return -1
@@ -52,15 +55,12 @@ def _scan(text: str, position: int, stops: str, answer: bool) -> int:
 def _blank(text: str, match: re.Match) -> tuple[MoodleQuestion, int] | None:
     """The blank starting at `match`, and where it ends; None when it does not close."""
     kind = KIND[match.group(2)]
-    answers: list[Answer] = []
+    pieces: list[tuple[str, str, str]] = []  # (fraction, answer, feedback) as written
     position = match.end()
     while True:
-        fraction, found = 0.0, FRACTION.match(text, position)
-        if found is not None:
-            fraction = (
-                1.0 if found.group() == "=" else float(found.group(1).replace(",", ".")) / 100
-            )
-            position = found.end()
+        found = FRACTION.match(text, position)
+        fraction = found.group() if found is not None else ""
+        position = found.end() if found is not None else position
         end = _scan(text, position, "~#}", answer=True)
         if end == -1:
             return None
@@ -70,10 +70,14 @@ def _blank(text: str, match: re.Match) -> tuple[MoodleQuestion, int] | None:
             if stop == -1:
                 return None
             feedback, end = text[end + 1 : stop], stop
-        answers.append(_answer(kind, _unescape(value), fraction, _unescape(feedback)))
+        pieces.append((fraction, value, feedback))
         position = end + 1
         if text[end] == "}":
             break
+    answers = [  # built once the blank is known to close
+        _answer(kind, _unescape(value), _fraction(mark), _unescape(feedback))
+        for mark, value, feedback in pieces
+    ]
     blank = MoodleQuestion(
         "numerical" if kind == "numerical" else "shortanswer" if "short" in kind else "multichoice",
         answers=answers,
@@ -82,6 +86,12 @@ def _blank(text: str, match: re.Match) -> tuple[MoodleQuestion, int] | None:
         single=kind != "multiresponse",
     )
     return blank, position
+
+
+def _fraction(mark: str) -> float:
+    if not mark:
+        return 0.0
+    return 1.0 if mark == "=" else float(mark.strip("%").replace(",", ".")) / 100
 
 
 def _answer(kind: str, value: str, fraction: float, feedback: str) -> Answer:
