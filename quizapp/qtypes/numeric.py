@@ -197,7 +197,7 @@ class Numeric(QuestionType):
 
     def from_moodle(self, question: MoodleQuestion) -> dict[str, Any] | None:
         anything = [a for a in question.answers if a.text.plain() in ("*", "")]
-        given = [a for a in question.answers if a not in anything]
+        given = [a for a in question.answers if a.text.plain() not in ("*", "")]
         right = [a for a in given if a.fraction >= 1]
         if not right:
             question.error("a numeric question needs a fully right answer: {#3.14:0.01} or {#1..5}")

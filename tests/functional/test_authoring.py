@@ -77,6 +77,15 @@ def test_moodle_xml_uploads_are_checked_previewed_and_imported(app, teacher):
         assert question.bank.source_path == "upload/every-type.xml"
 
 
+def test_gift_grading_moodle_would_do_otherwise_is_warned_at_upload(teacher):
+    gift = b"::w::Pick the big ones.{~%50%a ~%30%b ~c####Because.}\n"
+    response = upload(teacher, ("weights.gift", gift))
+    preview = teacher.get(response.headers["Location"]).get_data(as_text=True)
+    assert "upload/weights.gift:1:1: warning: the right answers&#39; weights add up to 80%" in (
+        preview
+    )
+
+
 def test_valid_upload_previews_then_imports_once(app, teacher):
     load_banks(app, SAMPLE_BANKS)
     changed = SAMPLE.replace("Mercury orbits closest", "Mercury is nearest")

@@ -178,3 +178,11 @@ def test_schema_command_writes_what_is_committed(runner, tmp_path):
     assert result.exit_code == 0, result.output
     committed = files("quizapp.banks").joinpath("question-bank.schema.json").read_text()
     assert target.read_text(encoding="utf-8") == committed
+
+
+def test_gift_grading_moodle_would_do_otherwise_is_warned_at_check(runner, tmp_path):
+    bank = tmp_path / "weights.gift"
+    bank.write_text("::w::Pick the big ones.{~%50%a ~%30%b ~c####Because.}\n", encoding="utf-8")
+    result = runner.invoke(args=["questions", "check", str(bank)])
+    assert result.exit_code == 0  # a warning, not an error
+    assert "weights.gift:1:1: warning: the right answers' weights add up to 80%" in result.output

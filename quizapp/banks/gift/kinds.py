@@ -131,8 +131,8 @@ class Kinds:
         for entry in entries:
             fraction, entry = weight(entry, 1.0)
             text, feedback = with_feedback(entry, fmt)
-            if text:
-                q.answers.append(Answer(text, fraction, feedback))
+            if text:  # Moodle keeps a short answer's characters as they are, whatever the format
+                q.answers.append(Answer(Text(text.value, "plain"), fraction, feedback))
         return True
 
     def numerical(self, q: MoodleQuestion, answer: str, fmt: str) -> bool:

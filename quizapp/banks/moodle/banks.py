@@ -108,11 +108,13 @@ class BankBuilder:
         if fields is None:
             return
         data: dict[str, Any] = {"id": self._id(question), "type": kind.key}
-        if question.text:
+        if "prompt" in fields:  # a type that reads its prompt itself (a cloze)
+            data["prompt"] = fields.pop("prompt")
+        elif question.text:
             data["prompt"] = question.md(question.text, "question text")
-        data.update(fields)
         if data.get("prompt") is None:
             data.pop("prompt", None)
+        data.update(fields)
         if question.general:
             data["explanation"] = question.md(question.general, "general feedback")
         tags = list(dict.fromkeys(t for t in (slugify(tag, 80) for tag in question.tags) if t))
