@@ -198,6 +198,39 @@ def test_gift_to_quizapp_to_gift_keeps_meaning_and_text():
     assert write_gift([b.to_data() for b in second.banks]).text == written.text
 
 
+MORE_KINDS = """\
+::partial::[markdown]Who is buried in Grant's tomb?{=no one ~Grant#He is. ~%50%Julia Grant}
+
+::tilde::[markdown]Which is prime?{~%100%2 ~4 ~6}
+
+::reject::[markdown]Capital of France?{=Paris#Yes. =%0%Lyon#Smaller. =%0%*#No.}
+
+::number::[markdown]Pi?{#3.14:0.01#Close. ~#Far.}
+
+::truth::[markdown]Two and two make five.{FALSE#No.#Right.}
+
+::order::[markdown]Order them.{>3 ALL VERTICAL ABSOLUTE_POSITION SHOW
+A
+B
+C
+}
+
+::gap::[markdown]Water boils at {=100 =%0%90} degrees.
+"""
+
+
+def test_every_kind_of_gift_block_survives_quizapp_unchanged():
+    first = load_text(MORE_KINDS, "kinds.gift")
+    assert first.errors == []
+    written = write_gift([b.to_data() for b in first.banks])
+    assert written.lossy == [] and written.skipped == []
+    second = load_text(written.text, "again.gift")
+    assert [q.to_data() for b in second.banks for q in b.questions] == [
+        q.to_data() for b in first.banks for q in b.questions
+    ]
+    assert write_gift([b.to_data() for b in second.banks]).text == written.text
+
+
 def test_ordering_is_written_and_read_in_qtype_orderings_gift():
     text = (
         "::order::Put them in order.{>3 ALL VERTICAL ABSOLUTE_POSITION SHOW\n"
