@@ -135,8 +135,10 @@ def prepare(args, folder: Path) -> Databases:
     demo = quizapp(url, folder, "demo", "--students", str(args.students), "--days", str(args.days),
                    "--seed", str(args.seed))  # fmt: skip
     print("  " + demo.splitlines()[0], flush=True)
-    dbs.demo_password = ast.literal_eval(re.search(r"password: (.+)$", demo, re.M).group(1))
-    quizapp(url, folder, "users", "create", INSTRUCTOR, "--role", "instructor", stdin=PASSWORD)
+    dbs.demo_password = ast.literal_eval(re.search(r"password[^:\n]*: (.+)$", demo, re.M).group(1))
+    # An admin: the class overview and item analysis then cover every demo student (an
+    # instructor sees only the students of their own classes).
+    quizapp(url, folder, "users", "create", INSTRUCTOR, "--role", "admin", stdin=PASSWORD)
     quizapp(url, folder, "users", "create", HEAVY, stdin=PASSWORD)
     copy_database(dbs.base, dbs.heavy)
     copy_database(dbs.base, dbs.large_class)

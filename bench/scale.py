@@ -50,7 +50,7 @@ def main() -> None:
     from quizapp.banks.loader import load_paths
     from quizapp.extensions import db
     from quizapp.models import Attempt, AttemptItem, Review, User, utcnow
-    from quizapp.services import analysis, demo, progress, study
+    from quizapp.services import analysis, demo, progress, readiness, study
     from quizapp.services.importer import import_banks
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
@@ -75,6 +75,9 @@ def main() -> None:
                     session, u, None, utcnow()
                 ),
                 "student dashboard": lambda u=user: progress.dashboard(session, u),
+                "deck list (one user)": lambda u=user: study.decks(session, u),
+                "exam readiness (one user)": lambda u=user: readiness.readiness_by_bank(session, u),
+                "calibration (class)": lambda: readiness.class_calibration(session),
                 "class overview": lambda: analysis.class_overview(session, "average", True),
                 "item analysis (one bank)": lambda: analysis.bank_analysis(
                     session, "surge-of-chinese-llms"

@@ -16,13 +16,15 @@ from werkzeug.routing import IntegerConverter
 from . import database, qtypes
 from .auth.views import bp as auth_bp
 from .authoring.views import bp as authoring_bp
+from .classes.views import bp as classes_bp
 from .classroom.views import bp as classroom_bp
 from .cli import backup_command, demo_command, questions, restore_command, serve_command, users
+from .cli_study import quizzes_group, study_group
 from .config import DEFAULTS, load_secret_key, settings_from_environment
 from .errors import register_storage_fault_pages
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 from .main.views import bp as main_bp
-from .markdown import render_inline, render_markdown
+from .markdown import render_bank_inline, render_bank_markdown, render_inline, render_markdown
 from .progress.views import bp as progress_bp
 from .quiz.views import bp as quiz_bp
 from .security import init_app as register_transport_security
@@ -140,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(study_bp)
     app.register_blueprint(progress_bp)
     app.register_blueprint(classroom_bp)
+    app.register_blueprint(classes_bp)
     app.register_blueprint(authoring_bp)
     register_error_pages(app)
 
@@ -184,6 +187,9 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     app.jinja_env.filters["markdown_inline"] = lambda text: Markup(render_inline(text))
+    # For bank text only (kept once rendered): never for anything a user typed.
+    app.jinja_env.filters["bank_markdown"] = lambda text: Markup(render_bank_markdown(text))
+    app.jinja_env.filters["bank_markdown_inline"] = lambda text: Markup(render_bank_inline(text))
 
 
 def register_commands(app: Flask) -> None:
@@ -191,6 +197,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(study_group)
+    app.cli.add_command(quizzes_group)
     # Flask-Migrate's `db` group gets the two commands that keep the data safe.
     app.cli.commands["db"].add_command(backup_command)
     app.cli.commands["db"].add_command(restore_command)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
@@ -12,6 +13,7 @@ from .stats import Trend
 WIDTH, HEIGHT = 640, 220
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 12, 12, 28
 PRIMARY, MUTED, GRID = "#0d6efd", "#6c757d", "#dee2e6"
+SECOND = "#198754"  # a second series: Bootstrap's green, 4.5:1 on white
 HEAT = ("#ebedf0", "#9be9a8", "#40c463", "#30a14e", "#216e39")
 
 
@@ -155,3 +157,125 @@ def heatmap(chart_id: str, title: str, counts: dict[date, int], end: date, weeks
     return svg.replace(
         f'viewBox="0 0 {width} {HEIGHT}"', f'viewBox="0 0 {width} {top + 7 * (cell + gap)}"'
     )
+
+
+def two_line_chart(
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    left: tuple[str, Sequence[float]],
+    right: tuple[str, Sequence[float]],
+    marked: int | None = None,
+    description: str = "",
+) -> str:
+    """Two series over the same points, each on its own axis (left and right) with its own
+    colour and a legend; `marked` draws a dashed line at one point (such as a suggestion)."""
+    pad_right = 48
+    plot_w = WIDTH - PAD_LEFT - pad_right
+    top_pad = PAD_TOP + 16  # room for the legend
+    plot_h = HEIGHT - top_pad - PAD_BOTTOM
+    n = len(labels)
+
+    def x(i: int) -> float:
+        return PAD_LEFT + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    body = []
+    for side, (name, values), colour in ((0, left, PRIMARY), (1, right, SECOND)):
+        top = _nice_top(max([*values, 0]))
+        anchor, axis_x = ("end", PAD_LEFT - 6) if side == 0 else ("start", WIDTH - pad_right + 6)
+        for fraction in (0, 0.5, 1):
+            y = top_pad + plot_h * (1 - fraction)
+            if side == 0:
+                body.append(
+                    f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - pad_right}" y2="{y:.1f}" '
+                    f'stroke="{GRID}" stroke-width="1"/>'
+                )
+            body.append(
+                f'<text x="{axis_x}" y="{y + 4:.1f}" text-anchor="{anchor}" font-size="11" '
+                f'fill="{colour}">{top * fraction:g}</text>'
+            )
+        points = [(x(i), top_pad + plot_h * (1 - v / top)) for i, v in enumerate(values)]
+        dash = ' stroke-dasharray="6 3"' if side else ""
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        body.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+        )
+        for (px, py), label, v in zip(points, labels, values, strict=True):
+            body.append(
+                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}">'
+                f"<title>{escape(label)}: {v:,.1f} {escape(name)}</title></circle>"
+            )
+        legend_x = PAD_LEFT + side * plot_w / 2
+        body.append(
+            f'<line x1="{legend_x:.1f}" y1="{PAD_TOP}" x2="{legend_x + 18:.1f}" y2="{PAD_TOP}" '
+            f'stroke="{colour}" stroke-width="2"{dash}/>'
+            f'<text x="{legend_x + 24:.1f}" y="{PAD_TOP + 4}" font-size="11" fill="{colour}">'
+            f"{escape(name)}</text>"
+        )
+    for i, label in enumerate(labels):
+        body.append(
+            f'<text x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="11" '
+            f'fill="{MUTED}">{escape(label)}</text>'
+        )
+    if marked is not None and 0 <= marked < n:
+        body.append(
+            f'<line x1="{x(marked):.1f}" y1="{top_pad}" x2="{x(marked):.1f}" '
+            f'y2="{top_pad + plot_h}" stroke="{MUTED}" stroke-width="1.5" stroke-dasharray="4 4" '
+            f'class="marker"/>'
+        )
+    return _frame(chart_id, title, description, body)
+
+
+def _nice_top(value: float) -> float:
+    """A round axis maximum at or above `value`: 1, 2, 2.5 or 5 times a power of ten."""
+    if value <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+
+
+def calibration_chart(
+    chart_id: str, title: str, bins: Sequence[tuple[float, float, int]], description: str
+) -> str:
+    """Predicted (x) against actual (y), both 0..1, one circle per bin (area grows with its
+    count), and the diagonal where the two agree."""
+    size = HEIGHT - PAD_TOP - PAD_BOTTOM
+    left = PAD_LEFT
+
+    def at(value: float) -> float:
+        return max(0.0, min(1.0, value)) * size
+
+    body = []
+    for fraction in (0, 0.5, 1):
+        offset = size * fraction
+        body.append(
+            f'<line x1="{left}" y1="{PAD_TOP + size - offset:.1f}" x2="{left + size}" '
+            f'y2="{PAD_TOP + size - offset:.1f}" stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{PAD_TOP + size - offset + 4:.1f}" text-anchor="end" '
+            f'font-size="11" fill="{MUTED}">{fraction:.0%}</text>'
+            f'<text x="{left + offset:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
+            f'font-size="11" fill="{MUTED}">{fraction:.0%}</text>'
+        )
+    body.append(
+        f'<line x1="{left}" y1="{PAD_TOP + size}" x2="{left + size}" y2="{PAD_TOP}" '
+        f'stroke="{MUTED}" stroke-width="1.5" stroke-dasharray="6 4" class="diagonal"/>'
+    )
+    largest = max([count for _, _, count in bins] or [1])
+    for predicted, actual, count in bins:
+        radius = 3 + 7 * math.sqrt(count / largest)
+        body.append(
+            f'<circle cx="{left + at(predicted):.1f}" cy="{PAD_TOP + size - at(actual):.1f}" '
+            f'r="{radius:.1f}" fill="{PRIMARY}" fill-opacity="0.7">'
+            f"<title>predicted {predicted:.0%}, actual {actual:.0%} ({count} attempts)</title>"
+            f"</circle>"
+        )
+    legend_x = left + size + 24
+    body.append(
+        f'<text x="{legend_x}" y="{PAD_TOP + 12}" font-size="11" fill="{MUTED}">'
+        "Across: predicted score</text>"
+        f'<text x="{legend_x}" y="{PAD_TOP + 28}" font-size="11" fill="{MUTED}">'
+        "Up: actual score</text>"
+        f'<text x="{legend_x}" y="{PAD_TOP + 44}" font-size="11" fill="{MUTED}">'
+        "Dashed: where they agree</text>"
+    )
+    return _frame(chart_id, title, description, body)

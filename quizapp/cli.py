@@ -215,13 +215,14 @@ def unlock_command(name: str) -> None:
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same data.")
 @with_appcontext
 def demo_command(students: int, days: int, seed: int) -> None:
-    """Fill the database with fake students, quiz attempts and reviews (needs banks loaded)."""
+    """Fill the database with fake students, their quizzes and reviews, and classes with
+    instructors, assignments (closed, open, upcoming) and overrides (needs banks loaded)."""
     try:
         report = generate(db.session, students, days, seed)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())
-    click.echo(f"every demo student's password: {DEMO_PASSWORD!r}")
+    click.echo(f"every demo account's password (students and instructors): {DEMO_PASSWORD!r}")
 
 
 @click.command("backup")

@@ -17,6 +17,7 @@ INTEGER_SETTINGS = (
     "REGISTRATIONS_PER_ADDRESS",
     "FORM_REQUEST_LIMIT",
     "FORM_FIELD_LIMIT",
+    "ABANDON_PRACTICE_DAYS",
 )
 
 SECRET_KEY_FILE = "secret_key"
@@ -89,4 +90,7 @@ DEFAULTS: dict = {
     "LOGIN_FAILURES_PER_ACCOUNT_TOTAL": LoginPolicy.account_ceiling,
     "LOGIN_FAILURES_PER_ADDRESS": LoginPolicy.per_address,
     "REGISTRATIONS_PER_ADDRESS": REGISTRATIONS_PER_ADDRESS,
+    # An unfinished practice attempt idle for this many days is closed as abandoned (unscored)
+    # by the student's next practice start or by `quizapp quizzes close-abandoned`.
+    "ABANDON_PRACTICE_DAYS": 7,
 }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .vocab import AttemptStatus, Role
+from .vocab import AttemptStatus, JobStatus, Role
 
 
 def utcnow() -> datetime:
@@ -45,6 +46,11 @@ class Bank(Retirable, db.Model):
     # "file" (questions import) or "upload" (the browser): only files are retired by folder.
     source_kind: Mapped[str] = mapped_column(sa.String(10), default="file", server_default="file")
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Replaced by every write that changes the finished answers to the bank's questions: the
+    # reports computed from them are kept under it (services/report_cache.py).
+    answers_stamp: Mapped[str] = mapped_column(
+        sa.String(16), default=lambda: secrets.token_hex(8), server_default=""
+    )
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="bank", order_by="Question.position"
@@ -125,6 +131,8 @@ class User(db.Model):
     new_per_day: Mapped[int] = mapped_column(default=20)
     reviews_per_day: Mapped[int] = mapped_column(default=200)
     learning_steps: Mapped[bool] = mapped_column(default=True)
+    # Personal FSRS parameters fitted to the student's reviews; None: FSRS's defaults.
+    fsrs_parameters: Mapped[list | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Kept up to date by each review and submission, so the class page reads one row per
     # student instead of scanning every review.
@@ -168,10 +176,15 @@ class LoginFailure(db.Model):
 class Attempt(db.Model):
     """One quiz taken by one student; `step` counts saves so a stale tab cannot overwrite."""
 
-    __table_args__ = (sa.Index("ix_attempt_user_id_status", "user_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_attempt_user_id_status", "user_id", "status"),
+        sa.Index("ix_attempt_assignment_id_user_id", "assignment_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    # Set when the attempt was started from a class assignment (its settings, dates, review).
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id"))
     mode: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(20), default=AttemptStatus.IN_PROGRESS)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -187,6 +200,7 @@ class Attempt(db.Model):
     original_score: Mapped[float | None] = mapped_column(sa.Float)  # before the first regrade
 
     user: Mapped[User] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position"
     )
@@ -194,6 +208,11 @@ class Attempt(db.Model):
     @property
     def finished(self) -> bool:
         return self.status == AttemptStatus.SUBMITTED
+
+    @property
+    def open(self) -> bool:
+        """Still taking answers: neither submitted nor closed as abandoned."""
+        return self.status == AttemptStatus.IN_PROGRESS
 
 
 class AttemptItem(db.Model):
@@ -274,6 +293,8 @@ class Review(db.Model):
         sa.Index("ix_review_user_id_reviewed_at", "user_id", "reviewed_at"),
         sa.Index("ix_review_user_id_day", "user_id", "day"),
         sa.Index("ix_review_user_id_card_id", "user_id", "card_id"),
+        # A student's first reviews (from NEW) and their ratings, without reading the rest.
+        sa.Index("ix_review_first_tries", "user_id", "state_before", "rating"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -293,6 +314,49 @@ class Review(db.Model):
     card: Mapped[Card] = relationship()
 
 
+class DeckLimit(db.Model):
+    """A student's own daily limits for one deck (bank). None: only the all-decks limit
+    applies; the all-decks limit (on User) caps every deck's own."""
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "bank_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    bank_id: Mapped[int] = mapped_column(sa.ForeignKey("bank.id"))
+    new_per_day: Mapped[int | None]
+    reviews_per_day: Mapped[int | None]
+
+
+class OptimiserRun(db.Model):
+    """One "Optimise my schedule": queued, running (steps done of total), then done (with what
+    it found in `result`) or failed. `updated_at` moves with each step, so a run whose process
+    died shows as interrupted."""
+
+    __table_args__ = (sa.Index("ix_optimiser_run_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    status: Mapped[str] = mapped_column(sa.String(20), default=JobStatus.QUEUED)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    result: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class WorkloadEstimate(db.Model):
+    """The workload simulator's table for one student (`result`: deck size, days and a row per
+    retention), shown until what it was computed from (`key`: parameters, deck size, limits,
+    steps) changes."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), unique=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    result: Mapped[dict] = mapped_column(sa.JSON)
+
+
 class Upload(db.Model):
     """Bank files an instructor uploaded, kept between the preview and the confirmation."""
 
@@ -305,3 +369,8 @@ class Upload(db.Model):
     # Made from an instructor's verdict on a response: the questions to regrade once it is
     # confirmed, and the bank file to write ({"questions": [...], "path": ..., "sha256": ...}).
     origin: Mapped[dict | None] = mapped_column(sa.JSON)
+
+
+# The class models have their own module (this one would pass 400 lines); importing them here
+# maps every model whenever one is used.
+from .course_models import Assignment, AssignmentOverride, Course, CourseMember  # noqa: E402, F401

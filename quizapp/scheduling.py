@@ -9,7 +9,8 @@ button shows is exactly the one that grade gives.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import fsrs
 from fsrs import Scheduler, State
+from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 NEW = 0
 REVIEW = int(State.Review)
@@ -72,6 +74,23 @@ class Preferences:
     desired_retention: float = 0.90
     learning_steps: bool = True
     fuzz: bool = True
+    # Personal FSRS parameters (a tuple, so scheduler() can cache); None: FSRS's defaults.
+    parameters: tuple[float, ...] | None = None
+
+
+def checked_parameters(values: Sequence[float]) -> tuple[float, ...]:
+    """FSRS-6 parameters as the scheduler accepts them: 21 finite numbers, each held within
+    py-fsrs's bounds (fsrs-rs fits in 32-bit floats, so a bound may be missed by a hair).
+    Raises ValueError for anything else."""
+    values = tuple(float(value) for value in values)
+    if len(values) != len(LOWER_BOUNDS_PARAMETERS) or not all(map(math.isfinite, values)):
+        raise ValueError(f"FSRS needs {len(LOWER_BOUNDS_PARAMETERS)} finite parameters")
+    return tuple(
+        min(high, max(low, value))
+        for value, low, high in zip(
+            values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -94,7 +113,9 @@ def _naive(moment: datetime | None) -> datetime | None:
 def scheduler(preferences: Preferences) -> Scheduler:
     steps = (timedelta(minutes=1), timedelta(minutes=10)) if preferences.learning_steps else ()
     relearning = (timedelta(minutes=10),) if preferences.learning_steps else ()
+    personal = {"parameters": preferences.parameters} if preferences.parameters else {}
     return Scheduler(
+        **personal,
         desired_retention=preferences.desired_retention,
         learning_steps=steps,
         relearning_steps=relearning,
@@ -166,6 +187,27 @@ def retrievability(memory: Memory, now: datetime, preferences: Preferences) -> f
         return None
     card = _to_fsrs(memory, 0, _aware(now))
     return scheduler(preferences).get_card_retrievability(card, current_datetime=_aware(now))
+
+
+def recall_at(
+    now: datetime, preferences: Preferences
+) -> Callable[[int, float | None, datetime | None], float | None]:
+    """retrievability() of many cards at one moment, from a card's state, stability and last
+    review alone: chance(state, stability, last_review). The same forgetting curve py-fsrs
+    computes (get_card_retrievability, whole days since the last review), without building an
+    fsrs card for each; tests/unit/test_scheduling.py checks that the two agree exactly."""
+    decay = -scheduler(preferences).parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    moment = _aware(now).astimezone(UTC).replace(tzinfo=None)
+
+    def chance(state: int, stability: float | None, last_review: datetime | None):
+        if state == NEW or stability is None:
+            return None
+        if last_review is None:
+            return 0
+        return (1 + factor * max(0, (moment - last_review).days) / stability) ** decay
+
+    return chance
 
 
 def replay(

@@ -1,9 +1,10 @@
-"""Today's study queue of a deck, decided from plain rows: which cards are new, due, learning
-now or later today, within the daily limits. No Flask, no database.
+"""Today's study queue, decided from plain rows: which cards are new, due, learning now or later
+today, within the daily limits of each deck and of all decks together. No Flask, no database.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -41,10 +42,26 @@ class Deck:
 
 @dataclass(frozen=True)
 class Limits:
-    new_per_day: int
-    reviews_per_day: int
-    new_done: int = 0  # new cards already introduced this study day
-    reviews_done: int = 0  # review-state cards already reviewed this study day
+    """Daily limits and what was done against them today. None: no limit of its own (a deck
+    without one is held by the all-decks limit only)."""
+
+    new_per_day: int | None
+    reviews_per_day: int | None
+    new_done: int = 0  # new cards introduced this study day
+    reviews_done: int = 0  # review-state cards reviewed this study day
+
+    @property
+    def new_left(self) -> int | None:
+        return None if self.new_per_day is None else max(0, self.new_per_day - self.new_done)
+
+    @property
+    def reviews_left(self) -> int | None:
+        if self.reviews_per_day is None:
+            return None
+        return max(0, self.reviews_per_day - self.reviews_done)
+
+
+NO_LIMITS = Limits(None, None)
 
 
 @dataclass
@@ -72,18 +89,47 @@ class Queue:
         soon = [c for c in self.learning_later if self.states[c.id].due <= now + LEARN_AHEAD]
         return soon[0] if soon else None
 
+    def only(self, bank_id: int) -> Queue:
+        """The part of this queue that belongs to one deck, in the same order."""
 
-def partition(
+        def mine(cards: list[CardRef]) -> list[CardRef]:
+            return [card for card in cards if card.bank_id == bank_id]
+
+        return Queue(
+            mine(self.learning_now),
+            mine(self.reviews),
+            mine(self.new),
+            mine(self.learning_later),
+            self.states,
+        )
+
+
+def _cut(cards: list[CardRef], left: int | None) -> list[CardRef]:
+    return cards if left is None else cards[:left]
+
+
+def plan_day(
     cards: list[CardRef],
     states: dict[int, StateRef],
     limits: Limits,
+    deck_limits: Mapping[int, Limits],
     day: date,
     day_end: datetime,
     now: datetime,
 ) -> Queue:
-    """Sort a deck's cards (in deck order) into today's queue; suspended and buried cards
-    stay out, and the daily limits cut the new cards and the reviews."""
+    """The whole day's queue of every deck (`cards` in study order: deck by deck).
+
+    Suspended and buried cards stay out. Each deck's own limits cut its new cards (in deck
+    order) and its reviews (earliest due first); the all-decks `limits` then cut the rest, new
+    cards in deck order and reviews by due time across decks, so the all-decks limit caps every
+    deck (Anki's rule). A deck studied alone gets exactly its part of this queue
+    (`Queue.only`): so the counts of the decks add up to the day's, and each count is what
+    studying that deck gives.
+    """
     queue = Queue(states=states)
+    order = {card.id: index for index, card in enumerate(cards)}
+    new_by_deck: dict[int, list[CardRef]] = {}
+    reviews_by_deck: dict[int, list[CardRef]] = {}
     for card in cards:
         state = states.get(card.id)
         if state is not None and (
@@ -91,16 +137,30 @@ def partition(
         ):
             continue
         if state is None or state.state == NEW:
-            queue.new.append(card)
+            new_by_deck.setdefault(card.bank_id, []).append(card)
         elif state.state == REVIEW:
             if state.due < day_end:
-                queue.reviews.append(card)
+                reviews_by_deck.setdefault(card.bank_id, []).append(card)
         elif state.due <= now:
             queue.learning_now.append(card)
         elif state.due < day_end:
             queue.learning_later.append(card)
-    for cards_due in (queue.reviews, queue.learning_now, queue.learning_later):
-        cards_due.sort(key=lambda c: states[c.id].due)
-    del queue.new[max(0, limits.new_per_day - limits.new_done) :]
-    del queue.reviews[max(0, limits.reviews_per_day - limits.reviews_done) :]
+
+    def by_due(card: CardRef) -> tuple:
+        return states[card.id].due, order[card.id]
+
+    for cards_due in (queue.learning_now, queue.learning_later, *reviews_by_deck.values()):
+        cards_due.sort(key=by_due)
+    new = [
+        card
+        for bank_id, deck_new in new_by_deck.items()  # dicts keep the decks' order
+        for card in _cut(deck_new, deck_limits.get(bank_id, NO_LIMITS).new_left)
+    ]
+    reviews = [
+        card
+        for bank_id, deck_reviews in reviews_by_deck.items()
+        for card in _cut(deck_reviews, deck_limits.get(bank_id, NO_LIMITS).reviews_left)
+    ]
+    queue.new = _cut(new, limits.new_left)
+    queue.reviews = _cut(sorted(reviews, key=by_due), limits.reviews_left)
     return queue

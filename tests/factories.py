@@ -16,14 +16,27 @@ from datetime import datetime
 import sqlalchemy as sa
 from faker import Faker
 
-from quizapp import qtypes
+from quizapp import qtypes, scheduling
 from quizapp.banks.cards import bank_flashcards
 from quizapp.banks.loader import load_paths
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptItem, Bank, Card, Question, QuestionVersion, User
-from quizapp.scheduling import Rating
-from quizapp.services import quizzes, study
+from quizapp.models import (
+    Assignment,
+    Attempt,
+    AttemptItem,
+    Bank,
+    Card,
+    CardState,
+    Course,
+    Question,
+    QuestionVersion,
+    Review,
+    User,
+)
+from quizapp.scheduling import Memory, Rating
+from quizapp.services import classes, quizzes, study
 from quizapp.services.accounts import create_user
+from quizapp.services.classes import CourseDetails, GoalSettings, QuizSettings
 from quizapp.services.quizzes import QuizRequest
 from tests.conftest import SAMPLE_BANKS, Auth, csrf_token
 
@@ -152,12 +165,109 @@ def make_review(app, user: User, card_id: int, rating=Rating.GOOD, now: datetime
         return study.grade_card(db.session, owner, card_id, version, rating, now=now).id
 
 
+def study_history(app, user: User, records) -> dict[int, int]:
+    """Store a review log (quizapp.memory ReviewRecords, e.g. a simulated student's) as the
+    study service would have: reviews and card states, scheduled with the user's preferences.
+    The log's card ids are mapped in order onto the loaded cards; returns that mapping."""
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        prefs = study.preferences(owner)
+        cards = db.session.scalars(
+            sa.select(Card.id).join(Bank, Card.bank_id == Bank.id).order_by(Bank.id, Card.position)
+        ).all()
+        mapping = dict(zip(sorted({r.card_id for r in records}), cards, strict=False))
+        assert len(mapping) == len({r.card_id for r in records}), "not enough cards loaded"
+        memories, rows = {}, []
+        for record in sorted(records, key=lambda r: r.reviewed_at):
+            card_id = mapping[record.card_id]
+            before = memories.get(card_id, Memory())
+            scheduled = scheduling.review(
+                before, Rating(record.rating), record.reviewed_at, card_id, prefs
+            )
+            rows.append(
+                study.review_values(
+                    owner, card_id, Rating(record.rating), record.reviewed_at,
+                    record.duration_ms, before, scheduled,
+                )
+            )  # fmt: skip
+            memories[card_id] = scheduled.memory
+        db.session.execute(sa.insert(Review), rows)
+        db.session.execute(
+            sa.insert(CardState),
+            [
+                {"user_id": owner.id, "card_id": card_id, **study.state_values(memory),
+                 "suspended": False, "version": memory.reps}
+                for card_id, memory in memories.items()
+            ],
+        )  # fmt: skip
+        owner.cards_studied = len(memories)
+        db.session.commit()
+        return mapping
+
+
 def staff_client(app, role: str = "instructor"):
     """A test client logged in as a new instructor (or admin) called "teacher"."""
     make_user(app, "teacher", role, STAFF_PASSWORD)
     client = app.test_client()
     Auth(client).login("teacher", STAFF_PASSWORD)
     return client
+
+
+# ---- classes ------------------------------------------------------------------------------
+
+
+def make_course(app, instructor: User, name: str = "Physics 101", timezone="Europe/Paris") -> int:
+    """A class taught by `instructor`; returns its id."""
+    with app.app_context():
+        owner = db.session.get(User, instructor.id)
+        return classes.create_course(db.session, owner, CourseDetails(name, "", timezone)).id
+
+
+def enrol(app, course_id: int, *students: User) -> None:
+    """Students join the class with its code."""
+    with app.app_context():
+        code = db.session.get(Course, course_id).join_code
+        for student in students:
+            classes.join(db.session, db.session.get(User, student.id), code)
+
+
+def make_quiz_assignment(app, course_id: int, now=None, **settings) -> int:
+    """An assigned exam of the sample bank (3 questions, in bank order, one attempt, Moodle's
+    review defaults) changed by `settings`; returns its id."""
+    fields = {"title": "Unit test", "banks": ["sample-bank"], "count": 3, "shuffle": False,
+              **settings}  # fmt: skip
+    with app.app_context():
+        return classes.save_quiz(db.session, course_id, QuizSettings(**fields), now=now).id
+
+
+def make_goal(app, course_id: int, **settings) -> int:
+    fields = {"title": "Review the deck", "deck": "sample-bank", **settings}
+    with app.app_context():
+        return classes.save_goal(db.session, course_id, GoalSettings(**fields)).id
+
+
+def take_assignment(
+    app, student: User, assignment_id: int, answers="right", submit=True, now=None
+) -> int:
+    """Start the assigned quiz through the service, answer every question (`answers` "right"
+    or "wrong"; None answers nothing) and submit it; returns the attempt id."""
+    with app.app_context():
+        owner = db.session.get(User, student.id)
+        assignment = db.session.get(Assignment, assignment_id)
+        attempt_id = classes.start_assignment(db.session, owner, assignment, now=now).id
+    if answers is not None:
+        for item in items_of(app, attempt_id):
+            with app.app_context():
+                owner = db.session.get(User, student.id)
+                step = db.session.get(Attempt, attempt_id).step
+                fields = getter(answer_fields(item, right=answers == "right"))
+                quizzes.record_answer(
+                    db.session, owner, attempt_id, item.position, step, fields, now=now
+                )
+    if submit:
+        with app.app_context():
+            quizzes.submit(db.session, db.session.get(Attempt, attempt_id), now=now)
+    return attempt_id
 
 
 # ---- answers built from the key (tests only) ----------------------------------------------

@@ -93,7 +93,8 @@ def register():
         else:
             _start_session(user, remember=False)
             flash("Welcome! Pick a bank to start a quiz.", "success")
-            return redirect(url_for("main.home"))
+            # Back where they were going (a class's join link), else home.
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), 200 if not form.errors else 422
 
 

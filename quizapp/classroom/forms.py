@@ -1,13 +1,37 @@
-"""An instructor's verdict on one response of the response analysis."""
+"""Instructors' report forms: the class/assignment filter, and a verdict on one response."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
-from wtforms.validators import AnyOf, InputRequired, Length, Regexp
+from wtforms import HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
+
+from ..web.forms import QueryForm
 
 
 class ResponseVerdictForm(FlaskForm):
+    """An instructor's verdict on one response of the response analysis."""
+
     part = HiddenField(validators=[Regexp(r"^\d{0,3}$")])  # "" or a blank's number
     response = HiddenField(validators=[InputRequired(), Length(max=500)])
     verdict = HiddenField(validators=[AnyOf(("accept", "reject"))])
+
+
+class ScopeForm(QueryForm):
+    """What it may name is checked by services.classes.scope_for (404 for anything else)."""
+
+    course = SelectField("Class", validators=[Optional()])
+    assignment = SelectField("Assignment", validators=[Optional()])
+
+    def offer(self, courses, everyone: str) -> None:
+        """Choices: the classes taught, and their quiz assignments grouped by class."""
+        self.course.choices = [SelectChoice("", everyone)] + [
+            SelectChoice(str(c.id), c.name + (f" ({c.term})" if c.term else "")) for c in courses
+        ]
+        self.assignment.choices = [SelectChoice("", "All their attempts")] + [
+            SelectChoice(str(a.id), a.title, optgroup=c.name)
+            for c in courses
+            for a in c.assignments
+            if a.is_quiz
+        ]

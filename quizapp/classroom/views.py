@@ -1,25 +1,52 @@
-"""Instructors and admins: the class, one student's progress, item analysis, regrading."""
+"""Instructors and admins: their students' progress, one student's progress, item analysis,
+regrading. An instructor sees the students of the classes they teach (an admin, everyone);
+the overview and item analysis narrow to one class and one assignment (?course=, ?assignment=)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
+from .. import charts
+from ..assignment_rules import EVERYTHING
 from ..extensions import db
-from ..services import analysis, quizzes, responses
+from ..ids import query_int
+from ..services import analysis, classes, quizzes, readiness, responses
 from ..services.catalogue import bank_listing
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import attempts_listing, csv_download, render_dashboard, require_staff
 from ..web.questions import QuestionPreview, results_view
-from .forms import ResponseVerdictForm
+from .forms import ResponseVerdictForm, ScopeForm
 
 bp = Blueprint("classroom", __name__, url_prefix="/class")
 require_staff(bp)
 
 
+def _scope(narrowed: bool = True) -> classes.Scope:
+    """The students (and attempts) the viewer's reports cover; 404 for a class they do not
+    teach or an assignment not of that class."""
+    course = query_int(request.args, "course") if narrowed else None
+    assignment = query_int(request.args, "assignment") if narrowed else None
+    scope = classes.scope_for(db.session, current_user, course, assignment)
+    if scope is None:
+        abort(404)
+    return scope
+
+
+def _filters(scope: classes.Scope) -> tuple[ScopeForm, dict]:
+    """The class/assignment filter as shown, and the query arguments that keep it."""
+    form = ScopeForm(request.args)
+    everyone = "All students" if scope.user_ids is None else "All my students"
+    form.offer(classes.taught_courses(db.session, current_user), everyone)
+    keep = {"course": scope.course_id, "assignment": scope.assignment_id}
+    form.course.data, form.assignment.data = (str(v or "") for v in keep.values())
+    return form, {key: value for key, value in keep.items() if value is not None}
+
+
 def _student_or_404(user_id: int):
     user = analysis.student(db.session, user_id)
-    if user is None:
+    if user is None or not _scope(narrowed=False).includes(user.id):
         abort(404)
     return user
 
@@ -28,8 +55,41 @@ def _student_or_404(user_id: int):
 def overview():
     sort = request.args.get("sort", "name")
     descending = request.args.get("dir") == "desc"
-    rows = analysis.class_overview(db.session, sort, descending)
-    return render_template("classroom/overview.html", rows=rows, sort=sort, descending=descending)
+    scope = _scope()
+    rows = analysis.class_overview(db.session, sort, descending, scope)
+    form, keep = _filters(scope)
+    calibration = readiness.class_calibration(db.session, scope.attempt_clauses(), key=scope)
+    return render_template(
+        "classroom/overview.html",
+        rows=rows,
+        student_url=_student_url(),
+        sort=sort,
+        descending=descending,
+        filters=form,
+        keep=keep,
+        calibration=calibration,
+        calibration_chart=_calibration_chart(calibration),
+    )
+
+
+def _student_url():
+    """A student's page by id, with url_for called once (the overview lists every student)."""
+    folder = url_for("classroom.student", user_id=0).rsplit("/", 1)[0]
+    return lambda user_id: f"{folder}/{user_id}"
+
+
+def _calibration_chart(calibration) -> Markup:
+    description = (
+        f"{calibration.count} quizzes in {len(calibration.bins)} groups of predicted score; "
+        f"predictions were off by {calibration.mean_abs_error:.0%} on average."
+    )
+    points = [(b.predicted, b.actual, b.count) for b in calibration.bins]
+    # Markup: the chart builder escapes every piece of text it puts in the SVG.
+    return Markup(
+        charts.calibration_chart(
+            "calibration-chart", "Predicted against actual quiz scores", points, description
+        )
+    )
 
 
 @bp.get("/students/<int:user_id>")
@@ -49,7 +109,7 @@ def student_attempt(user_id: int, attempt_id: int):
     attempt = quizzes.attempt_for(db.session, user, attempt_id)
     if attempt is None or not attempt.finished:
         abort(404)
-    view = results_view(quizzes.results(attempt))
+    view = results_view(quizzes.results(attempt), EVERYTHING)
     return render_template("quiz/results.html", view=view, viewer_is_staff=True)
 
 
@@ -57,24 +117,31 @@ def student_attempt(user_id: int, attempt_id: int):
 def items():
     banks = bank_listing(db.session)
     slug = request.args.get("bank") or (banks[0].bank.slug if banks else None)
-    report = analysis.bank_analysis(db.session, slug) if slug else None
+    scope = _scope()
+    report = analysis.bank_analysis(db.session, slug, scope) if slug else None
     if slug and report is None:
         abort(404)
-    return render_template("classroom/items.html", banks=banks, report=report, slug=slug)
+    form, keep = _filters(scope)
+    return render_template(
+        "classroom/items.html", banks=banks, report=report, slug=slug, filters=form, keep=keep
+    )
 
 
 @bp.get("/questions/<int:question_id>")
 def question(question_id: int):
-    report = analysis.question_report(db.session, question_id)
+    report = analysis.question_report(db.session, question_id, _scope(narrowed=False))
     if report is None:
         abort(404)
     shown = QuestionPreview(report.versions[-1].data)
+    # Only the viewer's students' responses, narrowed to a class or assignment when asked.
+    scope = _scope()
+    attempts = classes.attempt_ids(db.session, scope) if scope.assignment_id else None
     return render_template(
         "classroom/question.html",
         report=report,
         form=CsrfOnlyForm(),
         preview=shown,
-        responses=responses.response_report(db.session, question_id),
+        responses=responses.response_report(db.session, question_id, scope.user_ids, attempts),
         verdict_form=ResponseVerdictForm(),
     )
 
@@ -119,4 +186,4 @@ def regrade(question_id: int):
 
 @bp.get("/export.csv")
 def export():
-    return csv_download(analysis.class_csv(db.session), "class-results.csv")
+    return csv_download(analysis.class_csv(db.session, _scope()), "class-results.csv")

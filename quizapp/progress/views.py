@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..services import progress
 from ..services.exam_secrecy import sealed_for
-from ..web.pages import attempts_listing, csv_download, render_dashboard
+from ..web.pages import attempts_listing, csv_download, hidden_from, render_dashboard, signed_in
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
 
@@ -21,7 +21,7 @@ def require_login():
 
 @bp.get("/")
 def dashboard():
-    return render_dashboard(current_user)
+    return render_dashboard(signed_in())
 
 
 @bp.get("/attempts")
@@ -36,7 +36,8 @@ def export_attempts():
     if sealed:
         message = "Your attempts download is paused while your exam is open; submit it first."
         return render_template("exam_paused.html", message=message, exams=sealed.exam_ids), 409
-    return csv_download(progress.attempts_csv(db.session, current_user), "my-attempts.csv")
+    text = progress.attempts_csv(db.session, current_user, hidden_from(current_user))
+    return csv_download(text, "my-attempts.csv")
 
 
 @bp.get("/export/reviews.csv")

@@ -8,7 +8,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectMultipleField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
@@ -16,11 +15,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from ..ids import parse_id
 from ..validators import Between
 from ..vocab import Mode
-
-
-class CheckboxList(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+from ..web.forms import CheckboxList
 
 
 class StartQuizForm(FlaskForm):

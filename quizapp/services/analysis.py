@@ -1,17 +1,16 @@
-"""For instructors: class overview, item analysis per bank, regrading, class CSV."""
+"""For instructors: class overview, item analysis per bank (item_analysis.py), regrading,
+class CSV."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import qtypes, stats
-from ..banks.files import display_path
+from .. import qtypes
 from ..csvfiles import csv_text
 from ..database import write_transaction
 from ..models import (
@@ -24,14 +23,25 @@ from ..models import (
     utcnow,
 )
 from ..vocab import AttemptStatus, Role
-from .queries import bank_versions
+from .classes.scope import EVERYONE, Scope
+from .item_analysis import QuestionAnalysis, bank_analysis, location
+from .report_cache import all_stamps, answers_changed, cached
 
 SORT_KEYS = ("name", "attempts", "average", "best", "last_active", "cards")
 
 
+class Student(NamedTuple):
+    """What the class overview shows of a student's account (read as columns, not rows)."""
+
+    id: int
+    username: str
+    cards_studied: int
+    last_active_at: datetime | None
+
+
 @dataclass
 class StudentRow:
-    user: User
+    user: Student
     attempts: int = 0
     average: float | None = None
     best: float | None = None
@@ -39,23 +49,20 @@ class StudentRow:
     cards: int = 0
 
 
-def class_overview(session: Session, sort: str = "name", descending: bool = False):
-    """Every student with their attempt figures, cards studied and last activity."""
+def class_overview(
+    session: Session, sort: str = "name", descending: bool = False, scope: Scope = EVERYONE
+):
+    """Every student in scope with their attempt figures (of one assignment, if the scope
+    says so), cards studied and last activity."""
     students = {
-        u.id: StudentRow(u)
-        for u in session.scalars(sa.select(User).where(User.role == Role.STUDENT))
-    }
-    percent = 100 * Attempt.score / sa.func.nullif(Attempt.max_score, 0)
-    for user_id, count, average, best in session.execute(
-        sa.select(
-            Attempt.user_id,
-            sa.func.count(),
-            sa.func.avg(percent),
-            sa.func.max(percent),
+        row.id: StudentRow(Student(*row))
+        for row in session.execute(
+            sa.select(User.id, User.username, User.cards_studied, User.last_active_at).where(
+                User.role == Role.STUDENT, *scope.user_clauses()
+            )
         )
-        .where(Attempt.status == AttemptStatus.SUBMITTED)
-        .group_by(Attempt.user_id)
-    ):
+    }
+    for user_id, count, average, best in attempt_figures(session, scope):
         if user_id in students:
             row = students[user_id]
             row.attempts, row.average, row.best = count, average, best
@@ -76,166 +83,22 @@ def class_overview(session: Session, sort: str = "name", descending: bool = Fals
     return (present[::-1] if descending else present) + missing
 
 
-@dataclass(frozen=True)
-class OptionCount:
-    """How often one option was picked on first tries, and whether it is right."""
-
-    option: str
-    picked: int
-    keyed: bool
-
-
-@dataclass
-class QuestionAnalysis:
-    question: Question
-    version: QuestionVersion
-    location: str  # "questions/03-....yaml:42"
-    item: stats.ItemStats
-    options: list[OptionCount] | None = None
-    versions_answered: int = 0
-
-    @property
-    def flags(self) -> list[str]:
-        return self.item.flags()
-
-
-@dataclass
-class BankAnalysis:
-    bank: Bank
-    questions: list[QuestionAnalysis] = field(default_factory=list)
-    test: stats.TestStats | None = None
-    slots: int = 0
-
-    @property
-    def flagged(self) -> list[QuestionAnalysis]:
-        return [q for q in self.questions if q.flags]
-
-
-def _first_attempt_items(session: Session, question_ids: list[int], with_response: set[int]):
-    """Each student's first finished try at each question, with that attempt's score and
-    maximum, as plain rows (a Core query: thousands of rows, no objects); the response only
-    for `with_response` (the choice questions whose options are counted)."""
-    response = sa.case(
-        (AttemptItem.question_id.in_(with_response or {-1}), AttemptItem.response), else_=None
-    )
+def attempt_figures(
+    session: Session, scope: Scope = EVERYONE
+) -> tuple[tuple[int, int, float | None, float | None], ...]:
+    """(user id, finished attempts, average and best percent) of each student in scope who
+    finished one; kept until finished answers change (report_cache)."""
+    percent = 100 * Attempt.score / sa.func.nullif(Attempt.max_score, 0)
     query = (
-        sa.select(
-            AttemptItem.question_id,
-            AttemptItem.version_id,
-            # The mark grading gave, not a student's "I was right" in practice.
-            sa.func.coalesce(AttemptItem.overridden_from, AttemptItem.fraction),
-            AttemptItem.points,
-            AttemptItem.max_points,
-            Attempt.score,
-            Attempt.max_score,
-            response.label("response"),
-        )
-        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
-        .join(User, Attempt.user_id == User.id)
-        .where(
-            AttemptItem.question_id.in_(question_ids),
-            AttemptItem.first_try.is_(True),
-            User.role == Role.STUDENT,
-        )
+        sa.select(Attempt.user_id, sa.func.count(), sa.func.avg(percent), sa.func.max(percent))
+        .where(Attempt.status == AttemptStatus.SUBMITTED, *scope.attempt_clauses())
+        .group_by(Attempt.user_id)
     )
-    return session.connection().execute(query).all()
-
-
-def _type(version: QuestionVersion) -> qtypes.QuestionType:
-    return qtypes.get(version.type)
-
-
-def location(bank: Bank, question: Question) -> str:
-    source = display_path(Path(bank.source_path)) if bank.source_path else bank.slug
-    return f"{source}:{question.source_line or 1}"
-
-
-def bank_analysis(session: Session, slug: str) -> BankAnalysis | None:
-    bank = session.scalar(sa.select(Bank).where(Bank.slug == slug))
-    if bank is None:
-        return None
-    questions = list(
-        session.scalars(
-            sa.select(Question).where(Question.bank_id == bank.id).order_by(Question.position)
-        )
+    return cached(
+        session,
+        ("attempt figures", scope, all_stamps(session)),
+        lambda: tuple(tuple(row) for row in session.execute(query)),
     )
-    current = bank_versions(session, bank.id)
-    counted = {
-        q.id: categories
-        for q in questions
-        if (categories := _type(current[q.id]).categories(current[q.id].data)) is not None
-    }
-    rows = _first_attempt_items(session, [q.id for q in questions], set(counted))
-    # One pass over the rows (thousands at scale): per question, marks, rest-of-attempt
-    # scores, responses and the versions answered.
-    marks: dict[int, list[float]] = defaultdict(list)
-    rest: dict[int, list[float]] = defaultdict(list)
-    picked: dict[int, list] = defaultdict(list)
-    versions: dict[int, set[int]] = defaultdict(set)
-    for qid, version_id, fraction, points, max_points, score, max_score, response in rows:
-        others = max_score - max_points
-        marks[qid].append(fraction or 0.0)
-        rest[qid].append((score - points) / others if others > 0 else 0.0)
-        picked[qid].append(response)
-        versions[qid].add(version_id)
-    result = BankAnalysis(bank)
-    for question in questions:
-        qid = question.id
-        if qid not in marks and question.retired_at is not None:
-            continue
-        version = current[qid]
-        options = None
-        if qid in counted:
-            qtype = _type(version)
-            picks = stats.option_counts(counted[qid], [qtype.picked(r) for r in picked[qid]])
-            keyed = qtype.keyed(version.data)
-            options = [OptionCount(option, n, option in keyed) for option, n in picks.items()]
-        result.questions.append(
-            QuestionAnalysis(
-                question,
-                version,
-                location(bank, question),
-                stats.item_stats(marks[qid], rest[qid]),
-                options,
-                len(versions[qid]),
-            )
-        )
-    result.test, result.slots = _bank_test_stats(session, bank)
-    return result
-
-
-def _bank_test_stats(session: Session, bank: Bank) -> tuple[stats.TestStats, int]:
-    """Over each student's first finished attempt drawn only from this bank; attempts have
-    random questions, so (as Moodle does for random slots) positions are the items."""
-    other_bank = sa.exists(
-        sa.select(AttemptItem.id)
-        .join(Question, AttemptItem.question_id == Question.id)
-        .where(AttemptItem.attempt_id == Attempt.id, Question.bank_id != bank.id)
-    )
-    firsts = (
-        sa.select(
-            Attempt.id,
-            sa.func.row_number()
-            .over(partition_by=Attempt.user_id, order_by=(Attempt.submitted_at, Attempt.id))
-            .label("rank"),
-        )
-        .join(User, Attempt.user_id == User.id)
-        .where(Attempt.status == AttemptStatus.SUBMITTED, User.role == Role.STUDENT, ~other_bank)
-        .subquery()
-    )
-    rows = session.connection().execute(
-        sa.select(AttemptItem.attempt_id, AttemptItem.fraction)
-        .join(firsts, firsts.c.id == AttemptItem.attempt_id)
-        .where(firsts.c.rank == 1)
-        .order_by(AttemptItem.attempt_id, AttemptItem.position)
-    )
-    attempts: dict[int, list[float]] = {}
-    for attempt_id, fraction in rows:
-        attempts.setdefault(attempt_id, []).append(fraction or 0.0)
-    if not attempts:
-        return stats.test_stats([]), 0
-    length = Counter(len(m) for m in attempts.values()).most_common(1)[0][0]
-    return stats.test_stats([m for m in attempts.values() if len(m) == length]), length
 
 
 @dataclass
@@ -258,11 +121,13 @@ def question_exists(session: Session, question_id: int) -> bool:
     return session.get(Question, question_id) is not None
 
 
-def question_report(session: Session, question_id: int) -> QuestionReport | None:
+def question_report(
+    session: Session, question_id: int, scope: Scope = EVERYONE
+) -> QuestionReport | None:
     question = session.get(Question, question_id)
     if question is None:
         return None
-    analysis = bank_analysis(session, question.bank.slug)
+    analysis = bank_analysis(session, question.bank.slug, scope)
     mine = next((q for q in analysis.questions if q.question.id == question_id), None)
     return QuestionReport(
         question,
@@ -308,7 +173,7 @@ def regrade(session: Session, question_id: int, now: datetime | None = None) -> 
                 item.original_points = item.points
             same_type = item.version.type == current.type
             grade = (
-                _type(current).grade(current.data, item.response)
+                qtypes.get(current.type).grade(current.data, item.response)
                 if same_type and item.response is not None
                 else qtypes.Grade(0.0)
             )
@@ -319,6 +184,7 @@ def regrade(session: Session, question_id: int, now: datetime | None = None) -> 
             item.regraded_at, item.regraded_version_id = now, current.id
             touched.add(item.attempt_id)
         session.flush()
+        answers_changed(session, [question.bank_id])
         for attempt in session.scalars(sa.select(Attempt).where(Attempt.id.in_(touched))):
             if attempt.original_score is None:
                 attempt.original_score = attempt.score
@@ -326,8 +192,8 @@ def regrade(session: Session, question_id: int, now: datetime | None = None) -> 
     return len(items)
 
 
-def class_csv(session: Session) -> str:
-    rows = class_overview(session)
+def class_csv(session: Session, scope: Scope = EVERYONE) -> str:
+    rows = class_overview(session, scope=scope)
     header = [
         "username", "attempts", "average_percent", "best_percent", "last_active",
         "cards_studied",

@@ -5,7 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -24,16 +33,25 @@ class UndoForm(FlaskForm):
     review_id = IntegerField(validators=[InputRequired()])
 
 
+# Decimal bounds: Decimal("0.97") is above the float 0.97.
+RETENTION_CHECKS = [
+    InputRequired(),
+    finite,
+    NumberRange(*(Decimal(str(b)) for b in RETENTION_RANGE)),
+]
+
+
+class RetentionForm(FlaskForm):
+    """Pick a desired retention from the workload table."""
+
+    desired_retention = DecimalField("Desired retention", places=2, validators=RETENTION_CHECKS)
+
+
 class SettingsForm(FlaskForm):
     desired_retention = DecimalField(
         "Desired retention",
         places=2,
-        # Decimal bounds: Decimal("0.97") is above the float 0.97.
-        validators=[
-            InputRequired(),
-            finite,
-            NumberRange(*(Decimal(str(b)) for b in RETENTION_RANGE)),
-        ],
+        validators=RETENTION_CHECKS,
         description="The chance of remembering a card when it comes due: 0.70 to 0.97. Higher "
         "means more reviews. Changing it reschedules your cards.",
     )
@@ -51,3 +69,15 @@ class SettingsForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(name) for name in sorted(time_zones())]
+
+
+class DeckLimitForm(Form):
+    """One deck's row of the deck limits form (a part of DeckLimitsForm, which has the CSRF)."""
+
+    deck = HiddenField(validators=[InputRequired()])
+    new_per_day = IntegerField("New cards per day", validators=[Optional(), Between(0, 9999)])
+    reviews_per_day = IntegerField("Reviews per day", validators=[Optional(), Between(0, 99999)])
+
+
+class DeckLimitsForm(FlaskForm):
+    decks = FieldList(FormField(DeckLimitForm), max_entries=1000)

@@ -20,15 +20,25 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..ids import parse_id, query_int
-from ..markdown import render_markdown
+from ..markdown import render_bank_markdown
 from ..scheduling import Rating, format_interval
 from ..services import study
 from ..services.exam_secrecy import PAUSED, sealed_for
-from ..services.study import SealedCard, SettingsChange, StaleCard, StudyError
+from ..services.study import SealedCard, StaleCard, StudyError
 from ..web.forms import CsrfOnlyForm
-from .forms import GradeForm, SettingsForm, UndoForm
+from ..web.pages import signed_in, wants_json
+from . import settings as settings_pages
+from .forms import GradeForm, UndoForm
 
 bp = Blueprint("study", __name__, url_prefix="/study")
+# The settings pages live in settings.py; their URLs come before "/<deck>" would take them.
+bp.add_url_rule("/settings", view_func=settings_pages.settings, methods=["GET", "POST"])
+bp.add_url_rule("/limits", view_func=settings_pages.limits, methods=["GET", "POST"])
+bp.add_url_rule("/optimise", view_func=settings_pages.optimise, methods=["POST"])
+bp.add_url_rule("/optimise/<int:run_id>", view_func=settings_pages.optimise_run)
+bp.add_url_rule("/optimise/defaults", view_func=settings_pages.default_parameters, methods=["POST"])
+bp.add_url_rule("/workload", view_func=settings_pages.workload, methods=["POST"])
+bp.add_url_rule("/retention", view_func=settings_pages.retention, methods=["POST"])
 
 
 @bp.before_request
@@ -54,10 +64,6 @@ def _deck_title(deck: str | None) -> str | None:
     return titles[deck]
 
 
-def wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
-
-
 def card_payload(item: study.StudyCard | None, counts: study.Deck, sealed=None) -> dict:
     payload = {"counts": {"new": counts.new, "learning": counts.learning, "due": counts.due}}
     if sealed:
@@ -66,8 +72,8 @@ def card_payload(item: study.StudyCard | None, counts: study.Deck, sealed=None) 
         payload["card"] = {
             "id": item.card.id,
             "version": item.version,
-            "front": render_markdown(item.card.front),
-            "back": render_markdown(item.card.back),
+            "front": render_bank_markdown(item.card.front),
+            "back": render_bank_markdown(item.card.back),
             "bank": item.card.bank.title,
             "intervals": {int(g): format_interval(t) for g, t in item.intervals.items()},
             "info": url_for(".card", card_id=item.card.id),
@@ -85,10 +91,11 @@ def index():
 @bp.get("/<deck>")
 def review(deck: str):
     deck_slug = _deck_or_404(deck)
-    sealed = sealed_for(db.session, current_user)
+    user = signed_in()
+    sealed = sealed_for(db.session, user)
     item, counts = study.next_card(
         db.session,
-        current_user,
+        user,
         deck_slug,
         show=query_int(request.args, "show"),
         title=_deck_title(deck_slug),
@@ -96,19 +103,21 @@ def review(deck: str):
     )
     if wants_json():
         return jsonify(card_payload(item, counts, sealed))
+    # The page's forms only carry the CSRF token (the same one): one form object renders it.
+    token_form = CsrfOnlyForm()
     return render_template(
         "study/review.html",
         deck=deck,
         counts=counts,
         item=item,
         reveal=request.args.get("reveal") == "1",
-        grade_form=GradeForm(),
-        undo_form=UndoForm(),
-        action_form=CsrfOnlyForm(),
+        grade_form=token_form,
+        undo_form=token_form,
+        action_form=token_form,
         last_review=query_int(request.args, "last"),
         format_interval=format_interval,
         grades=list(Rating),
-        timezone_set=current_user.timezone_set,
+        timezone_set=user.timezone_set,
         sealed=sealed,
         paused=PAUSED,
     )
@@ -120,10 +129,11 @@ def _answer(
     """JSON for the script (with the card to show next), a redirect for plain forms."""
     if wants_json():
         deck_slug = _deck_or_404(deck)
-        sealed = sealed_for(db.session, current_user)
+        user = signed_in()
+        sealed = sealed_for(db.session, user)
         title = _deck_title(deck_slug)
         item, counts = study.next_card(
-            db.session, current_user, deck_slug, show=show, title=title, sealed=sealed
+            db.session, user, deck_slug, show=show, title=title, sealed=sealed
         )
         payload = card_payload(item, counts, sealed)
         return jsonify(ok=status == 200, message=message, **extra, **payload), status
@@ -145,7 +155,7 @@ def grade(deck: str):
     try:
         review = study.grade_card(
             db.session,
-            current_user,
+            signed_in(),
             card_id,
             -1 if (version := parse_id(form.version.data)) is None else version,
             Rating(form.rating.data),
@@ -235,28 +245,6 @@ def cram(deck: str):
         sealed=sealed,
         paused=PAUSED,
     )
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-def settings():
-    form = SettingsForm(obj=current_user)
-    if form.validate_on_submit():
-        change = SettingsChange(
-            desired_retention=float(form.desired_retention.data),
-            new_per_day=form.new_per_day.data,
-            reviews_per_day=form.reviews_per_day.data,
-            timezone=form.timezone.data,
-            learning_steps=form.learning_steps.data,
-        )
-        try:
-            changed = study.update_settings(db.session, current_user, change)
-        except StudyError as exc:
-            form.desired_retention.errors = [str(exc)]
-        else:
-            note = f" {changed} card(s) rescheduled." if changed else ""
-            flash("Settings saved." + note, "success")
-            return redirect(url_for(".index"))
-    return render_template("study/settings.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/timezone")

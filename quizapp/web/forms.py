@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from ..vocab import Mode
 
 
+class CheckboxList(SelectMultipleField):
+    """A multiple choice shown as tick boxes (the start and assignment forms' banks)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
 class CsrfOnlyForm(FlaskForm):
     """Just the CSRF token: what to act on comes from the URL."""
 
 
-class AttemptFilterForm(FlaskForm):
-    """The filter of an attempts list (GET, so no CSRF token)."""
+class QueryForm(FlaskForm):
+    """A form sent with GET (a filter): no CSRF token, nothing changes."""
 
     class Meta:
         csrf = False
+
+
+class AttemptFilterForm(QueryForm):
+    """The filter of an attempts list."""
 
     bank = SelectField("Bank", validators=[Optional()])
     mode = SelectField(

@@ -3,18 +3,37 @@ student and to staff), CSV downloads, and the staff-only guard."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..ids import query_int
-from ..services import progress
+from ..services import progress, review
 from ..services.catalogue import bank_listing
+from ..services.readiness import QUIZ_SIZE
 from .dashboard import dashboard_charts, forecast_rows
 from .forms import AttemptFilterForm
 
 PER_PAGE = 20
+
+
+def practice_idle_time() -> timedelta:
+    """How long an unfinished practice may sit untouched before it is abandoned."""
+    return timedelta(days=current_app.config["ABANDON_PRACTICE_DAYS"])
+
+
+def signed_in():
+    """The logged-in user's row itself, for services: each attribute read through Flask-Login's
+    proxy looks the user up again, and a write keeps only this very object as it was read."""
+    return current_user._get_current_object()
+
+
+def wants_json() -> bool:
+    """The page's script asked for JSON rather than a page."""
+    return request.accept_mimetypes.best == "application/json"
 
 
 def require_staff(blueprint) -> None:
@@ -35,13 +54,20 @@ def csv_download(text: str, filename: str) -> Response:
     )
 
 
+def hidden_from(user) -> set[int]:
+    """A student's own attempts whose scores are not released yet (staff see everything)."""
+    return review.hidden_attempt_ids(db.session, user) if user.id == current_user.id else set()
+
+
 def render_dashboard(user, template_args: dict | None = None):
-    board = progress.dashboard(db.session, user)
+    board = progress.dashboard(db.session, user, hidden=hidden_from(user))
     return render_template(
         "progress/dashboard.html",
         board=board,
         charts=dashboard_charts(board),
         forecast_rows=forecast_rows(board),
+        readiness=board.readiness,
+        quiz_size=QUIZ_SIZE,
         **(template_args or {}),
     )
 
@@ -80,4 +106,5 @@ def attempts_listing(user, endpoint: str, **endpoint_args):
         pages=pages,
         page_url=page_url,
         subject=user,
+        hidden=hidden_from(user),
     ), (200 if valid else 422)

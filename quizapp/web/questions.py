@@ -1,5 +1,7 @@
-"""What the question and results templates show, assembled from an attempt; the answer key
-only when allowed. Each question type says what its template may see (qtypes.display)."""
+"""What the question and results templates show, assembled from an attempt; the answer key,
+the score and the feedback only as far as the review policy allows (a `Shown`, from
+services.review for students, EVERYTHING for staff). Each question type says what its
+template may see (qtypes.display)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .. import qtypes
+from ..assignment_rules import REVIEW_ITEMS, Shown
 from ..banks.document import QuestionSpec
 from ..models import Attempt, AttemptItem
 from ..qtypes.base import full_marks
@@ -20,10 +23,12 @@ from ..vocab import Mode
 
 @dataclass
 class Feedback:
-    fraction: float
-    points: float
+    """One answer's review; a None is something the review options do not show now."""
+
+    fraction: float | None
+    points: float | None
     max_points: float
-    correct_answer: str  # Markdown
+    correct_answer: str | None  # Markdown
     explanation: str | None
     response: str  # Markdown
     regraded_from: float | None = None  # points before a regrade with a corrected key
@@ -36,7 +41,9 @@ class Feedback:
         return self.overridden_from is not None
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> str | None:
+        if self.fraction is None:
+            return None
         if full_marks(self.fraction):
             return "correct"
         return "partly correct" if self.fraction > 0 else "incorrect"
@@ -69,22 +76,25 @@ class QuestionView:
         return self.attempt.mode == Mode.EXAM
 
 
-def feedback_for(item: AttemptItem, mode: str, mark: Mark | None = None) -> Feedback:
-    """`mark` replaces the stored one (an expired attempt's results, graded as it will be)."""
+def feedback_for(item: AttemptItem, shown: Shown, mark: Mark | None = None) -> Feedback:
+    """What `shown` allows of one answer; `mark` replaces the stored one (an expired attempt's
+    results, graded as it will be)."""
     # After a regrade, the corrected version's key is the one to show.
     version = item.regraded_version or item.version
     fraction, points, note = mark or Mark(item.fraction or 0.0, item.points, item.note)
     return Feedback(
-        fraction=fraction,
-        points=points,
+        fraction=fraction if shown.score else None,
+        points=points if shown.score else None,
         max_points=item.max_points,
-        correct_answer=qtypes.get(version.type).answer_text(version.data),
-        explanation=version.data.get("explanation"),
+        correct_answer=qtypes.get(version.type).answer_text(version.data)
+        if shown.answers
+        else None,
+        explanation=version.data.get("explanation") if shown.feedback else None,
         response=qtypes.get(item.version.type).response_text(item.response),
-        regraded_from=item.original_points if item.regraded_at else None,
-        note=note,
-        overridden_from=item.overridden_from if item.overridden_at else None,
-        can_override=mark is None and can_override(item, mode),
+        regraded_from=item.original_points if item.regraded_at and shown.score else None,
+        note=note if shown.answers else None,  # it names the key
+        overridden_from=item.overridden_from if item.overridden_at and shown.score else None,
+        can_override=mark is None and shown.score and can_override(item, item.attempt.mode),
     )
 
 
@@ -113,8 +123,17 @@ def posted_values(item: AttemptItem, values: qtypes.FormValues) -> dict[str, Any
 
 
 def question_view(
-    attempt: Attempt, item: AttemptItem, values: dict[str, Any], sealed: Sealed = NOTHING_SEALED
+    attempt: Attempt,
+    item: AttemptItem,
+    values: dict[str, Any],
+    shown: Shown,
+    sealed: Sealed = NOTHING_SEALED,
+    answered: list[bool] | None = None,
 ) -> QuestionView:
+    """One question's page; `answered` (each question has an answer saved) when the caller
+    has it, rather than every question of the attempt."""
+    if answered is None:
+        answered = [i.response is not None for i in attempt.items]
     data = item.version.data
     qtype = qtypes.get(item.version.type)
     return QuestionView(
@@ -125,10 +144,10 @@ def question_view(
         display=qtype.display(data),
         presentation=item.presentation,
         values=values,
-        feedback=feedback_for(item, attempt.mode) if _may_reveal(attempt, item, sealed) else None,
+        feedback=feedback_for(item, shown) if _may_reveal(attempt, item, sealed) else None,
         deadline_iso=_iso(attempt.deadline),
-        total=len(attempt.items),
-        answered=[i.response is not None for i in attempt.items],
+        total=len(answered),
+        answered=answered,
     )
 
 
@@ -145,12 +164,15 @@ class ResultRow:
 class ResultsView:
     attempt: Attempt
     rows: list[ResultRow]
-    score: float
+    score: float | None  # None: not shown now
     submitted_at: datetime
     auto_submitted: bool
+    shown: Shown
 
     @property
-    def percent(self) -> float:
+    def percent(self) -> float | None:
+        if self.score is None:
+            return None
         return 100 * self.score / self.attempt.max_score if self.attempt.max_score else 0
 
     @property
@@ -160,7 +182,11 @@ class ResultsView:
         return f"{minutes} min {seconds:02d} s"
 
 
-def results_view(results: AttemptResults, sealed: Sealed = NOTHING_SEALED) -> ResultsView:
+def results_view(
+    results: AttemptResults, shown: Shown, sealed: Sealed = NOTHING_SEALED
+) -> ResultsView:
+    """The review of a finished attempt, as far as `shown` allows; nothing of a question in the
+    viewer's open exam."""
     attempt = results.attempt
     rows = []
     for item in attempt.items:
@@ -168,9 +194,25 @@ def results_view(results: AttemptResults, sealed: Sealed = NOTHING_SEALED) -> Re
         stem = qtypes.get(item.version.type).stem(item.version.data)
         hidden = sealed.hides_question(item.question_id)
         mark = None if attempt.finished else results.marks[item.id]
-        feedback = None if hidden else feedback_for(item, attempt.mode, mark)
+        feedback = None if hidden else feedback_for(item, shown, mark)
         rows.append(ResultRow(item, stem, feedback, bank.title, bank.slug))
-    return ResultsView(attempt, rows, results.score, results.submitted_at, results.auto_submitted)
+    score = results.score if shown.score else None
+    return ResultsView(attempt, rows, score, results.submitted_at, results.auto_submitted, shown)
+
+
+def results_data(view: ResultsView) -> dict[str, Any]:
+    """The review as JSON: exactly what the page shows, nothing the options hide."""
+    return {
+        "attempt": view.attempt.id,
+        "title": view.attempt.title,
+        "mode": view.attempt.mode,
+        "submitted_at": _iso(view.submitted_at),
+        "phase": view.shown.phase.value if view.shown.phase else None,
+        "shown": {item: getattr(view.shown, item) for item in REVIEW_ITEMS},
+        "score": view.score,
+        "max_score": view.attempt.max_score,
+        "questions": [_question_data(row) for row in view.rows],
+    }
 
 
 class QuestionPreview:
@@ -184,3 +226,18 @@ class QuestionPreview:
         self.display = qtype.display(data)
         self.presentation = qtype.present(data, random.Random(data["id"]))
         self.values: dict = {}
+
+
+def _question_data(row: ResultRow) -> dict[str, Any]:
+    data: dict[str, Any] = {"position": row.item.position + 1, "prompt": row.prompt}
+    if row.feedback is None:
+        return {**data, "paused": True}  # in the viewer's open exam
+    feedback = row.feedback
+    return {
+        **data,
+        "response": feedback.response,
+        "points": feedback.points,
+        "max_points": feedback.max_points,
+        "correct_answer": feedback.correct_answer,
+        "explanation": feedback.explanation,
+    }

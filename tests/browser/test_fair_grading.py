@@ -13,11 +13,10 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Question, User
 from quizapp.services import quizzes
-from quizapp.services.accounts import create_user
 from quizapp.services.quizzes import QuizRequest
 from tests.browser.helpers import PASSWORD, log_in, register, serious_violations
 from tests.conftest import SAMPLE_BANKS, dispose, load_banks, make_app
-from tests.factories import answer_fields, getter
+from tests.factories import answer_fields, enrol, getter, make_course, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -65,9 +64,9 @@ def test_a_student_overrules_a_rejected_practice_answer(app, live_server, page):
 
 
 def test_an_instructor_accepts_a_response_and_the_answers_are_regraded(app, live_server, page):
-    with app.app_context():
-        create_user(db.session, "student", PASSWORD)
-        create_user(db.session, "teacher", "marking essays all night", "instructor")
+    student = make_user(app, "student", password=PASSWORD)
+    teacher = make_user(app, "teacher", "instructor", "marking essays all night")
+    enrol(app, make_course(app, teacher), student)  # an instructor sees their class's answers
     attempt, position = quiz_for(app, "student", "exam")
     with app.app_context():
         student = db.session.scalar(sa.select(User).where(User.username == "student"))

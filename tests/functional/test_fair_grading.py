@@ -162,7 +162,7 @@ def test_instructors_see_the_override_and_count_it(sample_app, client, auth):
     attempt, short = practice_with_a_wrong_short_answer(sample_app, auth)
     override(auth, attempt, short.position)
     auth.post(f"/quiz/{attempt}/submit", {"step": str(step_of(sample_app, attempt))})
-    teacher = staff_client(sample_app)
+    teacher = staff_client(sample_app, "admin")
     with sample_app.app_context():
         pupil = user_named("pupil").id
     view = teacher.get(f"/class/students/{pupil}/attempts/{attempt}").get_data(as_text=True)
@@ -237,7 +237,7 @@ def test_accepting_a_response_edits_the_file_previews_confirms_and_regrades(edit
     attempt = exam_with(app, student, "ann", {"author-short": {"answer": "Marlowe"}})
     with app.app_context():
         first_score = db.session.get(Attempt, attempt).score
-    teacher = staff_client(app)
+    teacher = staff_client(app, "admin")
     short = question_id(app, "author-short")
     page = teacher.get(f"/class/questions/{short}").get_data(as_text=True)
     assert 'aria-label="Accept Marlowe"' in page
@@ -290,7 +290,7 @@ def test_accepting_a_blank_and_rejecting_a_close_match(editable_app):
             "author-short": {"answer": "William Shakespear"},  # accepted by the pattern
         },
     )
-    teacher = staff_client(app)
+    teacher = staff_client(app, "admin")
     cloze = question_id(app, "colour-cloze")
     page = teacher.get(f"/class/questions/{cloze}").get_data(as_text=True)
     made = teacher.post(
@@ -329,7 +329,7 @@ def test_accepting_a_blank_and_rejecting_a_close_match(editable_app):
 def test_a_verdict_the_bank_cannot_take_is_refused_with_a_message(editable_app):
     app, bank_file = editable_app
     exam_with(app, Auth(app.test_client()), "ann", {"author-short": {"answer": "Marlowe"}})
-    teacher = staff_client(app)
+    teacher = staff_client(app, "admin")
     short = question_id(app, "author-short")
     page = teacher.get(f"/class/questions/{short}").get_data(as_text=True)
     refused = teacher.post(

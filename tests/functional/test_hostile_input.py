@@ -96,7 +96,16 @@ FORM_ENDPOINTS = [
     ("/study/card/{card}/{action}", []),
     ("/study/settings", ["desired_retention", "new_per_day", "reviews_per_day", "timezone"]),
     ("/study/timezone", ["timezone"]),
-]
+    ("/study/limits", ["decks-0-deck", "decks-0-new_per_day", "decks-0-reviews_per_day",
+                       "decks-9-deck"]),
+    ("/study/retention", ["desired_retention"]),
+    ("/study/workload", []),
+    ("/study/optimise", []),
+    ("/study/optimise/defaults", []),
+    ("/quiz/{victim}/discard", []),
+    ("/quiz/{victim}/fresh", []),
+    ("/quiz/{own}/fresh", []),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("template", "fields"), FORM_ENDPOINTS, ids=[e[0] for e in FORM_ENDPOINTS])

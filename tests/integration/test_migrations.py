@@ -81,3 +81,59 @@ def test_activity_counters_are_filled_from_existing_data(new_database):
             assert str(row[1]).startswith("2026-02-03 10:00:00")
     finally:
         dispose(app)
+
+
+def test_classes_migration_keeps_existing_attempts(new_database):
+    """0011 adds classes and points attempts at assignments: attempts already stored survive
+    the table rebuild with their answers, outside any assignment; downgrading keeps them too."""
+    app = make_app(new_database())
+    try:
+        with app.app_context():
+            upgrade(revision="7c2e9f1a5b3d")  # the revision before classes
+            statements = [
+                'INSERT INTO "user" (id, username, password_hash, role, session_version, timezone,'
+                " timezone_set, desired_retention, new_per_day, reviews_per_day, learning_steps,"
+                " created_at, cards_studied) VALUES (1, 'ada', 'x', 'student', 1, 'UTC', false,"
+                " 0.9, 20, 200, true, '2026-01-01 00:00:00', 0)",
+                "INSERT INTO bank (id, slug, title, position, summary, imported_at)"
+                " VALUES (1, 'b', 'B', 1, '', '2026-01-01 00:00:00')",
+                "INSERT INTO question (id, bank_id, slug, position, version, created_at)"
+                " VALUES (1, 1, 'q', 0, 1, '2026-01-01 00:00:00')",
+                "INSERT INTO question_version (id, question_id, number, type, content_hash, data,"
+                " created_at) VALUES (1, 1, 1, 'short', 'h', '{}', '2026-01-01 00:00:00')",
+                "INSERT INTO attempt (id, user_id, mode, status, title, settings, step, current,"
+                " started_at, submitted_at, auto_submitted, score, max_score) VALUES (7, 1, 'exam',"
+                " 'submitted', 'Exam: B', '{}', 2, 0, '2026-02-01 10:00:00',"
+                " '2026-02-01 10:05:00', false, 1.0, 1.0)",
+                "INSERT INTO attempt_item (attempt_id, position, question_id, version_id,"
+                " presentation, response, fraction, points, max_points, first_try) VALUES (7, 0,"
+                " 1, 1, '{}', '\"yes\"', 1.0, 1.0, 1.0, true)",
+            ]
+            with db.engine.begin() as connection:
+                for statement in statements:
+                    connection.exec_driver_sql(statement)
+
+            def stored():
+                with db.engine.connect() as connection:
+                    return connection.exec_driver_sql(
+                        "SELECT a.id, a.user_id, a.status, a.score, i.response, i.points"
+                        " FROM attempt a JOIN attempt_item i ON i.attempt_id = a.id"
+                    ).all()
+
+            before = stored()
+            upgrade()
+            assert stored() == before
+            with db.engine.connect() as connection:
+                assert (
+                    connection.exec_driver_sql(
+                        "SELECT assignment_id FROM attempt WHERE id = 7"
+                    ).scalar()
+                    is None
+                )
+            tables = set(sa.inspect(db.engine).get_table_names())
+            assert {"course", "course_member", "assignment", "assignment_override"} <= tables
+            downgrade(revision="7c2e9f1a5b3d")
+            assert stored() == before
+            assert "course" not in sa.inspect(db.engine).get_table_names()
+    finally:
+        dispose(app)

@@ -14,12 +14,13 @@ from quizapp import qtypes
 
 PACKAGE = Path(__file__).resolve().parents[2] / "quizapp"
 TEMPLATES = PACKAGE / "templates"
-BLUEPRINTS = ("main", "auth", "quiz", "study", "progress", "classroom", "authoring")
+BLUEPRINTS = ("main", "auth", "quiz", "study", "progress", "classroom", "authoring", "classes")
 PURE = [
     *sorted((PACKAGE / "banks").rglob("*.py")),
     *sorted((PACKAGE / "qtypes").rglob("*.py")),
     *sorted((PACKAGE / "memory").rglob("*.py")),
     *(PACKAGE / name for name in ("attempt_rules.py", "study_queue.py", "scheduling.py")),
+    PACKAGE / "assignment_rules.py",
     *(PACKAGE / name for name in ("stats.py", "charts.py", "markdown.py", "csvfiles.py")),
     *(PACKAGE / name for name in ("ids.py", "vocab.py", "passwords.py", "throttling.py")),
 ]

@@ -9,7 +9,7 @@ import pytest
 
 from quizapp.attempt_rules import Current, Outcome, Posted, decide, next_position, time_is_up
 from quizapp.scheduling import NEW, REVIEW
-from quizapp.study_queue import CardRef, Limits, StateRef, partition
+from quizapp.study_queue import CardRef, Limits, StateRef, plan_day
 
 OPEN = Current(
     finished=False,
@@ -85,7 +85,7 @@ def test_queue_partitions_cards_and_orders_them_by_due_time():
         6: state(6, 1, NOW + timedelta(minutes=10)),  # learning, later today
         7: state(7, NEW, suspended=True),
     }
-    queue = partition(cards, states, Limits(20, 200), DAY, END, NOW)
+    queue = plan_day(cards, states, Limits(20, 200), {}, DAY, END, NOW)
     assert [c.id for c in queue.new] == [1]
     assert [c.id for c in queue.reviews] == [3, 2]
     assert [c.id for c in queue.learning_now] == [5]
@@ -97,7 +97,7 @@ def test_queue_partitions_cards_and_orders_them_by_due_time():
 def test_queue_applies_daily_limits_and_burial():
     cards = [CardRef(i, 1) for i in range(1, 6)]
     states = {4: state(4, NEW, buried=DAY), 5: state(5, NEW, buried=DAY - timedelta(days=1))}
-    queue = partition(cards, states, Limits(3, 200, new_done=1), DAY, END, NOW)
+    queue = plan_day(cards, states, Limits(3, 200, new_done=1), {}, DAY, END, NOW)
     assert [c.id for c in queue.new] == [1, 2]  # 3 a day, 1 done; card 4 is buried today
-    tomorrow = partition(cards, states, Limits(10, 200), DAY + timedelta(days=1), END, NOW)
+    tomorrow = plan_day(cards, states, Limits(10, 200), {}, DAY + timedelta(days=1), END, NOW)
     assert [c.id for c in tomorrow.new] == [1, 2, 3, 4, 5]

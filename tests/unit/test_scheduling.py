@@ -8,19 +8,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quizapp.memory import DEFAULT_PARAMETERS
 from quizapp.scheduling import (
     NEW,
     Memory,
     Preferences,
     Rating,
+    checked_parameters,
     day_end,
     format_interval,
     intervals_by_rating,
+    recall_at,
     replay,
     retrievability,
     review,
     study_day,
 )
+from tests.unit.test_memory_compat import STRONG_STUDENT
 
 T0 = datetime(2026, 3, 1, 9, 0)
 NO_FUZZ = Preferences(fuzz=False)
@@ -164,3 +168,42 @@ def test_day_end_is_four_in_the_morning_local():
 )
 def test_format_interval(interval, label):
     assert format_interval(interval) == label
+
+
+def test_personal_parameters_change_the_schedule_and_the_forgetting_curve():
+    personal = Preferences(fuzz=False, parameters=STRONG_STUDENT)
+    default = run([Rating.GOOD] * 3)
+    strong = run([Rating.GOOD] * 3, prefs=personal)
+    assert strong[-1].interval > 1.5 * default[-1].interval
+    later = strong[-1].memory.last_review + timedelta(days=30)
+    assert retrievability(strong[-1].memory, later, personal) > retrievability(
+        default[-1].memory, later, NO_FUZZ
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    grades=st.lists(st.sampled_from(list(Rating)), min_size=0, max_size=6),
+    later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=900)),
+    personal=st.booleans(),
+    stability=st.none() | st.floats(0.01, 5000),
+)
+def test_recall_at_agrees_exactly_with_retrievability(grades, later, personal, stability):
+    prefs = Preferences(fuzz=False, parameters=STRONG_STUDENT if personal else None)
+    memory = run(grades, prefs)[-1].memory if grades else Memory()
+    if stability is not None and not memory.is_new:
+        memory = Memory(**{**memory.__dict__, "stability": stability})
+    moment = (memory.last_review or T0) + later
+    chance = recall_at(moment, prefs)
+    assert chance(memory.state, memory.stability, memory.last_review) == retrievability(
+        memory, moment, prefs
+    )
+
+
+def test_checked_parameters_hold_values_within_the_schedulers_bounds():
+    assert checked_parameters(DEFAULT_PARAMETERS) == pytest.approx(DEFAULT_PARAMETERS)
+    nudged = checked_parameters([0.0009999, *DEFAULT_PARAMETERS[1:]])
+    assert nudged[0] == 0.001
+    for bad in ([1.0] * 20, [float("nan"), *DEFAULT_PARAMETERS[1:]]):
+        with pytest.raises(ValueError):
+            checked_parameters(bad)

@@ -1,12 +1,22 @@
 """Quizzes: build an attempt (start), save answers step by step (answer), grade on the server
-and submit once (finish). The public names of the three modules are gathered here."""
+and submit once (finish), resume or abandon practice (practice). The public names of the
+modules are gathered here."""
 
 from __future__ import annotations
 
 from ...attempt_rules import GRACE, MESSAGES, Outcome, time_is_up
-from .answer import AnswerResult, attempt_for, in_progress, record_answer
+from .answer import (
+    AnswerResult,
+    QuestionPage,
+    attempt_for,
+    in_progress,
+    load_content,
+    question_page,
+    record_answer,
+)
 from .finish import AttemptResults, Mark, is_over, results, submit, time_ran_out
 from .override import can_override, override
+from .practice import close_abandoned, discard, idle_attempts, practise, start_fresh, unfinished
 from .start import (
     MODES,
     QuizError,
@@ -27,22 +37,31 @@ __all__ = [
     "AttemptResults",
     "Mark",
     "Outcome",
+    "QuestionPage",
     "QuizError",
     "QuizRequest",
     "attempt_for",
     "available_tags",
     "can_override",
+    "close_abandoned",
+    "discard",
+    "idle_attempts",
     "in_progress",
     "is_over",
     "item_values",
     "latest_marks",
     "latest_mistakes",
+    "load_content",
     "override",
+    "practise",
+    "question_page",
     "record_answer",
     "results",
+    "start_fresh",
     "start_quiz",
     "start_retry",
     "submit",
     "time_is_up",
     "time_ran_out",
+    "unfinished",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +16,9 @@ from ...database import write_transaction
 from ...models import Attempt, AttemptItem, Bank, Question, QuestionVersion, User, utcnow
 from ...vocab import Mode
 from ..exam_secrecy import sealed_for
-from ..queries import BANK_ORDER, current_versions_query
+from ..queries import BANK_ORDER, current_versions_query, rows
+from ..readiness import PREDICTION, predicted_score
+from ..review import hidden_attempt_ids
 from .finish import close_expired
 
 MODES = tuple(mode.value for mode in Mode)
@@ -33,6 +36,13 @@ class QuizRequest:
     mode: str = Mode.PRACTICE
     time_limit_minutes: float | None = None
     title: str | None = None
+    question_ids: list[int] = field(default_factory=list)  # these questions only
+    shuffle: bool = True  # False: the first `count` questions in bank order, for everyone
+    assignment_id: int | None = None
+    # Called under the write lock before the attempt is made (an assignment checks its dates
+    # and attempts there): raises QuizError to refuse, else returns the attempt's deadline.
+    admit: Callable[[Session, datetime], datetime | None] | None = None
+    retry: bool = False  # the student's latest mistakes, whatever the banks
 
 
 def available_tags(session: Session) -> list[str]:
@@ -56,14 +66,18 @@ def start_quiz(
     request: QuizRequest,
     rng: random.Random | None = None,
     now: datetime | None = None,
+    resume: Callable[[Session], Attempt | None] | None = None,
 ) -> Attempt:
-    """Draw questions (never seen first, then least recently seen; random among equals)."""
+    """Draw questions (never seen first, then least recently seen; random among equals).
+    `resume`, called under the write lock, may return an attempt to carry on instead."""
     if request.mode not in MODES:
         raise QuizError(f"Unknown mode '{request.mode}'.")
     query = current_versions_query()
     if request.banks:
         query = query.where(Bank.slug.in_(request.banks))
-    versions = session.scalars(query).all()
+    if request.question_ids:
+        query = query.where(Question.id.in_(request.question_ids))
+    versions = session.scalars(query.order_by(*BANK_ORDER, Question.position)).all()
     if request.tags:
         wanted = set(request.tags)
         versions = [v for v in versions if wanted & set(v.data.get("tags", []))]
@@ -71,7 +85,7 @@ def start_quiz(
         raise QuizError("No questions match that choice of banks and topics.")
     if request.mode == Mode.PRACTICE:
         versions = _unsealed(session, user, versions, now)
-    return _create_attempt(session, user, versions, request, rng, now)
+    return _create_attempt(session, user, versions, request, rng, now, resume)
 
 
 IN_OPEN_EXAM = (
@@ -102,23 +116,33 @@ def item_values(
     }
 
 
-def _create_attempt(session, user, versions, request: QuizRequest, rng, now) -> Attempt:
+def _create_attempt(session, user, versions, request: QuizRequest, rng, now, resume=None):
     rng = rng or random.Random()
     now = now or utcnow()
-    seen = _last_seen(session, user)
-    never = datetime.min
-    keyed = [(seen.get(v.question_id, never), rng.random(), v) for v in versions]
-    keyed.sort(key=lambda entry: entry[:2])
-    chosen = [v for _, _, v in keyed[: max(1, request.count)]]
-    rng.shuffle(chosen)  # least-recently-seen decides which, not the order shown
+    if request.shuffle:
+        seen = _last_seen(session, user)
+        never = datetime.min
+        keyed = [(seen.get(v.question_id, never), rng.random(), v) for v in versions]
+        keyed.sort(key=lambda entry: entry[:2])
+        chosen = [v for _, _, v in keyed[: max(1, request.count)]]
+        rng.shuffle(chosen)  # least-recently-seen decides which, not the order shown
+    else:
+        chosen = list(versions[: max(1, request.count)])
+    # What the student's memory predicts, kept to check predictions against scores.
+    predicted = predicted_score(session, user, [v.question_id for v in chosen], now)
 
     deadline = None
     if request.mode == Mode.EXAM and request.time_limit_minutes:
         deadline = now + timedelta(minutes=request.time_limit_minutes)
     with write_transaction(session):
         close_expired(session, user, now)
+        if resume is not None and (unfinished := resume(session)) is not None:
+            return unfinished
+        if request.admit is not None:
+            deadline = request.admit(session, now)
         attempt = Attempt(
             user_id=user.id,
+            assignment_id=request.assignment_id,
             mode=request.mode,
             title=request.title or _title(session, request),
             settings={
@@ -126,6 +150,8 @@ def _create_attempt(session, user, versions, request: QuizRequest, rng, now) -> 
                 "tags": request.tags,
                 "count": request.count,
                 "time_limit_minutes": request.time_limit_minutes,
+                "retry": request.retry,
+                **({PREDICTION: predicted} if predicted is not None else {}),
             },
             started_at=now,
             deadline=deadline,
@@ -148,40 +174,47 @@ def _title(session: Session, request: QuizRequest) -> str:
     return f"{label}: {', '.join(titles)}" if len(titles) <= 2 else f"{label}: {len(titles)} banks"
 
 
-def latest_marks(session: Session, user: User) -> dict[int, float]:
-    """Each question's mark (0..1) on this user's most recent graded answer to it."""
-    ranked = (
-        sa.select(
-            AttemptItem.question_id,
-            AttemptItem.fraction,
-            sa.func.row_number()
-            .over(
-                partition_by=AttemptItem.question_id,
-                order_by=(AttemptItem.answered_at.desc(), AttemptItem.id.desc()),
-            )
-            .label("rank"),
+def latest_marks(session: Session, user: User, exclude: Collection[int] = ()) -> dict[int, float]:
+    """Each question's mark (0..1) on this user's most recent graded answer to it (leaving
+    out the attempts `exclude`: assigned ones whose marks are not released yet)."""
+    return dict(rows(session, _LATEST_MARKS, user=user.id, exclude=list(exclude)).all())
+
+
+_RANKED_MARKS = (
+    sa.select(
+        AttemptItem.question_id,
+        AttemptItem.fraction,
+        sa.func.row_number()
+        .over(
+            partition_by=AttemptItem.question_id,
+            order_by=(AttemptItem.answered_at.desc(), AttemptItem.id.desc()),
         )
-        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
-        .where(Attempt.user_id == user.id, AttemptItem.fraction.is_not(None))
-        .subquery()
+        .label("rank"),
     )
-    rows = session.execute(
-        sa.select(ranked.c.question_id, ranked.c.fraction).where(ranked.c.rank == 1)
+    .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+    .where(
+        Attempt.user_id == sa.bindparam("user"),
+        AttemptItem.fraction.is_not(None),
+        Attempt.id.not_in(sa.bindparam("exclude", expanding=True)),
     )
-    return dict(rows.all())
+    .subquery()
+)
+_LATEST_MARKS = sa.select(_RANKED_MARKS.c.question_id, _RANKED_MARKS.c.fraction).where(
+    _RANKED_MARKS.c.rank == 1
+)
 
 
-def latest_mistakes(session: Session, user: User) -> list[int]:
+def latest_mistakes(session: Session, user: User, exclude: Collection[int] = ()) -> list[int]:
     """Question ids whose most recent graded answer by this user was not fully right."""
-    return [qid for qid, mark in latest_marks(session, user).items() if mark < 1]
+    return [qid for qid, mark in latest_marks(session, user, exclude).items() if mark < 1]
 
 
 def start_retry(session: Session, user: User, count: int = 10, rng=None, now=None) -> Attempt:
     """A practice quiz of the questions this student most recently got wrong."""
-    mistakes = latest_mistakes(session, user)
+    mistakes = latest_mistakes(session, user, exclude=hidden_attempt_ids(session, user, now))
     versions = session.scalars(current_versions_query().where(Question.id.in_(mistakes))).all()
     if not versions:
         raise QuizError("No mistakes to retry: every question you answered last was right.")
     versions = _unsealed(session, user, versions, now)
-    request = QuizRequest(count=count, mode=Mode.PRACTICE, title="Retry my mistakes")
+    request = QuizRequest(count=count, mode=Mode.PRACTICE, title="Retry my mistakes", retry=True)
     return _create_attempt(session, user, versions, request, rng, now)

@@ -1,10 +1,23 @@
-"""Flashcard study: today's queue (queue), ratings, undo, suspend and bury (reviews), cram, and
-settings. The public names of the four modules are gathered here."""
+"""Flashcard study: today's queue (queue), ratings, undo, suspend and bury (reviews), cram,
+settings, and personal FSRS parameters (optimise). The public names of the modules are gathered
+here."""
 
 from __future__ import annotations
 
 from ...study_queue import CardRef, Deck, Queue, StateRef
 from .cram import cram_order
+from .optimise import (
+    fail_run,
+    interrupted,
+    latest_run,
+    run_of,
+    run_optimiser,
+    schedule_status,
+    start_run,
+    usable_reviews,
+    use_default_parameters,
+    users_with_reviews,
+)
 from .queue import StudyCard, build_queue, deck_counts, deck_title, decks, next_card, study_card
 from .reviews import (
     CardInfo,
@@ -23,12 +36,23 @@ from .reviews import (
     state_values,
     undo,
 )
-from .settings import SettingsChange, detect_timezone, reschedule, update_settings
+from .settings import (
+    DeckLimitRow,
+    SettingsChange,
+    deck_limit_rows,
+    detect_timezone,
+    reschedule,
+    set_deck_limits,
+    set_desired_retention,
+    update_settings,
+)
+from .workload import WorkloadTable, deck_size, estimate_workload, saved_workload
 
 __all__ = [
     "CardInfo",
     "CardRef",
     "Deck",
+    "DeckLimitRow",
     "Queue",
     "SealedCard",
     "SettingsChange",
@@ -36,25 +60,42 @@ __all__ = [
     "StateRef",
     "StudyCard",
     "StudyError",
+    "WorkloadTable",
     "apply_memory",
     "build_queue",
     "bury",
     "card_info",
     "cram_order",
     "deck_counts",
+    "deck_limit_rows",
+    "deck_size",
     "deck_title",
     "decks",
     "detect_timezone",
+    "estimate_workload",
+    "fail_run",
     "grade_card",
+    "interrupted",
     "last_review_id",
+    "latest_run",
     "memory_of",
     "next_card",
     "preferences",
     "reschedule",
     "review_values",
+    "run_of",
+    "run_optimiser",
+    "saved_workload",
+    "schedule_status",
+    "set_deck_limits",
+    "set_desired_retention",
     "set_suspended",
+    "start_run",
     "state_values",
     "study_card",
     "undo",
     "update_settings",
+    "usable_reviews",
+    "use_default_parameters",
+    "users_with_reviews",
 ]

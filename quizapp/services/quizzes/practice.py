@@ -1,0 +1,131 @@
+"""Practice that resumes: "Practise" on the same selection picks up the student's unfinished
+practice attempt; the student may discard it or start fresh on purpose. A practice left idle
+too long is closed as abandoned: unscored, out of every score. GET requests only compute
+that (`idle`); the next quiz start, a discard, or `quizapp quizzes close-abandoned` writes it.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ...database import write_transaction
+from ...models import Attempt, AttemptItem, User, utcnow
+from ...vocab import AttemptStatus, Mode
+from .answer import in_progress
+from .start import QuizRequest, start_quiz, start_retry
+
+
+def _last_activity():
+    """SQL for when the attempt was last touched: its latest answer, or its start."""
+    latest_answer = (
+        sa.select(sa.func.max(AttemptItem.answered_at))
+        .where(AttemptItem.attempt_id == Attempt.id)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(latest_answer, Attempt.started_at)
+
+
+def _open_practice(user: User | None = None):
+    query = sa.select(Attempt).where(
+        Attempt.mode == Mode.PRACTICE, Attempt.status == AttemptStatus.IN_PROGRESS
+    )
+    return query if user is None else query.where(Attempt.user_id == user.id)
+
+
+def _close_idle(session: Session, cutoff: datetime, user: User | None = None) -> int:
+    """Inside the caller's write transaction: mark practices idle since `cutoff` abandoned."""
+    idle = session.scalars(
+        _open_practice(user).where(_last_activity() < cutoff).with_for_update(of=Attempt)
+    ).all()
+    for attempt in idle:
+        attempt.status = AttemptStatus.ABANDONED
+        attempt.step += 1  # an open page of it is out of date now
+    return len(idle)
+
+
+def close_abandoned(session: Session, idle: timedelta, now: datetime | None = None) -> int:
+    """Close every student's practice attempts idle for longer than `idle`; returns how many."""
+    with write_transaction(session):
+        return _close_idle(session, (now or utcnow()) - idle)
+
+
+def idle_attempts(session: Session, user: User, idle: timedelta, now=None) -> set[int]:
+    """Ids of the user's open practices idle too long: abandoned, though not yet closed."""
+    cutoff = (now or utcnow()) - idle
+    query = _open_practice(user).where(_last_activity() < cutoff).with_only_columns(Attempt.id)
+    return set(session.scalars(query))
+
+
+def unfinished(session: Session, user: User, idle: timedelta, now=None) -> list[Attempt]:
+    """The attempts to resume on the home page: in progress, neither out of time nor idle."""
+    stale = idle_attempts(session, user, idle, now)
+    return [attempt for attempt in in_progress(session, user, now) if attempt.id not in stale]
+
+
+def _selection(settings: dict) -> tuple:
+    return (
+        sorted(settings.get("banks") or []),
+        sorted(settings.get("tags") or []),
+        settings.get("count"),
+        bool(settings.get("retry")),
+    )
+
+
+def practise(
+    session: Session,
+    user: User,
+    request: QuizRequest,
+    idle: timedelta,
+    rng: random.Random | None = None,
+    now: datetime | None = None,
+) -> tuple[Attempt, bool]:
+    """Resume the student's unfinished practice of this selection, or start one: (attempt,
+    resumed). Practices idle longer than `idle` are closed as abandoned first."""
+    now = now or utcnow()
+    wanted = _selection({"banks": request.banks, "tags": request.tags, "count": request.count})
+    resumed: list[Attempt] = []
+
+    def resume(session: Session) -> Attempt | None:
+        _close_idle(session, now - idle, user)
+        for attempt in session.scalars(_open_practice(user).order_by(Attempt.started_at.desc())):
+            if _selection(attempt.settings or {}) == wanted:
+                resumed.append(attempt)
+                return attempt
+        return None
+
+    attempt = start_quiz(session, user, request, rng, now, resume=resume)
+    return attempt, bool(resumed)
+
+
+def discard(session: Session, user: User, attempt_id: int) -> Attempt | None:
+    """Close the user's unfinished practice as abandoned (None: no such open practice)."""
+    with write_transaction(session):
+        attempt = session.scalar(
+            _open_practice(user).where(Attempt.id == attempt_id).with_for_update()
+        )
+        if attempt is None:
+            return None
+        attempt.status = AttemptStatus.ABANDONED
+        attempt.step += 1
+    return attempt
+
+
+def start_fresh(session: Session, user: User, attempt_id: int, rng=None) -> Attempt | None:
+    """Discard the unfinished practice and start a new one of the same selection."""
+    old = discard(session, user, attempt_id)
+    if old is None:
+        return None
+    settings = old.settings or {}
+    if settings.get("retry"):
+        return start_retry(session, user, settings.get("count") or 10, rng)
+    request = QuizRequest(
+        banks=list(settings.get("banks") or []),
+        tags=list(settings.get("tags") or []),
+        count=settings.get("count") or 10,
+        mode=Mode.PRACTICE,
+    )
+    return start_quiz(session, user, request, rng)
