@@ -11,7 +11,10 @@ from __future__ import annotations
 import pytest
 
 from quizapp import qtypes
-from quizapp.banks.loader import load_text
+from quizapp.banks.gift.writer import write_gift
+from quizapp.banks.loader import load_paths, load_text
+from quizapp.banks.moodle_xml.writer import write_moodle_xml
+from tests.conftest import QUESTIONS
 
 SAME = object()
 GENERIC = ("has no explanation", "bank has no summary", "leans on its choices")
@@ -199,3 +202,38 @@ def test_blocks_quizapp_cannot_grade_are_located_errors(block, message):
     assert any(message in p.message and p.location.line == 2 for p in result.errors), [
         str(p) for p in result.problems
     ]
+
+
+REFUSED = "Moodle refuses to import it: 35%, 65% are not among its grades"
+GRADE_LIST = (
+    " (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, "
+    "14.28571, 12.5, 11.11111, 10, 5 or 0%, or minus one of them)"
+)
+
+
+def test_fractions_moodle_refuses_are_warned_at_reading_and_named_at_writing():
+    """Moodle's importer accepts only its listed grades (100, 90, 83.33333, ... 5, 0 and their
+    negatives): a question with another fraction is refused there, so quizapp says so, located
+    at the block, and its exporters name the question when a bank's fractions are off the list."""
+    result = load_text(
+        "::ok::Pick. {~%33.33333%a ~%66.66667%b ~%-100%c}\n\n"
+        "::off::Pick. {~%35%a ~%65%b ~%-100%c}\n",
+        "grades.gift",
+    )
+    refused = [p for p in result.warnings if "Moodle refuses" in p.message]
+    assert [(p.location.line, p.message) for p in refused] == [
+        (3, f"{REFUSED}{GRADE_LIST}; quizapp reads it as written")
+    ]
+    # Read as written all the same: Moodle's fractions, graded as the file says.
+    off = next(q for q in result.banks[0].questions if q.id == "off").to_data()
+    assert off["fractions"] == {"a": 35, "b": 65, "c": -100}
+    banks = [b.to_data() for b in result.banks]
+    for writer in (write_gift, write_moodle_xml):
+        export = writer(banks)
+        assert export.refused == [("grades/off", REFUSED + GRADE_LIST)]
+        assert f"exported, but {REFUSED}" in " ".join(export.messages())
+
+
+def test_the_shipped_banks_hold_only_grades_moodle_accepts():
+    export = write_moodle_xml([b.to_data() for b in load_paths([QUESTIONS]).banks])
+    assert export.refused == []

@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from ... import qtypes
 from ..document import BankFile, Location, Problem
 from ..gift.syntax import slugify
-from .model import NO_TEXT, MoodleQuestion, Text
+from .model import NO_TEXT, MoodleQuestion, Text, refused_grades
 
 DEFAULT_BANK = "moodle-bank"
 
@@ -100,6 +100,9 @@ class BankBuilder:
                 "so it is not supported"
             )
             return
+        refused = refused_grades(question)
+        if refused:
+            question.warn(f"{refused}; quizapp reads it as written")
         kind = next((t for t in qtypes.TYPES.values() if t.claims(question)), None)
         if kind is None:
             question.error(f"Moodle's '{question.qtype}' questions have no quizapp type")
@@ -207,11 +210,21 @@ class Export:
     text: str = ""
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (bank/question, why)
     lossy: list[tuple[str, list[str]]] = field(default_factory=list)  # (bank[/question], what)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (bank/question, why)
 
     def messages(self) -> list[str]:
         lines = [f"not exported: {key}: {why}" for key, why in self.skipped]
         lines += [f"exported without {', '.join(lost)}: {key}" for key, lost in self.lossy]
+        lines += [f"exported, but {why}: {key}" for key, why in self.refused]
         return lines
+
+    def add(self, key: str, question: MoodleQuestion, lost: list[str]) -> None:
+        """Note what a written question lost, and whether a Moodle site would refuse it."""
+        if lost:
+            self.lossy.append((key, lost))
+        refused = refused_grades(question)
+        if refused:
+            self.refused.append((key, refused))
 
 
 def to_moodle_question(data: dict[str, Any]) -> MoodleQuestion:

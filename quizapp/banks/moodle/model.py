@@ -23,6 +23,11 @@ SELECT_NAMES = {"ALL": "ALL", "EXACT": "ALL", "RANDOM": "RANDOM", "REL": "RANDOM
 NEXT = "RELATIVE_NEXT_EXCLUDE_LAST"
 GRADING_NAMES = {"ABS": "ABSOLUTE_POSITION", "ABSOLUTE": "ABSOLUTE_POSITION",
                  "REL": NEXT, "RELATIVE": NEXT}  # fmt: skip
+# The grades Moodle's importers accept for an answer (question_bank::fraction_options_full,
+# these and their negatives): by default Moodle refuses a question with any other fraction.
+GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25,
+          0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)  # fmt: skip
+GRADED = ("multichoice", "shortanswer", "numerical")  # the types whose fractions it checks
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,27 @@ class MoodleQuestion:
                 f"the {what} is HTML; converted to Markdown without {', '.join(sorted(dropped))}"
             )
         return value.strip()
+
+
+def refused_grades(question: MoodleQuestion) -> str | None:
+    """Why Moodle's importer (matching grades "error if not listed", its default) would refuse
+    this question: the answer fractions that are not among its grades; None if it would not."""
+    if question.qtype not in GRADED:
+        return None
+    off = [
+        f"{round(a.fraction * 100, 5):g}%"
+        for a in question.answers
+        if all(abs(abs(a.fraction) - grade) >= 0.00001 for grade in GRADES)
+    ]
+    if not off:
+        return None
+    off = list(dict.fromkeys(off))
+    which = f"{off[0]} is not one of" if len(off) == 1 else f"{', '.join(off)} are not among"
+    return (
+        f"Moodle refuses to import it: {which} its grades (100, 90, 83.33333, 80, 75, 70, "
+        "66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10, 5 "
+        "or 0%, or minus one of them)"
+    )
 
 
 def ordering_options(select: str, count: str, grading: str) -> dict[str, str]:

@@ -152,12 +152,12 @@ def write_moodle_xml(banks: list[dict]) -> Export:
         for question in data["questions"]:
             key = f"{header['id']}/{question['id']}"
             try:
-                text, lost = xml_question(to_moodle_question(question))
+                moodle = to_moodle_question(question)
+                text, lost = xml_question(moodle)
             except (qtypes.NotInMoodle, NotInCloze) as exc:
                 report.skipped.append((key, str(exc)))
                 continue
-            if lost:
-                report.lossy.append((key, lost))
+            report.add(key, moodle, lost)
             out.append(text)
         if data.get("cards"):
             report.lossy.append((header["id"], [f"{len(data['cards'])} extra card(s)"]))
