@@ -144,6 +144,13 @@ def test_unsafe_or_malformed_xml_is_a_located_error_and_nothing_is_read(text, me
             "error",
             "at least one blank",
         ),
+        (
+            '<question type="shortanswer"><questiontext><text>Say it</text></questiontext>'
+            '<answer fraction="100"><text>yes</text></answer>'
+            '<answer fraction="-35"><text>no</text></answer></question>',
+            "warning",
+            "Moodle refuses to import it: -35% is not one of its grades",
+        ),
     ],
 )
 def test_questions_quizapp_cannot_grade_are_located(question, severity, message):
