@@ -18,6 +18,7 @@ MOODLE_OPTIONS = {
     "selecttype": "ALL",
     "gradingtype": "ABSOLUTE_POSITION",
     "showgrading": "SHOW",
+    "numberingstyle": "none",
 }
 
 

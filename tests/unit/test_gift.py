@@ -242,7 +242,7 @@ def test_ordering_is_written_and_read_in_qtype_orderings_gift():
     assert question.explanation == "Because."
     assert not [p for p in result.warnings if "Moodle" in p.message]
     export = write_gift([b.to_data() for b in result.banks])
-    assert "{>3 ALL VERTICAL ABSOLUTE_POSITION SHOW\nFirst\nSecond\nThird\n####Because.}" in (
+    assert "{>3 ALL VERTICAL ABSOLUTE_POSITION SHOW none\nFirst\nSecond\nThird\n####Because.}" in (
         export.text
     )
 
@@ -253,3 +253,25 @@ def test_orderings_moodle_grades_otherwise_are_warned():
     assert "RELATIVE_NEXT_EXCLUDE_LAST" in messages  # qtype_ordering's default grading
     assert "Moodle shows 3 of the 4 items" in messages
     assert result.banks[0].questions[0].body == {"items": ["A", "B", "C", "D"]}
+
+
+@pytest.mark.parametrize(
+    ("block", "items", "shown"),
+    [
+        # Moodle core's qtype_ordering reads a numbering style after SHOW/HIDE...
+        ("{>3 ALL VERTICAL ABSOLUTE_POSITION SHOW 123\nA\nB\nC\n}", ["A", "B", "C"], None),
+        # ...even at the start of the next line, so that line is not an item there.
+        ("{>3 ALL\nabc\nA\nB\nC\n}", ["A", "B", "C"], None),
+        # Two items shown is enough for it (MIN_SUBSET_ITEMS); fewer means min(6, all).
+        ("{>2 RANDOM VERTICAL ABSOLUTE_POSITION\nA\nB\nC\n}", ["A", "B", "C"], 2),
+        ("{>1 RANDOM VERTICAL ABSOLUTE_POSITION\nA\nB\nC\n}", ["A", "B", "C"], None),
+    ],
+)
+def test_ordering_settings_are_read_as_moodles_ordering_reads_them(block, items, shown):
+    result = load_text(f"::o::Order.{block}\n", "o.gift")
+    assert result.errors == []
+    assert result.banks[0].questions[0].body == {"items": items}
+    warned = [p.message for p in result.warnings if "Moodle shows" in p.message]
+    assert warned == (
+        [f"Moodle shows {shown} of the 3 items; quizapp shows them all"] if shown else []
+    )

@@ -15,16 +15,18 @@ WEIGHT = re.compile(r"^%(-*[0-9]{1,2}\.?[0-9]*)%")
 FORMATS = {"moodle": "moodle", "html": "html", "plain": "plain", "markdown": "markdown"}
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
-# qtype_ordering's GIFT: {>count [select] [layout] [grading] [show] item\nitem\n...}
+# qtype_ordering's GIFT (Moodle core's, 4.4 on):
+# {>count [select] [layout] [grading] [show] [numbering] item\nitem\n...}
 ORDERING = re.compile(
     r"^\s*>\s*(\d+)\s*((?:ALL|EXACT|RANDOM|REL|CONTIGUOUS|CONTIG)?)\s*"
     r"((?:HORIZONTAL|HORI|H|1|VERTICAL|VERT|V|0)?)\s*"
     r"((?:ALL_OR_NOTHING|ABSOLUTE_POSITION|ABSOLUTE|ABS|RELATIVE_NEXT_EXCLUDE_LAST|"
     r"RELATIVE_NEXT_INCLUDE_LAST|RELATIVE_ONE_PREVIOUS_AND_NEXT|RELATIVE_ALL_PREVIOUS_AND_NEXT|"
     r"RELATIVE_TO_CORRECT|RELATIVE|RELLONGEST_ORDERED_SUBSET|LONGEST_CONTIGUOUS_SUBSET)?)\s*"
-    r"((?:SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)?)\s*(.*?)\s*$",
+    r"((?:SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)?)\s*((?:none|123|abc|ABCD|iii|IIII)?)\s*(.*?)\s*$",
     re.S,
 )
+MIN_SHOWN = 2  # qtype_ordering_question::MIN_SUBSET_ITEMS
 
 
 def with_format(text: str, default: str) -> Text:
@@ -157,13 +159,13 @@ class Kinds:
         return True
 
     def ordering(self, q: MoodleQuestion, answer: str, fmt: str) -> bool:
-        count, select, _layout, grading, _show, lines = ORDERING.match(answer).groups()
+        count, select, _layout, grading, _show, _numbering, lines = ORDERING.match(answer).groups()
         items = [line.strip() for line in re.split(r"[\r\n]+", lines)]
         items = [item for item in items if item not in ("", "0")]  # PHP's array_filter
         if any(char in item for item in items for char in RESTORE):
             q.warn("Moodle's ordering reader keeps GIFT escapes in items as they are: avoid them")
         q.answers = [Answer(Text(restore(item), "moodle"), 1.0) for item in items]
-        shown = int(count) if 2 < int(count) <= len(items) else min(6, len(items))
+        shown = int(count) if MIN_SHOWN <= int(count) <= len(items) else min(6, len(items))
         q.options = ordering_options(select, str(shown), grading)
         return True
 

@@ -129,7 +129,9 @@ def _ordering(q: MoodleQuestion) -> str:
             raise NotInGift(f"the item '{item}' cannot be written as Moodle's ordering GIFT needs")
     options = q.options
     settings = " ".join(
-        options[name] for name in ("layouttype", "gradingtype", "showgrading") if name in options
+        options[name]
+        for name in ("layouttype", "gradingtype", "showgrading", "numberingstyle")
+        if name in options
     )
     head = f">{options['selectcount']} {options['selecttype']} {settings}"
     return head + "\n" + "\n".join(items) + "\n"

@@ -92,7 +92,14 @@ def _body(q: MoodleQuestion, lost: list[str]) -> str:
     if q.qtype == "ordering":
         settings = "".join(
             f"    <{name}>{q.options[name]}</{name}>\n"
-            for name in ("layouttype", "selecttype", "selectcount", "gradingtype", "showgrading")
+            for name in (
+                "layouttype",
+                "selecttype",
+                "selectcount",
+                "gradingtype",
+                "showgrading",
+                "numberingstyle",
+            )
         )
         items = "".join(
             f'    <answer fraction="{n}" format="{FORMAT_NAMES[a.text.format]}">\n'
