@@ -12,6 +12,9 @@ from .cloze import NotInCloze, write_blank
 
 FORMAT_NAMES = {"markdown": "markdown", "plain": "plain_text", "html": "html",
                 "moodle": "moodle_auto_format"}  # fmt: skip
+# qtype_ordering's settings, in the order its XML exporter writes them.
+ORDERING_SETTINGS = ("layouttype", "selecttype", "selectcount", "gradingtype", "showgrading",
+                     "numberingstyle")  # fmt: skip
 
 
 def cdata(text: str) -> str:
@@ -91,15 +94,7 @@ def _body(q: MoodleQuestion, lost: list[str]) -> str:
         return f"    <shuffleanswers>{_flag(q.shuffle)}</shuffleanswers>\n{stems}"
     if q.qtype == "ordering":
         settings = "".join(
-            f"    <{name}>{q.options[name]}</{name}>\n"
-            for name in (
-                "layouttype",
-                "selecttype",
-                "selectcount",
-                "gradingtype",
-                "showgrading",
-                "numberingstyle",
-            )
+            f"    <{name}>{q.options[name]}</{name}>\n" for name in ORDERING_SETTINGS
         )
         items = "".join(
             f'    <answer fraction="{n}" format="{FORMAT_NAMES[a.text.format]}">\n'
