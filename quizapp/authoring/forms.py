@@ -12,7 +12,8 @@ class UploadForm(FlaskForm):
     files = MultipleFileField(
         "Bank files",
         validators=[InputRequired(message="Choose one or more files.")],
-        description="YAML (our format) or GIFT (Moodle), up to 2 MB each, up to 20 at once.",
+        description="YAML (our format), GIFT or Moodle XML (Moodle), up to 2 MB each, up to 20 "
+        "at once.",
     )
 
 

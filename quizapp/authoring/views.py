@@ -22,7 +22,7 @@ from .forms import ConfirmForm, UploadForm
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 require_staff(bp)
-DOWNLOADS = ("yaml", "gift", "apkg")
+DOWNLOADS = ("yaml", "gift", "xml", "apkg")
 
 
 @bp.get("/")

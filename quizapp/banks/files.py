@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .document import Location, Problem
 
-BANK_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".gift")
+BANK_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".gift", ".xml")
 
 
 def find_bank_files(

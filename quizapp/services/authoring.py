@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 
 from ..banks.anki import write_apkg
 from ..banks.document import BankFile, LoadResult, Location, Problem
-from ..banks.export import dump_yaml
+from ..banks.export import MOODLE_FORMATS, dump_yaml
 from ..banks.files import BANK_FILE_SUFFIXES, decode, display_path
-from ..banks.gift.writer import write_gift
 from ..banks.loader import check_bank_ids, parse_file_text
 from ..database import write_transaction
 from ..models import Bank as BankRow
@@ -35,6 +34,8 @@ from .importer import (
 from .queries import IS_CURRENT, active_banks
 
 MAX_FILES = 20
+# Downloads in Moodle's formats: the suffix in the URL -> (export format, mimetype).
+MOODLE_DOWNLOADS = {"gift": ("gift", "text/plain"), "xml": ("moodle-xml", "application/xml")}
 
 
 @dataclass
@@ -78,7 +79,7 @@ def check_files(uploads: list[UploadedFile], size_limit: int) -> CheckedUpload:
                 Problem(
                     Location(path, 1, 1),
                     "error",
-                    "not a bank file: use .yaml, .yml, .json or .gift",
+                    "not a bank file: use .yaml, .yml, .json, .gift or .xml (Moodle XML)",
                 )
             )
             checked.append(CheckedFile(path, []))
@@ -303,15 +304,16 @@ def bank_summaries(session: Session) -> list[BankSummary]:
 
 
 def download(session: Session, slug: str, fmt: str) -> tuple[bytes, str, list[str]] | None:
-    """(content, mimetype, warnings) of one bank in yaml, gift or apkg."""
+    """(content, mimetype, warnings) of one bank in yaml, gift, xml (Moodle XML) or apkg."""
     banks = [b for b in export_banks(session) if b["bank"]["id"] == slug]
     if not banks:
         return None
     if fmt == "yaml":
         return dump_yaml(banks).encode(), "application/yaml", []
-    if fmt == "gift":
-        export = write_gift(banks)
-        return export.text.encode(), "text/plain", export.skipped + export.lossy
+    if fmt in MOODLE_DOWNLOADS:
+        name, mimetype = MOODLE_DOWNLOADS[fmt]
+        export = MOODLE_FORMATS[name][0](banks)
+        return export.text.encode(), mimetype, export.messages()
     out = io.BytesIO()
     write_apkg(banks, out)
     return out.getvalue(), "application/octet-stream", []

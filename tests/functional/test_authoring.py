@@ -13,7 +13,15 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, QuestionVersion, Upload
 from quizapp.services.accounts import create_user
-from tests.conftest import GIFT_DIR, SAMPLE_BANKS, Auth, csrf_token, load_banks, logged_in_copy
+from tests.conftest import (
+    DATA,
+    GIFT_DIR,
+    SAMPLE_BANKS,
+    Auth,
+    csrf_token,
+    load_banks,
+    logged_in_copy,
+)
 from tests.factories import confirm_form, snapshot, upload, upload_id_of
 
 SAMPLE = (SAMPLE_BANKS / "sample.yaml").read_text()
@@ -51,6 +59,31 @@ def test_gift_upload_problems_are_located_too(teacher):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "at line 4, column 1: an essay question" in html
+
+
+def test_moodle_xml_uploads_are_checked_previewed_and_imported(app, teacher):
+    xml = (DATA / "moodle" / "every-type.xml").read_bytes()
+    broken = upload(teacher, ("broken.xml", xml.replace(b"</quiz>", b"")))
+    assert broken.status_code == 422
+    assert "XML: no element found" in broken.get_data(as_text=True)
+    response = upload(teacher, ("every-type.xml", xml))
+    assert response.status_code == 302
+    preview = teacher.get(response.headers["Location"]).get_data(as_text=True)
+    assert "added 9, updated 0, retired 0, unchanged 0" in preview
+    upload_id = re.search(r"/authoring/uploads/(\d+)", response.headers["Location"]).group(1)
+    teacher.post(f"/authoring/uploads/{upload_id}/confirm", data=confirm_form(teacher, upload_id))
+    with app.app_context():
+        question = db.session.scalar(sa.select(Question).where(Question.slug == "closest-planet"))
+        assert question.bank.source_path == "upload/every-type.xml"
+
+
+def test_gift_grading_moodle_would_do_otherwise_is_warned_at_upload(teacher):
+    gift = b"::w::Pick the big ones.{~%50%a ~%30%b ~c####Because.}\n"
+    response = upload(teacher, ("weights.gift", gift))
+    preview = teacher.get(response.headers["Location"]).get_data(as_text=True)
+    assert "upload/weights.gift:1:1: warning: the right answers&#39; weights add up to 80%" in (
+        preview
+    )
 
 
 def test_valid_upload_previews_then_imports_once(app, teacher):
@@ -116,13 +149,19 @@ def test_yaml_tags_are_never_executed(teacher, tmp_path):
     )
 
 
-def test_downloads_in_three_formats(app, teacher):
+def test_downloads_in_four_formats(app, teacher):
     load_banks(app, SAMPLE_BANKS)
+    index = teacher.get("/authoring/").get_data(as_text=True)
+    assert 'href="/authoring/banks/sample-bank.xml">Moodle XML<' in index
     yaml_text = teacher.get("/authoring/banks/sample-bank.yaml").get_data(as_text=True)
     assert yaml_text.startswith("bank:\n  id: sample-bank")
     gift = teacher.get("/authoring/banks/sample-bank.gift")
     assert gift.headers["Content-Disposition"] == 'attachment; filename="sample-bank.gift"'
     assert "// [id:capital-single]" in gift.get_data(as_text=True)
+    xml = teacher.get("/authoring/banks/sample-bank.xml")
+    assert xml.headers["Content-Disposition"] == 'attachment; filename="sample-bank.xml"'
+    assert xml.mimetype == "application/xml"
+    assert "<idnumber>capital-single</idnumber>" in xml.get_data(as_text=True)
     apkg = teacher.get("/authoring/banks/sample-bank.apkg").get_data()
     assert "collection.anki2" in zipfile.ZipFile(io.BytesIO(apkg)).namelist()
     assert teacher.get("/authoring/banks/nope.yaml").status_code == 404
