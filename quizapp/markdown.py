@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -36,3 +38,16 @@ def render_markdown(text: str | None) -> str:
 def render_inline(text: str | None) -> str:
     """Like render_markdown, for one line of text without the wrapping paragraph."""
     return _clean(_md.renderInline(text)) if text else ""
+
+
+def plain_excerpt(text: str | None, limit: int = 60) -> str:
+    """The start of some Markdown as plain text, cut at a word near `limit` characters."""
+    if not text:
+        return ""
+    plain = html.unescape(nh3.clean(_md.render(text), tags=set()))
+    plain = " ".join(plain.split())
+    if len(plain) <= limit:
+        return plain
+    cut = plain[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:") + "…"

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..banks.gift.syntax import escape
 from ..banks.yamlnodes import suggest
-from .base import Data, QuestionType
+from .base import Data, QuestionType, ResponsePart
 from .helpers import TEXT_LIST, shuffle_setting, shuffled
 
 CHOICES = {**TEXT_LIST, "minItems": 2}
@@ -61,3 +61,16 @@ class ChoiceType(QuestionType):
 
     def gift_choices(self, data: Data, mark) -> str:
         return " ".join(mark(choice) + escape(choice) for choice in data["choices"])
+
+    def credit(self, data: Data, choice: str) -> float:
+        """What picking `choice` earns (a fraction of the question's points)."""
+        raise NotImplementedError
+
+    def _part(self, data: Data, choice: str) -> ResponsePart:
+        return ResponsePart("", choice, choice, self.credit(data, choice))
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        return [self._part(data, choice) for choice in self.picked(response)]
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        return [self._part(data, choice) for choice in data["choices"]]

@@ -17,6 +17,7 @@ from .base import (
     QuestionType,
     ResponsePart,
 )
+from .editing import Editable, yes_no
 from .helpers import (
     MAX_TEXT_ANSWER,
     TEXT_RULES,
@@ -47,6 +48,12 @@ class Cloze(QuestionType):
     needs_prompt = False
     gift_drops = ("reject", "typos")
     overridable = True
+    part_label = "Blank"
+    editable = (
+        Editable("text", "Text", "markdown", "Blanks as [[answer]] or [[answer|other]]."),
+        Editable("reject", "Rejected answers", "lines", "Near misses that stay wrong."),
+        yes_no("typos", "Forgive typos", True),
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         text_node = reader.require(fields, "text", node, "a cloze question")

@@ -9,6 +9,7 @@ from typing import Any
 
 from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, PartMark
 from .choice import CHOICES, ChoiceType
+from .editing import Editable, yes_no
 from .helpers import TEXT_LIST
 
 FRACTIONS = {
@@ -53,6 +54,11 @@ class MultipleChoice(ChoiceType):
     }
     required = ("choices", "answers")
     answer_key = "answers"
+    editable = (
+        Editable("choices", "Choices", "lines", "One per line."),
+        Editable("answers", "Right answers", "lines", "One per line, each exactly as a choice."),
+        yes_no("shuffle", "Shuffle the choices", True),
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         body = super().parse(reader, fields, node)
@@ -153,3 +159,6 @@ class MultipleChoice(ChoiceType):
 
     def keyed(self, data: Data) -> set[str]:
         return set(data["answers"])
+
+    def credit(self, data: Data, choice: str) -> float:
+        return fractions(data).get(choice, 0.0) / 100

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, QuestionType, ResponsePart
+from .editing import Editable
 from .helpers import MAX_NUMBER_ANSWER, NotANumber, bounded, first_value, parse_number
 
 YEAR_UNITS = frozenset({"year", "ad", "ce", "bc", "bce"})
@@ -62,6 +63,22 @@ class Numeric(QuestionType):
         "not": {"required": ["range", "tolerance"]},
     }
     gift_drops = ("unit", "display")
+    editable = (
+        Editable("answer", "Answer", "number"),
+        Editable("tolerance", "Tolerance", "number", "Right within answer ± tolerance."),
+        Editable("range", "Range", "range", "Or: the lowest and highest right answer, 10, 20."),
+        Editable("unit", "Unit", "text"),
+        Editable(
+            "display",
+            "Show the key",
+            "choice",
+            options=(
+                ("", "as the number suggests"),
+                ("plain", "plain: 2022"),
+                ("grouped", "grouped: 1,000"),
+            ),
+        ),  # fmt: skip
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         body: dict[str, Any] = {}

@@ -6,7 +6,16 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Data, FormValues, Grade, InvalidResponse, PartMark, QuestionType
+from .base import (
+    Data,
+    FormValues,
+    Grade,
+    InvalidResponse,
+    PartMark,
+    QuestionType,
+    ResponsePart,
+)
+from .editing import Editable
 from .helpers import TEXT_LIST, first_value, shuffled_avoiding
 
 MIN_ITEMS = 3  # two items would always be shown swapped, which gives the answer away
@@ -18,6 +27,8 @@ class Ordering(QuestionType):
     fields = {"items": {**TEXT_LIST, "minItems": MIN_ITEMS}}
     required = ("items",)
     options_beside_prompt = True
+    part_label = "Position"
+    editable = (Editable("items", "Items", "lines", "One per line, in the right order."),)
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         items_node = reader.require(fields, "items", node, "an ordering question")
@@ -77,3 +88,15 @@ class Ordering(QuestionType):
         if not right:
             items[0], items[-1] = items[-1], items[0]
         return items
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        return [
+            ResponsePart(str(n), item, item)
+            for n, item in enumerate(response or [], start=1)
+            if item
+        ]
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        return [
+            ResponsePart(str(n), item, item, 1.0) for n, item in enumerate(data["items"], start=1)
+        ]

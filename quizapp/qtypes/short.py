@@ -7,6 +7,7 @@ from typing import Any
 
 from ..banks.gift.syntax import escape
 from .base import BankEdit, Data, FormValues, GiftForm, Grade, QuestionType, ResponsePart
+from .editing import Editable, yes_no
 from .helpers import (
     MAX_TEXT_ANSWER,
     TEXT_LIST,
@@ -46,6 +47,12 @@ class ShortAnswer(QuestionType):
     required = ("answers",)
     gift_drops = ("pattern", "reject", "typos")
     overridable = True
+    editable = (
+        Editable("answers", "Accepted answers", "lines", "One per line; the first is the key."),
+        Editable("reject", "Rejected answers", "lines", "Near misses that stay wrong."),
+        Editable("pattern", "Pattern", "text", "RE2, matched against the whole answer."),
+        yes_no("typos", "Forgive typos", True),
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         answers_node = reader.require(fields, "answers", node, "a short-answer question")

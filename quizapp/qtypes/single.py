@@ -7,6 +7,7 @@ from typing import Any
 
 from .base import Data, FormValues, GiftForm, Grade, InvalidResponse
 from .choice import CHOICES, ChoiceType
+from .editing import Editable, yes_no
 from .helpers import first_value
 
 
@@ -20,6 +21,11 @@ class SingleChoice(ChoiceType):
     }
     required = ("choices", "answer")
     answer_key = "answer"
+    editable = (
+        Editable("choices", "Choices", "lines", "One per line."),
+        Editable("answer", "Right answer", "text", "Exactly as one of the choices."),
+        yes_no("shuffle", "Shuffle the choices", True),
+    )
 
     def read_key(self, reader, node):
         value = reader.text(node, "answer")
@@ -55,3 +61,6 @@ class SingleChoice(ChoiceType):
 
     def keyed(self, data: Data) -> set[str]:
         return {data["answer"]}
+
+    def credit(self, data: Data, choice: str) -> float:
+        return 1.0 if choice == data["answer"] else 0.0

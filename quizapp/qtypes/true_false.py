@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, QuestionType
+from .base import (
+    Data,
+    FormValues,
+    GiftForm,
+    Grade,
+    InvalidResponse,
+    QuestionType,
+    ResponsePart,
+)
+from .editing import yes_no
 from .helpers import first_value
 
 WORDS = {"true": True, "false": False}
@@ -16,6 +25,7 @@ class TrueFalse(QuestionType):
     label = "true/false"
     fields = {"answer": {"type": "boolean"}}
     required = ("answer",)
+    editable = (yes_no("answer", "Answer", None, words=("True", "False")),)
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         answer_node = reader.require(fields, "answer", node, "a true/false question")
@@ -47,3 +57,13 @@ class TrueFalse(QuestionType):
 
     def to_gift(self, data: Data) -> GiftForm:
         return GiftForm("TRUE" if data["answer"] else "FALSE")
+
+    def _part(self, data: Data, value: bool) -> ResponsePart:
+        word = self.describe(value)
+        return ResponsePart("", word, word, 1.0 if value is data["answer"] else 0.0)
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        return [] if response is None else [self._part(data, response)]
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        return [self._part(data, True), self._part(data, False)]

@@ -1,19 +1,19 @@
-"""For instructors: class overview, item analysis per bank, regrading, class CSV."""
+"""For instructors: item analysis per bank, a question's report, regrading. (The class
+overview and its CSV are in services/overview.py; their names stay importable from here.)"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .. import qtypes, stats
-from ..banks.files import display_path
-from ..csvfiles import csv_text
+from ..banks.files import SourceLine
 from ..database import write_transaction
+from ..markdown import plain_excerpt
 from ..models import (
     Attempt,
     AttemptItem,
@@ -25,61 +25,8 @@ from ..models import (
 )
 from ..vocab import AttemptStatus, Role
 from .classes.scope import EVERYONE, Scope
+from .overview import SORT_KEYS, StudentRow, class_csv, class_overview  # noqa: F401
 from .queries import bank_versions
-
-SORT_KEYS = ("name", "attempts", "average", "best", "last_active", "cards")
-
-
-@dataclass
-class StudentRow:
-    user: User
-    attempts: int = 0
-    average: float | None = None
-    best: float | None = None
-    last_active: datetime | None = None
-    cards: int = 0
-
-
-def class_overview(
-    session: Session, sort: str = "name", descending: bool = False, scope: Scope = EVERYONE
-):
-    """Every student in scope with their attempt figures (of one assignment, if the scope
-    says so), cards studied and last activity."""
-    students = {
-        u.id: StudentRow(u)
-        for u in session.scalars(
-            sa.select(User).where(User.role == Role.STUDENT, *scope.user_clauses())
-        )
-    }
-    percent = 100 * Attempt.score / sa.func.nullif(Attempt.max_score, 0)
-    for user_id, count, average, best in session.execute(
-        sa.select(
-            Attempt.user_id,
-            sa.func.count(),
-            sa.func.avg(percent),
-            sa.func.max(percent),
-        )
-        .where(Attempt.status == AttemptStatus.SUBMITTED, *scope.attempt_clauses())
-        .group_by(Attempt.user_id)
-    ):
-        if user_id in students:
-            row = students[user_id]
-            row.attempts, row.average, row.best = count, average, best
-    for row in students.values():
-        # Counters kept by each review and submission: no scan of every review here.
-        row.cards = row.user.cards_studied
-        row.last_active = row.user.last_active_at
-    sort = sort if sort in SORT_KEYS else "name"
-
-    def value(row: StudentRow):
-        return row.user.username if sort == "name" else getattr(row, sort)
-
-    # Students without a value (no attempts yet) come last whichever way the column sorts.
-    present = sorted((r for r in students.values() if value(r) is not None), key=value)
-    missing = sorted(
-        (r for r in students.values() if value(r) is None), key=lambda r: r.user.username
-    )
-    return (present[::-1] if descending else present) + missing
 
 
 @dataclass(frozen=True)
@@ -95,7 +42,7 @@ class OptionCount:
 class QuestionAnalysis:
     question: Question
     version: QuestionVersion
-    location: str  # "questions/03-....yaml:42"
+    location: SourceLine
     item: stats.ItemStats
     options: list[OptionCount] | None = None
     versions_answered: int = 0
@@ -103,6 +50,11 @@ class QuestionAnalysis:
     @property
     def flags(self) -> list[str]:
         return self.item.flags()
+
+    @property
+    def excerpt(self) -> str:
+        """The first ~60 characters of the question as plain text."""
+        return plain_excerpt(_type(self.version).stem(self.version.data))
 
 
 @dataclass
@@ -114,7 +66,11 @@ class BankAnalysis:
 
     @property
     def flagged(self) -> list[QuestionAnalysis]:
-        return [q for q in self.questions if q.flags]
+        return self.worth_a_look()
+
+    def worth_a_look(self, minimum: int = stats.MIN_RESPONSES_FOR_FLAGS) -> list[QuestionAnalysis]:
+        """The questions with reasons for a look, among those with `minimum` responses."""
+        return [q for q in self.questions if q.item.flags(minimum)]
 
 
 def _first_attempt_items(
@@ -153,9 +109,9 @@ def _type(version: QuestionVersion) -> qtypes.QuestionType:
     return qtypes.get(version.type)
 
 
-def location(bank: Bank, question: Question) -> str:
-    source = display_path(Path(bank.source_path)) if bank.source_path else bank.slug
-    return f"{source}:{question.source_line or 1}"
+def location(bank: Bank, question: Question) -> SourceLine:
+    """Where the question is defined (pages show the file relative to the questions folder)."""
+    return SourceLine(bank.source_path or bank.slug, question.source_line or 1)
 
 
 def bank_analysis(session: Session, slug: str, scope: Scope = EVERYONE) -> BankAnalysis | None:
@@ -255,7 +211,7 @@ def _bank_test_stats(session: Session, bank: Bank, scope: Scope) -> tuple[stats.
 class QuestionReport:
     question: Question
     bank: Bank
-    location: str
+    location: SourceLine
     versions: list[QuestionVersion]
     analysis: QuestionAnalysis | None
     regradable: int  # answers graded with an older version
@@ -339,25 +295,3 @@ def regrade(session: Session, question_id: int, now: datetime | None = None) -> 
                 attempt.original_score = attempt.score
             attempt.score = sum(i.points for i in attempt.items)
     return len(items)
-
-
-def class_csv(session: Session, scope: Scope = EVERYONE) -> str:
-    rows = class_overview(session, scope=scope)
-    header = [
-        "username", "attempts", "average_percent", "best_percent", "last_active",
-        "cards_studied",
-    ]  # fmt: skip
-    return csv_text(
-        header,
-        (
-            (
-                r.user.username,
-                r.attempts,
-                "" if r.average is None else round(r.average, 1),
-                "" if r.best is None else round(r.best, 1),
-                r.last_active.isoformat() if r.last_active else "",
-                r.cards,
-            )  # fmt: skip
-            for r in rows
-        ),
-    )

@@ -227,7 +227,9 @@ def test_response_analysis_lists_normalised_responses_with_filters(editable_app)
         assert by_part[("1", "blue")].scores == {1.0}
         numeric = responses.response_report(db.session, question_id(app, "pi-numeric"))
         assert numeric.rows and not numeric.editable
-        assert responses.response_report(db.session, question_id(app, "capital-single")) is None
+        single = responses.response_report(db.session, question_id(app, "capital-single"))
+        assert [(row.shown, row.right_now) for row in single.rows][:1] == [("Mercury", True)]
+        assert {row.shown for row in single.rows} == {"Mercury", "Venus", "Earth", "Mars"}
 
 
 def test_accepting_a_response_edits_the_file_previews_confirms_and_regrades(editable_app):
@@ -251,7 +253,7 @@ def test_accepting_a_response_edits_the_file_previews_confirms_and_regrades(edit
 
     preview = teacher.get(made.headers["Location"]).get_data(as_text=True)
     assert "sample-bank/author-short" in preview and "+- Marlowe" in preview
-    assert 'id="verdict-origin"' in preview
+    assert "Made from your verdict on a student" in preview
     confirm_url = made.headers["Location"] + "/confirm"
     fields = confirm_form(teacher, upload_id_of(made))
     done = teacher.post(confirm_url, data=fields, follow_redirects=True)
