@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from ..qtypes.editing import Editable
@@ -46,7 +47,8 @@ class RecheckForm(FlaskForm):
 def _field(item: Editable):
     label, help = item.label, item.help or None
     if item.options:
-        return SelectField(label, choices=list(item.options), description=help)
+        choices = [SelectChoice(value, text) for value, text in item.options]
+        return SelectField(label, choices=choices, description=help)
     if item.multiline:
         return TextAreaField(
             label, description=help, validators=[Length(max=MAX_FIELD)], render_kw={"rows": 5}

@@ -136,6 +136,9 @@ def propose(
     _read(form_fields(data["type"]), data, posted, edit)
     if edit.errors or not edit.changes:
         return edit
+    # New keys go in the order a bank file has them: the prompt, the type's keys, the rest.
+    order = ["prompt", *qtypes.get(data["type"]).keys, "explanation", "tags", "points"]
+    edit.changes = dict(sorted(edit.changes.items(), key=lambda item: order.index(item[0])))
     bank = question.bank
 
     def with_changes(values: dict[str, Any]) -> dict[str, Any]:

@@ -5,21 +5,19 @@ whose "accept" edits the bank file through upload, preview and confirm, then reg
 from __future__ import annotations
 
 import re
-import shutil
 
-import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Upload
 from quizapp.services import quizzes, responses
-from tests.conftest import SAMPLE_BANKS, Auth, dispose, load_banks, make_app
+from tests.conftest import Auth
 from tests.factories import (
     answer,
     answer_fields,
     confirm_form,
+    exam_with,
     items_of,
-    make_user,
     question_id,
     staff_client,
     start,
@@ -175,29 +173,6 @@ def test_instructors_see_the_override_and_count_it(sample_app, client, auth):
 
 
 # ---- response analysis and the instructor's verdict ------------------------------------------
-
-
-@pytest.fixture
-def editable_app(database, tmp_path):
-    """The sample bank imported from a copy the app may write (its QUESTIONS_DIR)."""
-    folder = tmp_path / "questions"
-    folder.mkdir()
-    shutil.copy(SAMPLE_BANKS / "sample.yaml", folder / "sample.yaml")
-    app = make_app(database, QUESTIONS_DIR=str(folder))
-    load_banks(app, folder)
-    yield app, folder / "sample.yaml"
-    dispose(app)
-
-
-def exam_with(app, auth, username: str, responses_by_slug: dict[str, dict]) -> int:
-    make_user(app, username)
-    auth.login(username)
-    attempt = start(auth, mode="exam")
-    for item in items_of(app, attempt):
-        fields = responses_by_slug.get(item.question.slug) or answer_fields(item)
-        answer(auth, app, attempt, item.position, fields, action="save")
-    auth.post(f"/quiz/{attempt}/submit", {"step": str(step_of(app, attempt))})
-    return attempt
 
 
 def test_response_analysis_lists_normalised_responses_with_filters(editable_app):
