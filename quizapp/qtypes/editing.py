@@ -99,7 +99,11 @@ def _tags(_field: Editable, text: str) -> list[str]:
 
 
 def _show_number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) and abs(value) < 1e15 else str(value)
+    """Every digit the number has (3.14159265 stays so: a form posted back unchanged must not
+    round it), without a trailing .0."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 _FROM_TEXT = {

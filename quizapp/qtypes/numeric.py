@@ -77,7 +77,7 @@ class Numeric(QuestionType):
                 ("plain", "plain: 2022"),
                 ("grouped", "grouped: 1,000"),
             ),
-        ),  # fmt: skip
+        ),
     )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:

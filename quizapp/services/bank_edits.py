@@ -86,22 +86,22 @@ def edited_bank(
     text_edit: Callable[[str, str], str],
     data_edit: Callable[[dict[str, Any]], dict[str, Any]],
     questions_dir: str | None,
+    export_if_refused: bool = True,
 ) -> EditedBank:
     """The question's bank with one change: `text_edit(text, name)` on its file's text, or
-    (when no YAML file is at hand, or it cannot take the edit) `data_edit` on the question's
-    data in an export of the bank. EditError when neither can."""
+    (when no YAML file is at hand, or, if `export_if_refused`, it cannot take the edit)
+    `data_edit` on the question's data in an export of the bank. EditError when neither can."""
     bank = question.bank
     name, base, file = bank_source(session, bank, questions_dir)
-    try:
-        if base is None or not name.lower().endswith(TEXT_SUFFIXES):
-            raise EditError("the bank's YAML file is not at hand")
-        return EditedBank(name, text_edit(base, name), file, base)
-    except EditError:
-        (data,) = [b for b in export_banks(session) if b["bank"]["id"] == bank.slug]
-        data["questions"] = [
-            data_edit(q) if q["id"] == question.slug else q for q in data["questions"]
-        ]
-        return EditedBank(f"upload/{bank.slug}.yaml", dump_yaml([data]), None, None, True)
+    if base is not None and name.lower().endswith(TEXT_SUFFIXES):
+        try:
+            return EditedBank(name, text_edit(base, name), file, base)
+        except EditError:
+            if not export_if_refused:
+                raise
+    (data,) = [b for b in export_banks(session) if b["bank"]["id"] == bank.slug]
+    data["questions"] = [data_edit(q) if q["id"] == question.slug else q for q in data["questions"]]
+    return EditedBank(f"upload/{bank.slug}.yaml", dump_yaml([data]), None, None, True)
 
 
 def store_edit(session: Session, user: User, edited: EditedBank, origin: dict) -> Upload:

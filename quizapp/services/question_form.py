@@ -74,14 +74,12 @@ class QuestionEdit:
     """What the posted form would change, and what the bank would then hold."""
 
     question: Question
-    values: dict[str, str]  # as posted, to fill the form again
     errors: dict[str, str] = field(default_factory=dict)  # field key -> what is wrong
     changes: dict[str, Any] = field(default_factory=dict)  # key -> value (None: removed)
     edited: EditedBank | None = None
     problems: list[Problem] = field(default_factory=list)  # the loader's, about the file
     spec: QuestionSpec | None = None  # the question as the edited file gives it
     refused: str | None = None  # why the file cannot take the change
-
     lines: tuple[int, int] = (0, 0)  # the question's first and last line in the edited file
 
     @property
@@ -110,10 +108,8 @@ class QuestionEdit:
 
 def _read(fields: tuple[Editable, ...], data: Mapping[str, Any], posted, edit: QuestionEdit):
     for item in fields:
-        text = posted(item.key)
-        edit.values[item.key] = text
         try:
-            value = item.from_text(text)
+            value = item.from_text(posted(item.key))
         except FieldError as exc:
             edit.errors[item.key] = str(exc)
             continue
@@ -132,7 +128,7 @@ def propose(
     """The change the posted form makes (`posted(key)` gives a field's text): checked field by
     field, written into the bank file, and the file read back as an import would."""
     data = question.versions[-1].data
-    edit = QuestionEdit(question, {})
+    edit = QuestionEdit(question)
     _read(form_fields(data["type"]), data, posted, edit)
     if edit.errors or not edit.changes:
         return edit
@@ -157,6 +153,7 @@ def propose(
             lambda text, name: rewrite_question(text, name, bank.slug, question.slug, edit.changes),
             with_changes,
             questions_dir,
+            export_if_refused=False,  # a file that cannot take it is edited by hand instead
         )
     except EditError as exc:
         edit.refused = str(exc)

@@ -105,6 +105,7 @@ def response_report(
     rows = {
         key: ResponseRow(o.part, o.normalised, Counter({o.raw: 0}), scores={round(o.credit, 4)})
         for key, o in options.items()
+        if o.credit is not None
     }
     answers = _rows(session, question_id, user_ids, attempt_ids)
     for response, version_id, regraded_id, fraction, before, overridden in answers:
@@ -126,18 +127,17 @@ def response_report(
             row.overrides += overridden and score < 1
             row.example = response
     for key, row in rows.items():
-        row.right_now = (
-            (options[key].credit or 0) > 0 if key in options else _right_now(current, row)
-        )
+        credit = options[key].credit if key in options else None
+        row.right_now = credit > 0 if credit is not None else _right_now(current, row)
         row.frequency = row.count / len(answers) if answers else 0.0
-    order = {part: n for n, part in enumerate(dict.fromkeys(part for part, _ in options))}
-    listed = list(options)
+    # The key's options in the order the question shows them, then the rest by count.
+    part_order = {part: n for n, part in enumerate(dict.fromkeys(part for part, _ in options))}
+    listed = {key: n for n, key in enumerate(options)}
 
     def place(row: ResponseRow):
         key = (row.part, row.normalised)
-        by_part = order.get(row.part, len(order)), row.part.zfill(3)
-        return (*by_part, listed.index(key) if key in options else len(listed), -row.count,
-                row.normalised)  # fmt: skip
+        return (part_order.get(row.part, len(part_order)), row.part.zfill(3),
+                listed.get(key, len(listed)), -row.count, row.normalised)  # fmt: skip
 
     editable = qtype.bank_edit(current.data, "1", "x", True) is not None
     return ResponseReport(

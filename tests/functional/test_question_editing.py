@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from quizapp import qtypes
 from quizapp.extensions import db
-from quizapp.models import Question, Upload
+from quizapp.models import Bank, Question, Upload
 from quizapp.qtypes.editing import COMMON_EDITABLE
-from tests.conftest import SAMPLE_BANKS, Auth, csrf_token, load_banks
+from tests.conftest import GIFT_DIR, SAMPLE_BANKS, Auth, csrf_token, load_banks
 from tests.factories import (
     STAFF_PASSWORD,
     confirm_form,
@@ -55,7 +55,12 @@ def form_fields(page: str) -> dict[str, str]:
 
 
 def post_form(client, slug: str, action: str = "check", **changes):
-    url = EDIT.format(slug)
+    return post_form_of(client, "sample-bank", slug, action, **changes)
+
+
+def post_form_of(client, bank: str, slug: str, action: str = "check", **changes):
+    """Post the question form as a browser would: its fields as shown, with `changes`."""
+    url = f"/authoring/banks/{bank}/questions/{slug}/edit"
     fields = form_fields(client.get(url).get_data(as_text=True))
     data = {**fields, **changes, "csrf_token": csrf_token(client, url), "action": action}
     return client.post(url, data=data)
@@ -286,3 +291,46 @@ def test_the_bank_page_lists_questions_to_edit(editable_app):
     page = staff_client(app).get("/authoring/banks/sample-bank/").get_data(as_text=True)
     assert 'id="q-capital-single"' in page and "Which planet is closest to the Sun?" in page
     assert EDIT.format("capital-single") in page and "<code>sample.yaml</code>" in page
+
+
+def test_a_bank_without_a_yaml_file_is_edited_in_an_export(editable_app):
+    app, _file = editable_app
+    load_banks(app, GIFT_DIR / "every-construct.gift")
+    teacher = staff_client(app)
+    url = "/authoring/banks/gift-sample/questions/{}/edit"
+    page = teacher.get(url.format("grant-tomb")).get_data(as_text=True)
+    fields = {**form_fields(page), "q_prompt": "Who lies in Grant's tomb?"}
+    token = csrf_token(teacher, url.format("grant-tomb"))
+    checked = teacher.post(url.format("grant-tomb"), data={**fields, "csrf_token": token})
+    assert 'id="edit-exported"' in checked.get_data(as_text=True)
+    made = teacher.post(
+        url.format("grant-tomb"), data={**fields, "csrf_token": token, "action": "continue"}
+    )
+    teacher.post(
+        made.headers["Location"] + "/confirm", data=confirm_form(teacher, upload_id_of(made))
+    )
+    with app.app_context():
+        bank = db.session.scalar(sa.select(Bank).where(Bank.slug == "gift-sample"))
+        assert bank.source_path == "upload/gift-sample.yaml"
+        question = db.session.scalar(sa.select(Question).where(Question.slug == "grant-tomb"))
+        assert question.versions[-1].data["prompt"] == "Who lies in Grant's tomb?"
+
+
+def test_a_file_that_cannot_take_the_change_as_text_is_left_alone(editable_app):
+    app, file = editable_app
+    flow = file.parent / "flow.yaml"
+    flow.write_text(
+        "bank: {id: flow, title: Flow}\n"
+        "questions:\n"
+        "  - {id: q, type: true_false, prompt: Is it so, answer: true, explanation: Yes.}\n"
+    )
+    load_banks(app, flow)
+    teacher = staff_client(app)
+    refused = post_form_of(teacher, "flow", "q", "continue", q_tags="new-tag")
+    assert refused.status_code == 422 and 'id="edit-refused"' in refused.get_data(as_text=True)
+    assert uploads(app) == 0
+    changed = post_form_of(teacher, "flow", "q", "continue", q_answer="false")
+    teacher.post(
+        changed.headers["Location"] + "/confirm", data=confirm_form(teacher, upload_id_of(changed))
+    )
+    assert "answer: false, explanation: Yes.}" in flow.read_text()

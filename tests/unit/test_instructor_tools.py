@@ -29,6 +29,7 @@ SAMPLE = {question.id: question.to_data() for question in sample_bank().question
         ),
         (Editable("n", "N", "number"), "1,000", 1000),
         (Editable("n", "N", "number"), " 2.5 ", 2.5),
+        (Editable("n", "N", "number"), "3.14159265", 3.14159265),  # never rounded
         (Editable("n", "N", "number", default=1), "1", None),  # the default: left out
         (Editable("r", "R", "range"), "10 to 20", [10, 20]),
         (Editable("t", "T", "tags"), "a, b  c", ["a", "b", "c"]),
