@@ -166,13 +166,3 @@ def streak(days_with_reviews: set[date], today: date) -> int:
         count += 1
         day -= timedelta(days=1)
     return count
-
-
-def option_counts(choices: Sequence[str], picks: Sequence[Sequence[str]]) -> dict[str, int]:
-    """How often each option was picked (each response picks a list of options)."""
-    counts = dict.fromkeys(choices, 0)
-    for picked in picks:
-        for choice in picked:
-            if choice in counts:
-                counts[choice] += 1
-    return counts

@@ -29,23 +29,12 @@ from .overview import SORT_KEYS, StudentRow, class_csv, class_overview  # noqa: 
 from .queries import bank_versions
 
 
-@dataclass(frozen=True)
-class OptionCount:
-    """How often one option was picked on first tries, and whether it is right."""
-
-    option: str
-    picked: int
-    keyed: bool
-
-
 @dataclass
 class QuestionAnalysis:
     question: Question
     version: QuestionVersion
     location: SourceLine
     item: stats.ItemStats
-    options: list[OptionCount] | None = None
-    versions_answered: int = 0
 
     @property
     def flags(self) -> list[str]:
@@ -64,35 +53,23 @@ class BankAnalysis:
     test: stats.TestStats | None = None
     slots: int = 0
 
-    @property
-    def flagged(self) -> list[QuestionAnalysis]:
-        return self.worth_a_look()
-
     def worth_a_look(self, minimum: int = stats.MIN_RESPONSES_FOR_FLAGS) -> list[QuestionAnalysis]:
         """The questions with reasons for a look, among those with `minimum` responses."""
         return [q for q in self.questions if q.item.flags(minimum)]
 
 
-def _first_attempt_items(
-    session: Session, question_ids: list[int], with_response: set[int], scope: Scope
-):
+def _first_attempt_items(session: Session, question_ids: list[int], scope: Scope):
     """Each student's first finished try at each question (in scope), with that attempt's
-    score and maximum, as plain rows (a Core query: thousands of rows, no objects); the
-    response only for `with_response` (the choice questions whose options are counted)."""
-    response = sa.case(
-        (AttemptItem.question_id.in_(with_response or {-1}), AttemptItem.response), else_=None
-    )
+    score and maximum, as plain rows (a Core query: thousands of rows, no objects)."""
     query = (
         sa.select(
             AttemptItem.question_id,
-            AttemptItem.version_id,
             # The mark grading gave, not a student's "I was right" in practice.
             sa.func.coalesce(AttemptItem.overridden_from, AttemptItem.fraction),
             AttemptItem.points,
             AttemptItem.max_points,
             Attempt.score,
             Attempt.max_score,
-            response.label("response"),
         )
         .join(Attempt, AttemptItem.attempt_id == Attempt.id)
         .join(User, Attempt.user_id == User.id)
@@ -124,44 +101,26 @@ def bank_analysis(session: Session, slug: str, scope: Scope = EVERYONE) -> BankA
         )
     )
     current = bank_versions(session, bank.id)
-    counted = {
-        q.id: categories
-        for q in questions
-        if (categories := _type(current[q.id]).categories(current[q.id].data)) is not None
-    }
-    rows = _first_attempt_items(session, [q.id for q in questions], set(counted), scope)
-    # One pass over the rows (thousands at scale): per question, marks, rest-of-attempt
-    # scores, responses and the versions answered.
+    rows = _first_attempt_items(session, [q.id for q in questions], scope)
+    # One pass over the rows (thousands at scale): per question, marks and rest-of-attempt
+    # scores.
     marks: dict[int, list[float]] = defaultdict(list)
     rest: dict[int, list[float]] = defaultdict(list)
-    picked: dict[int, list] = defaultdict(list)
-    versions: dict[int, set[int]] = defaultdict(set)
-    for qid, version_id, fraction, points, max_points, score, max_score, response in rows:
+    for qid, fraction, points, max_points, score, max_score in rows:
         others = max_score - max_points
         marks[qid].append(fraction or 0.0)
         rest[qid].append((score - points) / others if others > 0 else 0.0)
-        picked[qid].append(response)
-        versions[qid].add(version_id)
     result = BankAnalysis(bank)
     for question in questions:
         qid = question.id
         if qid not in marks and question.retired_at is not None:
             continue
-        version = current[qid]
-        options = None
-        if qid in counted:
-            qtype = _type(version)
-            picks = stats.option_counts(counted[qid], [qtype.picked(r) for r in picked[qid]])
-            keyed = qtype.keyed(version.data)
-            options = [OptionCount(option, n, option in keyed) for option, n in picks.items()]
         result.questions.append(
             QuestionAnalysis(
                 question,
-                version,
+                current[qid],
                 location(bank, question),
                 stats.item_stats(marks[qid], rest[qid]),
-                options,
-                len(versions[qid]),
             )
         )
     result.test, result.slots = _bank_test_stats(session, bank, scope)

@@ -14,7 +14,6 @@ from quizapp.stats import (
     covariance,
     item_stats,
     linear_trend,
-    option_counts,
     sample_sd,
     streak,
 )
@@ -116,8 +115,3 @@ def test_helpers():
     assert streak(days, date(2026, 1, 6)) == 2
     assert streak(days, date(2026, 1, 7)) == 2  # today not studied yet: yesterday's run
     assert streak(days, date(2026, 1, 8)) == 0
-    assert option_counts(["a", "b", "c"], [["a"], ["a", "c"], [], ["z"]]) == {
-        "a": 2,
-        "b": 0,
-        "c": 1,
-    }
