@@ -142,8 +142,25 @@ def test_the_responses_table_counts_options_rows_positions_and_blanks(answered):
     cloze = {(r["part"], r["response"]): r for r in table("colour-cloze")}
     assert cloze[("1", "blue")]["count"] == 3 and cloze[("1", "blue")]["key"]
     assert cloze[("2", "red")]["credit"] == "0%" and not cloze[("2", "red")]["key"]
-    short = table("author-short")
-    assert short and all(r["part"] == "" for r in short)
+    assert [(r["response"], r["count"], r["key"]) for r in table("author-short")] == [
+        ("William Shakespeare", 3, True)
+    ]
+    assert [(r["response"], r["count"], r["credit"]) for r in table("pi-numeric")] == [
+        ("3.14", 3, "100%")
+    ]
+    # A fourth student's wrong typed answers are rows of their own, not highlighted.
+    exam_with(app, Auth(app.test_client()), "dan", {
+        "pi-numeric": {"answer": "3.2"}, "author-short": {"answer": "Marlowe"},
+    })  # fmt: skip
+    numeric = table("pi-numeric")
+    assert [
+        (r["response"], r["count"], r["frequency"], r["credit"], r["key"]) for r in numeric
+    ] == [
+        ("3.14", 3, "75%", "100%", True),
+        ("3.2", 1, "25%", "0%", False),
+    ]
+    short = {r["response"]: (r["count"], r["credit"], r["key"]) for r in table("author-short")}
+    assert short == {"William Shakespeare": (3, "100%", True), "Marlowe": (1, "0%", False)}
 
 
 def test_the_responses_table_stays_within_the_viewers_classes(editable_app):
