@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 from . import database, qtypes
 from .auth.views import bp as auth_bp
 from .authoring.views import bp as authoring_bp
+from .banks.files import shown_name
 from .classes.views import bp as classes_bp
 from .classroom.views import bp as classroom_bp
 from .cli import backup_command, demo_command, questions, restore_command, serve_command, users
@@ -190,6 +191,11 @@ def register_template_helpers(app: Flask) -> None:
     # For bank text only (kept once rendered): never for anything a user typed.
     app.jinja_env.filters["bank_markdown"] = lambda text: Markup(render_bank_markdown(text))
     app.jinja_env.filters["bank_markdown_inline"] = lambda text: Markup(render_bank_inline(text))
+    # Bank files are named relative to the questions folder: never a server's directories.
+    app.jinja_env.filters["source"] = lambda where: where.shown(app.config["QUESTIONS_DIR"])
+    app.jinja_env.filters["source_name"] = lambda path: shown_name(
+        path, app.config["QUESTIONS_DIR"]
+    )
 
 
 def register_commands(app: Flask) -> None:

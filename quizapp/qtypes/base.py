@@ -55,12 +55,15 @@ class Grade:
 
 @dataclass(frozen=True)
 class ResponsePart:
-    """One typed part of a response as response analysis counts it: `part` is "" for the whole
-    response or a blank's number; `normalised` groups spellings; `raw` is as typed."""
+    """One part of a response as response analysis counts it: `part` is "" for the whole
+    response, or a blank's number, a matching row or an ordering position; `normalised`
+    groups spellings; `raw` is as typed or picked; `credit` (a fraction, negative for a
+    penalised choice) is what the key gives it, None when only grading can say."""
 
     part: str
     normalised: str
     raw: str
+    credit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,9 @@ class QuestionType:
     # In practice, a student may overrule a rejected answer ("I was right"); never in exams.
     overridable: ClassVar[bool] = False
     moodle_types: ClassVar[tuple[str, ...]] = ()  # the Moodle question types it reads
+    # Its keys an instructor may edit in the browser's question form (qtypes.editing.Editable);
+    # the others stay as the file has them.
+    editable: ClassVar[tuple[Any, ...]] = ()
     # Where its template lives when not in the app's templates (a type defined elsewhere).
     template_folder: ClassVar[Path | None] = None
 
@@ -192,21 +198,22 @@ class QuestionType:
         mark and tags); bank keys Moodle has no room for go in its `lost`."""
         raise NotInMoodle(f"{self.label} questions have no Moodle form (GIFT or Moodle XML)")
 
-    def categories(self, data: Data) -> list[str] | None:
-        """The options item analysis counts picks of; None when it counts none."""
-        return None
-
     def picked(self, response: Any) -> list[str]:
-        """The categories one response picked."""
+        """The choices one response picked."""
         return []
 
-    def keyed(self, data: Data) -> set[str]:
-        """The categories that are right."""
-        return set()
+    # What a part of a response is called in the responses table ("Blank", "Row", ...).
+    part_label: ClassVar[str] = ""
 
     def response_parts(self, data: Data, response: Any) -> list[ResponsePart] | None:
-        """The typed parts response analysis lists (None: the type is not listed there)."""
+        """The parts of one response the responses table counts: each option picked, each
+        matching row, ordering position or blank (None: the type has no such table)."""
         return None
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        """The parts the key defines, listed even when nobody gave them (each option; the
+        right item of each row or position), in the order the question shows them."""
+        return []
 
     def bank_edit(self, data: Data, part: str, text: str, accept: bool) -> BankEdit | None:
         """The bank change that accepts (or rejects) `text` for `part`; None if the type has

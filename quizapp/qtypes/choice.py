@@ -8,7 +8,7 @@ from typing import Any
 
 from ..banks.moodle.model import NO_TEXT, Answer, MoodleQuestion, Text, feedback_map
 from ..banks.yamlnodes import suggest
-from .base import Data, QuestionType
+from .base import Data, QuestionType, ResponsePart
 from .feedback import feedback_rule
 from .helpers import TEXT_LIST, shuffle_setting, shuffled
 
@@ -119,9 +119,6 @@ class ChoiceType(QuestionType):
         choices = list(data["choices"])
         return {"choices": shuffled(choices, rng) if data.get("shuffle", True) else choices}
 
-    def categories(self, data: Data) -> list[str] | None:
-        return list(data["choices"])
-
     # ---- Moodle: a multichoice question -----------------------------------------------------
 
     def claims(self, question: MoodleQuestion) -> bool:
@@ -164,3 +161,18 @@ class ChoiceType(QuestionType):
     def read_fractions(self, question: MoodleQuestion, choices, percents) -> dict[str, Any] | None:
         """`choices`, the key and (when Moodle's differ from the default) `fractions`."""
         raise NotImplementedError
+
+    # ---- analysis of responses ----------------------------------------------------------------
+
+    def credit(self, data: Data, choice: str) -> float:
+        """What picking `choice` earns (a fraction of the question's points)."""
+        return self.percents(data).get(choice, 0.0) / 100
+
+    def _part(self, data: Data, choice: str) -> ResponsePart:
+        return ResponsePart("", choice, choice, self.credit(data, choice))
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        return [self._part(data, choice) for choice in self.picked(response)]
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        return [self._part(data, choice) for choice in data["choices"]]

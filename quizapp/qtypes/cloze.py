@@ -8,6 +8,7 @@ from typing import Any
 
 from ..banks.moodle.model import Answer, MoodleQuestion, Text
 from .base import BankEdit, Data, FormValues, Grade, PartMark, QuestionType, ResponsePart
+from .editing import Editable, yes_no
 from .helpers import (
     MAX_TEXT_ANSWER,
     TEXT_RULES,
@@ -48,6 +49,12 @@ class Cloze(QuestionType):
     needs_prompt = False
     moodle_types = ("multianswer",)
     overridable = True
+    part_label = "Blank"
+    editable = (
+        Editable("text", "Text", "markdown", "Blanks as [[answer]] or [[answer|other]]."),
+        Editable("reject", "Rejected answers", "lines", "Near misses that stay wrong."),
+        yes_no("typos", "Forgive typos", True),
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         text_node = reader.require(fields, "text", node, "a cloze question")

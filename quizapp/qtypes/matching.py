@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..banks.moodle.model import MoodleQuestion, Text
-from .base import Data, FormValues, Grade, InvalidResponse, PartMark, QuestionType
+from .base import Data, FormValues, Grade, InvalidResponse, PartMark, QuestionType, ResponsePart
+from .editing import Editable, yes_no
 from .helpers import TEXT_LIST, first_value, shuffle_setting, shuffled_avoiding
 
 TEXT = {"type": ["string", "number"]}
@@ -28,6 +29,12 @@ class Matching(QuestionType):
     required = ("pairs",)
     options_beside_prompt = True
     moodle_types = ("match",)
+    part_label = "Row"
+    editable = (
+        Editable("pairs", "Pairs", "pairs", "One per line: left -> right."),
+        Editable("distractors", "Distractors", "lines", "Wrong right-hand sides, one per line."),
+        yes_no("shuffle", "Shuffle the options", True),
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         pairs_node = reader.require(fields, "pairs", node, "a matching question")
@@ -137,3 +144,9 @@ class Matching(QuestionType):
         if question.shuffle is False:
             body["shuffle"] = False
         return body
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        return [ResponsePart(left, right, right) for left, right in (response or {}).items()]
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        return [ResponsePart(left, right, right, 1.0) for left, right in data["pairs"]]

@@ -9,6 +9,7 @@ from typing import Any
 
 from .base import Data, FormValues, Grade, InvalidResponse, PartMark
 from .choice import CHOICES, FRACTIONS, ChoiceType
+from .editing import Editable, yes_no
 from .feedback import FEEDBACK, feedback_for
 from .helpers import TEXT_LIST
 
@@ -48,6 +49,11 @@ class MultipleChoice(ChoiceType):
     required = ("choices", "answers")
     answer_key = "answers"
     single = False
+    editable = (
+        Editable("choices", "Choices", "lines", "One per line."),
+        Editable("answers", "Right answers", "lines", "One per line, each exactly as a choice."),
+        yes_no("shuffle", "Shuffle the choices", True),
+    )
 
     def check_fractions(self, reader, node, body, percents) -> bool:
         right, ok = set(body["answers"]), True
@@ -119,9 +125,6 @@ class MultipleChoice(ChoiceType):
 
     def picked(self, response: Any) -> list[str]:
         return list(response or [])
-
-    def keyed(self, data: Data) -> set[str]:
-        return set(data["answers"])
 
     def read_fractions(self, question, choices, percents):
         right = [c for c, p in percents.items() if p > 0]

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..banks.moodle.model import NO_TEXT, Answer, MoodleQuestion, Text, feedback_map
 from .base import Data, FormValues, Grade, InvalidResponse, QuestionType, ResponsePart
+from .editing import Editable
 from .feedback import FEEDBACK, RIGHT, WRONG, feedback_for, feedback_rule
 from .helpers import MAX_NUMBER_ANSWER, NotANumber, bounded, first_value, parse_number
 
@@ -65,6 +66,22 @@ class Numeric(QuestionType):
         "not": {"required": ["range", "tolerance"]},
     }
     moodle_types = ("numerical",)
+    editable = (
+        Editable("answer", "Answer", "number"),
+        Editable("tolerance", "Tolerance", "number", "Right within answer ± tolerance."),
+        Editable("range", "Range", "range", "Or: the lowest and highest right answer, 10, 20."),
+        Editable("unit", "Unit", "text"),
+        Editable(
+            "display",
+            "Show the key",
+            "choice",
+            options=(
+                ("", "as the number suggests"),
+                ("plain", "plain: 2022"),
+                ("grouped", "grouped: 1,000"),
+            ),
+        ),
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         body: dict[str, Any] = {}

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..banks.moodle.model import Answer, MoodleQuestion, Text
-from .base import Data, FormValues, Grade, InvalidResponse, PartMark, QuestionType
+from .base import Data, FormValues, Grade, InvalidResponse, PartMark, QuestionType, ResponsePart
+from .editing import Editable
 from .helpers import TEXT_LIST, first_value, shuffled_avoiding
 
 MIN_ITEMS = 3  # two items would always be shown swapped, which gives the answer away
@@ -29,6 +30,8 @@ class Ordering(QuestionType):
     required = ("items",)
     options_beside_prompt = True
     moodle_types = ("ordering",)
+    part_label = "Position"
+    editable = (Editable("items", "Items", "lines", "One per line, in the right order."),)
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         items_node = reader.require(fields, "items", node, "an ordering question")
@@ -107,3 +110,15 @@ class Ordering(QuestionType):
         if question.options.get("selecttype") != "ALL" and shown < len(items):
             question.warn(f"Moodle shows {shown} of the {len(items)} items; quizapp shows them all")
         return {"items": items}
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        return [
+            ResponsePart(str(n), item, item)
+            for n, item in enumerate(response or [], start=1)
+            if item
+        ]
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        return [
+            ResponsePart(str(n), item, item, 1.0) for n, item in enumerate(data["items"], start=1)
+        ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..banks.moodle.model import NO_TEXT, Answer, MoodleQuestion, Text
 from .base import BankEdit, Data, FormValues, Grade, QuestionType, ResponsePart
+from .editing import Editable, yes_no
 from .feedback import FEEDBACK, OTHER, feedback_for, feedback_rule, joined
 from .helpers import (
     MAX_TEXT_ANSWER,
@@ -148,6 +149,12 @@ class ShortAnswer(QuestionType):
     required = ("answers",)
     overridable = True
     moodle_types = ("shortanswer",)
+    editable = (
+        Editable("answers", "Accepted answers", "lines", "One per line; the first is the key."),
+        Editable("reject", "Rejected answers", "lines", "Near misses that stay wrong."),
+        Editable("pattern", "Pattern", "text", "RE2, matched against the whole answer."),
+        yes_no("typos", "Forgive typos", True),
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         answers_node = reader.require(fields, "answers", node, "a short-answer question")

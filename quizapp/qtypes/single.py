@@ -8,6 +8,7 @@ from typing import Any
 
 from .base import Data, FormValues, Grade, InvalidResponse
 from .choice import CHOICES, FRACTIONS, ChoiceType
+from .editing import Editable, yes_no
 from .feedback import FEEDBACK, feedback_for
 from .helpers import first_value
 
@@ -29,6 +30,11 @@ class SingleChoice(ChoiceType):
     required = ("choices", "answer")
     answer_key = "answer"
     single = True
+    editable = (
+        Editable("choices", "Choices", "lines", "One per line."),
+        Editable("answer", "Right answer", "text", "Exactly as one of the choices."),
+        yes_no("shuffle", "Shuffle the choices", True),
+    )
 
     def read_key(self, reader, node):
         value = reader.text(node, "answer")
@@ -81,9 +87,6 @@ class SingleChoice(ChoiceType):
 
     def picked(self, response: Any) -> list[str]:
         return [] if response is None else [response]
-
-    def keyed(self, data: Data) -> set[str]:
-        return {c for c, p in self.percents(data).items() if p >= 100}
 
     def read_fractions(self, question, choices, percents):
         best = [c for c, p in percents.items() if p >= 100]

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..banks.moodle.model import NO_TEXT, Answer, MoodleQuestion, Text, feedback_map
-from .base import Data, FormValues, Grade, InvalidResponse, QuestionType
+from .base import Data, FormValues, Grade, InvalidResponse, QuestionType, ResponsePart
+from .editing import yes_no
 from .feedback import FEEDBACK, RIGHT, WRONG, feedback_for, feedback_rule
 from .helpers import first_value
 
@@ -22,6 +23,7 @@ class TrueFalse(QuestionType):
     }
     required = ("answer",)
     moodle_types = ("truefalse",)
+    editable = (yes_no("answer", "Answer", None, words=("True", "False")),)
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         answer_node = reader.require(fields, "answer", node, "a true/false question")
@@ -78,3 +80,13 @@ class TrueFalse(QuestionType):
         if feedback:
             body["feedback"] = feedback
         return body
+
+    def _part(self, data: Data, value: bool) -> ResponsePart:
+        word = self.describe(value)
+        return ResponsePart("", word, word, 1.0 if value is data["answer"] else 0.0)
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        return [] if response is None else [self._part(data, response)]
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        return [self._part(data, True), self._part(data, False)]

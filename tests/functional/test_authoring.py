@@ -48,7 +48,7 @@ def test_problems_are_shown_beside_their_lines_and_nothing_changes(app, teacher)
     message = "answer &#39;Pluto&#39; is not one of the choices"
     assert f"error</strong> at line {line}, column 13: {message}" in html
     number = f'<span class="line-number" aria-hidden="true">{line}</span>'
-    assert f'<li class="has-problem">{number}' in html
+    assert f'<li class="has-problem has-error" id="problem-first">{number}' in html
     assert snapshot(app) == before
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Upload)) == 0
@@ -103,7 +103,8 @@ def test_valid_upload_previews_then_imports_once(app, teacher):
     assert "added 11, updated 1, retired 1, unchanged 8" in preview
     assert '<span class="diff-del">-explanation: Mercury orbits closest' in preview
     assert '<span class="diff-add">+explanation: Mercury is nearest' in preview
-    assert preview.count('class="card mb-3 question-preview"') == 10  # new GIFT questions
+    # The updated question and the ten new GIFT questions, as students will see them.
+    assert preview.count('class="card mb-3 question-preview"') == 11
     assert "Who is buried in Grant" in preview
     with app.app_context():
         question = db.session.scalar(sa.select(Question).where(Question.slug == "capital-single"))
@@ -153,8 +154,9 @@ def test_downloads_in_four_formats(app, teacher):
     load_banks(app, SAMPLE_BANKS)
     index = teacher.get("/authoring/").get_data(as_text=True)
     assert 'href="/authoring/banks/sample-bank.xml">Moodle XML<' in index
-    yaml_text = teacher.get("/authoring/banks/sample-bank.yaml").get_data(as_text=True)
-    assert yaml_text.startswith("bank:\n  id: sample-bank")
+    # The bank's own file, byte for byte, while it holds what was imported.
+    yaml_bytes = teacher.get("/authoring/banks/sample-bank.yaml").get_data()
+    assert yaml_bytes == (SAMPLE_BANKS / "sample.yaml").read_bytes()
     gift = teacher.get("/authoring/banks/sample-bank.gift")
     assert gift.headers["Content-Disposition"] == 'attachment; filename="sample-bank.gift"'
     assert "// [id:capital-single]" in gift.get_data(as_text=True)
@@ -232,10 +234,9 @@ def test_b18_preview_of_a_big_upload_is_bounded(app, teacher):
     location = upload(teacher, ("many.yaml", bigger.encode())).headers["Location"]
     html = teacher.get(location).get_data(as_text=True)
     assert "added 300, updated 300, retired 0, unchanged 0" in html
-    assert html.count('<pre class="diff"') == 50
-    assert "The changes of 250 more question(s) are not shown here." in html
+    assert html.count('<pre class="diff"') == 50  # the updated questions come first
     assert html.count('class="card mb-3 question-preview"') == 50
-    assert "250 more new question(s) are not shown here." in html
+    assert "550 more added or updated question(s) are not shown here." in html
     assert html.count("and 100 more, not listed here.") == 2  # added and updated lists
     assert "Warnings (600)" in html and "and 400 more, not listed here." in html
     assert len(html) < 400_000
