@@ -76,7 +76,7 @@ class StudentRow:
     badges: list[str] = field(default_factory=list)
 
 
-def _attempt_figures(session: Session, scope: Scope, filters: OverviewFilter):
+def attempt_figures(session: Session, scope: Scope, filters: OverviewFilter = EVERYTHING):
     """(user id, finished attempts, average %, best %) per student; with a bank, each
     attempt's percent on that bank's questions. Kept until finished answers change
     (report_cache)."""
@@ -180,7 +180,7 @@ def class_overview(
             )
         )
     }
-    for user_id, count, average, best in _attempt_figures(session, scope, filters):
+    for user_id, count, average, best in attempt_figures(session, scope, filters):
         if user_id in students:
             row = students[user_id]
             row.attempts, row.average, row.best = count, average, best

@@ -81,9 +81,7 @@ def test_gift_grading_moodle_would_do_otherwise_is_warned_at_upload(teacher):
     gift = b"::w::Pick the big ones.{~%50%a ~%30%b ~c####Because.}\n"
     response = upload(teacher, ("weights.gift", gift))
     preview = teacher.get(response.headers["Location"]).get_data(as_text=True)
-    assert "upload/weights.gift:1:1: warning: the right answers&#39; weights add up to 80%" in (
-        preview
-    )
+    assert "weights.gift, line 1: the right answers&#39; weights add up to 80%" in preview
 
 
 def test_valid_upload_previews_then_imports_once(app, teacher):
