@@ -17,6 +17,7 @@ from . import api, database, qtypes
 from .api.problems import http_problem
 from .auth.views import bp as auth_bp
 from .authoring.views import bp as authoring_bp
+from .banks.files import shown_name
 from .classes.views import bp as classes_bp
 from .classroom.views import bp as classroom_bp
 from .cli import backup_command, demo_command, questions, restore_command, serve_command, users
@@ -26,7 +27,7 @@ from .config import DEFAULTS, load_secret_key, settings_from_environment
 from .errors import register_storage_fault_pages
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 from .main.views import bp as main_bp
-from .markdown import render_inline, render_markdown
+from .markdown import render_bank_inline, render_bank_markdown, render_inline, render_markdown
 from .progress.views import bp as progress_bp
 from .quiz.views import bp as quiz_bp
 from .security import init_app as register_transport_security
@@ -192,6 +193,14 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     app.jinja_env.filters["markdown_inline"] = lambda text: Markup(render_inline(text))
+    # For bank text only (kept once rendered): never for anything a user typed.
+    app.jinja_env.filters["bank_markdown"] = lambda text: Markup(render_bank_markdown(text))
+    app.jinja_env.filters["bank_markdown_inline"] = lambda text: Markup(render_bank_inline(text))
+    # Bank files are named relative to the questions folder: never a server's directories.
+    app.jinja_env.filters["source"] = lambda where: where.shown(app.config["QUESTIONS_DIR"])
+    app.jinja_env.filters["source_name"] = lambda path: shown_name(
+        path, app.config["QUESTIONS_DIR"]
+    )
 
 
 def register_commands(app: Flask) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
@@ -187,6 +187,27 @@ def retrievability(memory: Memory, now: datetime, preferences: Preferences) -> f
         return None
     card = _to_fsrs(memory, 0, _aware(now))
     return scheduler(preferences).get_card_retrievability(card, current_datetime=_aware(now))
+
+
+def recall_at(
+    now: datetime, preferences: Preferences
+) -> Callable[[int, float | None, datetime | None], float | None]:
+    """retrievability() of many cards at one moment, from a card's state, stability and last
+    review alone: chance(state, stability, last_review). The same forgetting curve py-fsrs
+    computes (get_card_retrievability, whole days since the last review), without building an
+    fsrs card for each; tests/unit/test_scheduling.py checks that the two agree exactly."""
+    decay = -scheduler(preferences).parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    moment = _aware(now).astimezone(UTC).replace(tzinfo=None)
+
+    def chance(state: int, stability: float | None, last_review: datetime | None):
+        if state == NEW or stability is None:
+            return None
+        if last_review is None:
+            return 0
+        return (1 + factor * max(0, (moment - last_review).days) / stability) ** decay
+
+    return chance
 
 
 def replay(

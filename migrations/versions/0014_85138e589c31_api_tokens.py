@@ -4,7 +4,7 @@ Personal access tokens for the JSON API (issue 19): a digest of each token (neve
 its name, scopes, owner, and when it was made, last used and revoked.
 
 Revision ID: 85138e589c31
-Revises: 81dbde1da133
+Revises: b551620ac53c
 Create Date: 2026-12-10 10:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '85138e589c31'
-down_revision = '81dbde1da133'
+down_revision = 'b551620ac53c'
 branch_labels = None
 depends_on = None
 

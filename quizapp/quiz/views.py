@@ -25,7 +25,7 @@ from ..services.quizzes.override import MESSAGES as OVERRIDE_MESSAGES
 from ..services.quizzes.override import Override
 from ..vocab import AttemptStatus, Mode
 from ..web.forms import CsrfOnlyForm
-from ..web.pages import practice_idle_time
+from ..web.pages import practice_idle_time, signed_in
 from ..web.questions import (
     posted_values,
     question_view,
@@ -46,7 +46,7 @@ def require_login():
 
 def _attempt_or_404(attempt_id: int, versions: bool = False):
     # Another user's attempt is indistinguishable from a missing one.
-    attempt = quizzes.attempt_for(db.session, current_user, attempt_id, versions)
+    attempt = quizzes.attempt_for(db.session, signed_in(), attempt_id, versions)
     if attempt is None:
         abort(404)
     return attempt
@@ -165,38 +165,46 @@ def show(attempt_id: int):
     )
 
 
-def _render_question(attempt, position: int, posted: bool = False, status: int = 200):
-    item = next((i for i in attempt.items if i.position == position), None)
-    if item is None:
+def _render_question(attempt, position: int, posted: bool = False, status: int = 200, page=None):
+    """The question page; `page` (quizzes.question_page) when the caller read it already."""
+    page = page or quizzes.question_page(db.session, signed_in(), attempt.id, position)
+    if page is None or page.item is None:
         abort(404)
+    item = page.item
     values = posted_values(item, request.form.getlist) if posted else saved_values(item)
     practice = attempt.mode == Mode.PRACTICE
-    sealed = sealed_for(db.session, current_user) if practice else NOTHING_SEALED
-    view = question_view(attempt, item, values, review.shown(db.session, attempt), sealed)
+    sealed = sealed_for(db.session, signed_in()) if practice else NOTHING_SEALED
+    shown = review.shown(db.session, attempt)
+    view = question_view(attempt, item, values, shown, sealed, page.answered)
     resumed = request.args.get("resumed") == "1" and practice
-    page = render_template(
+    # The page's forms only carry the CSRF token (the same one): one form object renders it.
+    token_form = CsrfOnlyForm()
+    html = render_template(
         "quiz/question.html",
         view=view,
-        form=StepForm(),
-        override_form=CsrfOnlyForm(),
+        form=token_form,
+        override_form=token_form,
         resumed=attempt if resumed else None,
-        action_form=CsrfOnlyForm(),
+        action_form=token_form,
     )
-    return page, status
+    return html, status
 
 
 @bp.get("/<int:attempt_id>/q/<int:position>")
 def question(attempt_id: int, position: int):
-    attempt = _attempt_or_404(attempt_id)
+    page = quizzes.question_page(db.session, signed_in(), attempt_id, position)
+    if page is None:
+        abort(404)  # another user's attempt is indistinguishable from a missing one
+    attempt = page.attempt
     if _abandoned(attempt):
         return redirect(url_for("progress.attempts"))
     if quizzes.time_ran_out(attempt):
         flash("Time ran out: your attempt was submitted with the answers saved in time.", "info")
     if quizzes.is_over(attempt):
         return redirect(url_for(".results", attempt_id=attempt.id))
-    if not 0 <= position < len(attempt.items):
+    if not 0 <= position < len(page.answered):
         abort(404)
-    return _render_question(attempt, position)
+    return _render_question(attempt, position, page=page)
 
 
 def _step() -> int | None:
@@ -213,7 +221,7 @@ def answer(attempt_id: int, position: int):
         flash("This page was out of date; here is the latest version.", "warning")
         return redirect(url_for(".show", attempt_id=attempt_id))
     result = quizzes.record_answer(
-        db.session, current_user, attempt_id, position, step, request.form.getlist, action
+        db.session, signed_in(), attempt_id, position, step, request.form.getlist, action
     )
     outcome = result.outcome
     if outcome is Outcome.MISSING:
@@ -250,7 +258,7 @@ def autosave(attempt_id: int):
         _attempt_or_404(attempt_id)
         return jsonify(ok=False, message="This page is out of date; reload it."), 409
     result = quizzes.record_answer(
-        db.session, current_user, attempt_id, position, step, request.form.getlist
+        db.session, signed_in(), attempt_id, position, step, request.form.getlist
     )
     if result.outcome is Outcome.MISSING:
         abort(404)

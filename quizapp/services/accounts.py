@@ -29,6 +29,7 @@ from ..throttling import (
     login_wait,
     wait_message,
 )
+from .report_cache import answers_changed
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 LOGIN, REGISTER = "login", "register"  # kinds of counted attempts
@@ -109,6 +110,7 @@ def set_role(session: Session, username: str, role: str) -> User:
         if user is None:
             raise AccountError(f"No user named '{normalise_username(username)}'.")
         user.role = role
+        answers_changed(session)  # reports count students' answers only
     return user
 
 
@@ -278,7 +280,11 @@ def load_session_user(session: Session, token: str) -> User | None:
     user_id, version = parse_id(user_id), parse_id(version)
     if user_id is None or version is None:
         return None
-    user = session.get(User, user_id)
+    user = session.scalars(_USER_BY_ID, {"id": user_id}).first()
     if user is None or user.session_version != version:
         return None
     return user
+
+
+# Every request loads its user: one indexed query, built once (session.get builds its own).
+_USER_BY_ID = sa.select(User).where(User.id == sa.bindparam("id"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,18 +18,18 @@ from ..models import (
     AttemptItem,
     Bank,
     Card,
-    CardState,
     Question,
     QuestionVersion,
     Review,
     User,
     utcnow,
 )
-from ..scheduling import REVIEW, Rating
+from ..scheduling import Rating
 from ..vocab import AttemptStatus
 from . import study
-from .queries import active_banks
+from .queries import Shelf, active_shelf, rows
 from .quizzes import latest_marks
+from .readiness import BankReadiness, CardMemories, card_memories, readiness_by_bank
 
 FORECAST_DAYS = 30
 
@@ -73,78 +73,81 @@ class Dashboard:
     today: study.Deck
     reviews_today: int
     today_date: date
+    readiness: list[BankReadiness]
 
 
 def score_history(session: Session, user: User, hidden: Collection[int] = ()) -> list[ScorePoint]:
-    rows = session.execute(
-        sa.select(Attempt.id, Attempt.submitted_at, Attempt.score, Attempt.max_score, Attempt.title)
-        .where(
-            Attempt.user_id == user.id,
-            Attempt.status == AttemptStatus.SUBMITTED,
-            Attempt.id.not_in(hidden),
-        )
-        .order_by(Attempt.submitted_at, Attempt.id)
-    )
     return [
         ScorePoint(aid, when, 100 * score / top if top else 0.0, title)
-        for aid, when, score, top, title in rows
+        for aid, when, score, top, title in rows(
+            session, _SCORES, user=user.id, hidden=list(hidden)
+        )
     ]
 
 
+_SCORES = (
+    sa.select(Attempt.id, Attempt.submitted_at, Attempt.score, Attempt.max_score, Attempt.title)
+    .where(
+        Attempt.user_id == sa.bindparam("user"),
+        Attempt.status == AttemptStatus.SUBMITTED,
+        Attempt.id.not_in(sa.bindparam("hidden", expanding=True)),
+    )
+    .order_by(Attempt.submitted_at, Attempt.id)
+)
+
+
+_ACTIVE_CARDS_BY_BANK = (
+    sa.select(Card.bank_id, sa.func.count()).where(Card.retired_at.is_(None)).group_by(Card.bank_id)
+)
+
+
 def mastery(
-    session: Session, user: User, now: datetime, hidden: Collection[int] = ()
+    session: Session,
+    user: User,
+    now: datetime,
+    hidden: Collection[int] = (),
+    memories: CardMemories | None = None,
+    shelf: Shelf | None = None,
 ) -> list[BankMastery]:
+    """Per active bank: questions right on the latest try, and cards in review whose chance of
+    recall is above the student's desired retention (`memories`: card_memories at `now`, and
+    `shelf`, when the caller has read them already)."""
     marks = latest_marks(session, user, hidden)
-    banks = active_banks(session)
-    questions = session.execute(
-        sa.select(Question.id, Question.bank_id).where(Question.retired_at.is_(None))
-    ).all()
-    cards = session.execute(sa.select(Card.id, Card.bank_id).where(Card.retired_at.is_(None))).all()
-    states = {
-        s.card_id: s
-        for s in session.scalars(
-            sa.select(CardState).where(CardState.user_id == user.id, CardState.state == REVIEW)
-        )
-    }
-    prefs = study.preferences(user)
-    per_bank: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for qid, bank_id in questions:
-        per_bank[bank_id][0] += 1
-        per_bank[bank_id][1] += marks.get(qid, 0) >= 1
-    for cid, bank_id in cards:
-        per_bank[bank_id][2] += 1
-        state = states.get(cid)
-        if state is not None:
-            r = scheduling.retrievability(study.memory_of(state), now, prefs)
-            per_bank[bank_id][3] += r is not None and r > user.desired_retention
-    return [BankMastery(b.slug, b.title, *per_bank[b.id]) for b in banks]
+    memories = card_memories(session, user, now) if memories is None else memories
+    shelf = shelf or active_shelf(session)
+    cards = dict(rows(session, _ACTIVE_CARDS_BY_BANK).all())
+    found = []
+    for bank in shelf.banks:
+        questions = shelf.questions.get(bank.id, [])
+        right = sum(marks.get(qid, 0) >= 1 for qid in questions)
+        cards_retained = (cards.get(bank.id, 0), memories.retained[bank.id])
+        found.append(BankMastery(bank.slug, bank.title, len(questions), right, *cards_retained))
+    return found
+
+
+_REVIEW_DAYS = (
+    sa.select(Review.day, sa.func.count())
+    .where(Review.user_id == sa.bindparam("user"), Review.day >= sa.bindparam("since"))
+    .group_by(Review.day)
+)
 
 
 def review_days(session: Session, user: User, since: date) -> dict[date, int]:
-    rows = session.execute(
-        sa.select(Review.day, sa.func.count())
-        .where(Review.user_id == user.id, Review.day >= since)
-        .group_by(Review.day)
-    )
-    return dict(rows.all())
+    return dict(rows(session, _REVIEW_DAYS, user=user.id, since=since).all())
 
 
-def forecast(session: Session, user: User, now: datetime) -> tuple[date, list[int]]:
+def forecast(
+    session: Session, user: User, now: datetime, memories: CardMemories | None = None
+) -> tuple[date, list[int]]:
     """Review cards coming due on each of the next 30 study days (overdue ones count today)."""
     today = scheduling.study_day(now, user.timezone)
     horizon = scheduling.day_end(today + timedelta(days=FORECAST_DAYS - 1), user.timezone)
-    dues = session.scalars(
-        sa.select(CardState.due)
-        .join(Card, CardState.card_id == Card.id)
-        .where(
-            CardState.user_id == user.id,
-            CardState.state == REVIEW,
-            CardState.suspended.is_(False),
-            CardState.due < horizon,
-            Card.retired_at.is_(None),
-        )
+    memories = card_memories(session, user, now) if memories is None else memories
+    counts = Counter(
+        max(today, scheduling.study_day(due, user.timezone))
+        for due in memories.review_dues
+        if due < horizon
     )
-    counts = Counter(max(today, scheduling.study_day(due, user.timezone)) for due in dues)
     return today, [counts.get(today + timedelta(days=i), 0) for i in range(FORECAST_DAYS)]
 
 
@@ -152,17 +155,20 @@ def dashboard(
     session: Session, user: User, now: datetime | None = None, hidden: Collection[int] = ()
 ) -> Dashboard:
     """The dashboard; `hidden` attempts (assigned ones whose scores are not released to the
-    student yet) count nowhere in it."""
+    student yet) count nowhere in it. The card states are read once, for the mastery, the
+    forecast and the readiness."""
     now = now or utcnow()
     today = scheduling.study_day(now, user.timezone)
     scores = score_history(session, user, hidden)
     days = review_days(session, user, today - timedelta(days=371))
-    start, upcoming = forecast(session, user, now)
+    memories = card_memories(session, user, now)
+    shelf = active_shelf(session)
+    start, upcoming = forecast(session, user, now, memories)
     return Dashboard(
         user=user,
         scores=scores,
         trend=stats.linear_trend([p.percent for p in scores]),
-        mastery=mastery(session, user, now, hidden),
+        mastery=mastery(session, user, now, hidden, memories, shelf),
         review_days=days,
         streak=stats.streak({d for d, n in days.items() if n}, today),
         forecast=upcoming,
@@ -170,6 +176,7 @@ def dashboard(
         today=study.deck_counts(session, user, None, now),
         reviews_today=days.get(today, 0),
         today_date=today,
+        readiness=readiness_by_bank(session, user, now, memories=memories, shelf=shelf),
     )
 
 

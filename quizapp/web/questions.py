@@ -128,7 +128,12 @@ def question_view(
     values: dict[str, Any],
     shown: Shown,
     sealed: Sealed = NOTHING_SEALED,
+    answered: list[bool] | None = None,
 ) -> QuestionView:
+    """One question's page; `answered` (each question has an answer saved) when the caller
+    has it, rather than every question of the attempt."""
+    if answered is None:
+        answered = [i.response is not None for i in attempt.items]
     data = item.version.data
     qtype = qtypes.get(item.version.type)
     return QuestionView(
@@ -141,8 +146,8 @@ def question_view(
         values=values,
         feedback=feedback_for(item, shown) if _may_reveal(attempt, item, sealed) else None,
         deadline_iso=_iso(attempt.deadline),
-        total=len(attempt.items),
-        answered=[i.response is not None for i in attempt.items],
+        total=len(answered),
+        answered=answered,
     )
 
 

@@ -5,7 +5,15 @@ modules are gathered here."""
 from __future__ import annotations
 
 from ...attempt_rules import GRACE, MESSAGES, Outcome, time_is_up
-from .answer import AnswerResult, attempt_for, in_progress, record_answer
+from .answer import (
+    AnswerResult,
+    QuestionPage,
+    attempt_for,
+    in_progress,
+    load_content,
+    question_page,
+    record_answer,
+)
 from .finish import AttemptResults, Mark, is_over, results, submit, time_ran_out
 from .override import can_override, override
 from .practice import close_abandoned, discard, idle_attempts, practise, start_fresh, unfinished
@@ -29,6 +37,7 @@ __all__ = [
     "AttemptResults",
     "Mark",
     "Outcome",
+    "QuestionPage",
     "QuizError",
     "QuizRequest",
     "attempt_for",
@@ -42,8 +51,10 @@ __all__ = [
     "item_values",
     "latest_marks",
     "latest_mistakes",
+    "load_content",
     "override",
     "practise",
+    "question_page",
     "record_answer",
     "results",
     "start_fresh",

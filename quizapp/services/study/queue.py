@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ... import scheduling
-from ...models import Card, CardState, DeckLimit, Review, User, utcnow
+from ...models import Bank, Card, CardState, DeckLimit, Review, User, utcnow
 from ...scheduling import NEW, REVIEW, Memory, Rating
 from ...study_queue import CardRef, Deck, Limits, Queue, StateRef, plan_day
 from ..exam_secrecy import Sealed, sealed_for
-from ..queries import active_bank, active_banks, active_cards_query
+from ..queries import active_bank, active_banks, active_cards_query, rows
 from .reviews import memory_of, preferences
 
 
@@ -22,29 +22,63 @@ def _active_cards(session: Session, deck: str | None) -> list[CardRef]:
     return [CardRef(*row) for row in rows]
 
 
-def _states(session: Session, user: User) -> dict[int, StateRef]:
-    rows = session.execute(
-        sa.select(
-            CardState.card_id,
-            CardState.state,
-            CardState.due,
-            CardState.suspended,
-            CardState.buried_until,
-        ).where(CardState.user_id == user.id)
+# The active cards today's queue may hold, in study order, with the student's states: every
+# card but those plan_day would skip (suspended, buried, or not due before the day's end).
+# Leaving these out changes nothing in the plan (the rest keep their order) and spares reading
+# a row for each card the student has seen.
+_CANDIDATES = (
+    active_cards_query(
+        None,
+        Card.id,
+        Card.bank_id,
+        CardState.state,
+        CardState.due,
+        CardState.suspended,
+        CardState.buried_until,
     )
-    return {row.card_id: StateRef(*row) for row in rows}
+    .outerjoin(
+        CardState,
+        (CardState.card_id == Card.id) & (CardState.user_id == sa.bindparam("user")),
+    )
+    .where(
+        sa.or_(
+            CardState.id.is_(None),
+            sa.and_(
+                CardState.suspended.is_(False),
+                sa.or_(
+                    CardState.buried_until.is_(None), CardState.buried_until < sa.bindparam("day")
+                ),
+                sa.or_(CardState.state == NEW, CardState.due < sa.bindparam("end")),
+            ),
+        )
+    )
+)
+_DONE_TODAY = (
+    sa.select(Card.bank_id, Review.state_before, sa.func.count())
+    .join(Card, Review.card_id == Card.id)
+    .where(Review.user_id == sa.bindparam("user"), Review.day == sa.bindparam("day"))
+    .group_by(Card.bank_id, Review.state_before)
+)
+_DECK_LIMITS = sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.reviews_per_day).where(
+    DeckLimit.user_id == sa.bindparam("user")
+)
+
+
+def _candidates(
+    session: Session, user: User, day: date, end: datetime
+) -> tuple[list[CardRef], dict[int, StateRef]]:
+    cards, states = [], {}
+    for card_id, bank_id, *state in rows(session, _CANDIDATES, user=user.id, day=day, end=end):
+        cards.append(CardRef(card_id, bank_id))
+        if state[0] is not None:
+            states[card_id] = StateRef(card_id, *state)
+    return cards, states
 
 
 def _done_today(session: Session, user: User, day: date) -> dict[int, tuple[int, int]]:
     """Per bank: (new cards introduced, review-state cards reviewed) on this study day."""
-    rows = session.execute(
-        sa.select(Card.bank_id, Review.state_before, sa.func.count())
-        .join(Card, Review.card_id == Card.id)
-        .where(Review.user_id == user.id, Review.day == day)
-        .group_by(Card.bank_id, Review.state_before)
-    )
     done: dict[int, tuple[int, int]] = {}
-    for bank_id, state_before, count in rows:
+    for bank_id, state_before, count in rows(session, _DONE_TODAY, user=user.id, day=day):
         new, reviews = done.get(bank_id, (0, 0))
         done[bank_id] = (
             new + (count if state_before == NEW else 0),
@@ -55,12 +89,10 @@ def _done_today(session: Session, user: User, day: date) -> dict[int, tuple[int,
 
 def deck_limits(session: Session, user: User) -> dict[int, tuple[int | None, int | None]]:
     """The student's own daily limits per bank: (new, reviews), None where they set none."""
-    rows = session.execute(
-        sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.reviews_per_day).where(
-            DeckLimit.user_id == user.id
-        )
-    )
-    return {bank_id: (new, reviews) for bank_id, new, reviews in rows}
+    return {
+        bank_id: (new, reviews)
+        for bank_id, new, reviews in rows(session, _DECK_LIMITS, user=user.id)
+    }
 
 
 def _day_plan(session: Session, user: User, now: datetime, sealed: Sealed | None = None) -> Queue:
@@ -80,11 +112,11 @@ def _day_plan(session: Session, user: User, now: datetime, sealed: Sealed | None
         for bank_id in own.keys() | done.keys()
     }
     end = scheduling.day_end(day, user.timezone)
-    cards = _active_cards(session, None)
+    cards, states = _candidates(session, user, day, end)
     sealed = sealed_for(session, user, now) if sealed is None else sealed
     if sealed:
         cards = [card for card in cards if not sealed.hides_card(card.id)]
-    return plan_day(cards, _states(session, user), limits, per_deck, day, end, now)
+    return plan_day(cards, states, limits, per_deck, day, end, now)
 
 
 def build_queue(
@@ -118,6 +150,18 @@ def deck_title(session: Session, deck: str | None) -> str | None:
     return bank.title if bank else None
 
 
+# The card to show, its bank's title and the student's state of it, in one query.
+_SHOWN = (
+    sa.select(Card, CardState)
+    .outerjoin(
+        CardState,
+        (CardState.card_id == Card.id) & (CardState.user_id == sa.bindparam("user")),
+    )
+    .where(Card.id == sa.bindparam("card"))
+    .options(joinedload(Card.bank).load_only(Bank.slug, Bank.title))
+)
+
+
 @dataclass
 class StudyCard:
     card: Card
@@ -147,10 +191,7 @@ def next_card(
         ref = next((c for c in _active_cards(session, deck) if c.id == show), ref)
     if ref is None:
         return None, counts
-    card = session.get(Card, ref.id)
-    state = session.scalar(
-        sa.select(CardState).where(CardState.user_id == user.id, CardState.card_id == ref.id)
-    )
+    card, state = session.execute(_SHOWN, {"user": user.id, "card": ref.id}).one()
     return study_card(user, card, state, now, counts), counts
 
 
