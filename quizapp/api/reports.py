@@ -4,6 +4,8 @@ the classes they teach (an admin, everyone): the same `classes.scope_for` as the
 
 from __future__ import annotations
 
+from flask import current_app
+
 from ..csvfiles import csv_text
 from ..extensions import db
 from ..services import analysis, classes
@@ -19,7 +21,6 @@ from .schemas.reports import (
     ItemAnalysis,
     ItemFigures,
     ItemsQuery,
-    OptionPicks,
     ReportScope,
     StudentResult,
     StudentResults,
@@ -189,19 +190,13 @@ def item_analysis(query: ItemsQuery):
                 key=f"{report.bank.slug}/{q.question.slug}",
                 question_id=q.question.id,
                 type=q.version.type,
-                location=q.location,
+                location=_where(q),
                 responses=q.item.responses,
                 facility=q.item.facility,
                 sd=q.item.sd,
                 discrimination=q.item.discrimination,
                 efficiency=q.item.efficiency,
-                versions_answered=q.versions_answered,
-                flags=q.flags,
-                options=None
-                if q.options is None
-                else [
-                    OptionPicks(option=o.option, picked=o.picked, keyed=o.keyed) for o in q.options
-                ],
+                flags=_flags(q),
             )
             for q in report.questions
         ],
@@ -210,8 +205,18 @@ def item_analysis(query: ItemsQuery):
 
 ITEM_COLUMNS = [
     "question", "type", "location", "responses", "facility_percent", "sd_percent",
-    "discrimination", "efficiency", "versions_answered", "flags",
+    "discrimination", "efficiency", "flags",
 ]  # fmt: skip
+
+
+def _where(question) -> str:
+    """The question's file relative to the questions folder, and line: never a server path."""
+    return question.location.shown(current_app.config["QUESTIONS_DIR"])
+
+
+def _flags(question) -> list[str]:
+    """Reasons for a look, as the item analysis page gives them (none below its minimum)."""
+    return question.item.flags(current_app.config["ITEM_MIN_RESPONSES"])
 
 
 def _figure(value: float | None) -> str | float:
@@ -229,14 +234,13 @@ def item_analysis_csv(query: ItemsQuery):
         (
             f"{report.bank.slug}/{q.question.slug}",
             q.version.type,
-            q.location,
+            _where(q),
             q.item.responses,
             _figure(q.item.facility),
             _figure(q.item.sd),
             _figure(q.item.discrimination),
             _figure(q.item.efficiency),
-            q.versions_answered,
-            "; ".join(q.flags),
+            "; ".join(_flags(q)),
         )  # fmt: skip
         for q in report.questions
     )
