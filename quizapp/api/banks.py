@@ -8,7 +8,7 @@ from flask import current_app, url_for
 
 from ..banks.cards import bank_flashcards
 from ..extensions import db
-from ..services import authoring, responses
+from ..services import authoring, import_preview, responses
 from ..services.catalogue import bank_listing, bank_overview
 from .core import ANY_SCOPE, AUTHOR, api, current_user
 from .openapi import Reply
@@ -134,7 +134,7 @@ def _preview(stored) -> UploadPreview:
             updated=[], retired=[], unchanged=0, banks_added=[], banks_retired=[], changed=[],
             more_changed=0, new_questions=[], more_new=0, changed_since_upload=[],
         )  # fmt: skip
-    result = authoring.preview(db.session, stored)
+    result = import_preview.preview(db.session, stored)
     if result is None:
         checked = authoring.check_stored(stored, current_app.config["UPLOAD_FILE_LIMIT"])
         raise invalid_banks(checked.result.problems)
@@ -152,21 +152,28 @@ def _preview(stored) -> UploadPreview:
         unchanged=len(changes.unchanged),
         banks_added=result.report.banks_added,
         banks_retired=result.report.banks_retired,
-        changed=[ChangedQuestion(key=d.key, diff=d.lines) for d in result.diffs],
-        more_changed=result.hidden_diffs,
+        changed=[
+            ChangedQuestion(key=q.key, diff=q.diff, answered=q.answered)
+            for q in result.shown
+            if q.updated
+        ],
+        more_changed=_questions(result, changes.updated) - sum(q.updated for q in result.shown),
         new_questions=[
             NewQuestion(
-                key=f"{_bank_of(result.banks, q)}/{q.id}", bank=title, type=q.type, prompt=q.prompt
+                key=q.key, bank=q.bank_title, type=q.question.type, prompt=q.question.prompt
             )
-            for title, q in result.new_questions
+            for q in result.shown
+            if not q.updated
         ],
-        more_new=result.hidden_new_questions,
+        more_new=_questions(result, changes.added) - sum(not q.updated for q in result.shown),
         changed_since_upload=result.changed_since_upload,
     )
 
 
-def _bank_of(banks, question) -> str:
-    return next(b.id for b in banks if any(q is question for q in b.questions))
+def _questions(result: import_preview.Preview, keys) -> int:
+    """How many of the changed keys are questions (the others are a bank's extra cards)."""
+    questions = {f"{b.id}/{q.id}" for b in result.banks for q in b.questions}
+    return sum(key in questions for key in keys)
 
 
 @api.operation(

@@ -20,7 +20,6 @@ from .core import READING, STUDY, api, current_user
 from .openapi import Reply
 from .problems import ApiProblem
 from .schemas.quiz import (
-    Answer,
     AnswerFeedback,
     AnswerOutcome,
     AttemptFilter,
@@ -29,6 +28,7 @@ from .schemas.quiz import (
     AttemptReview,
     AttemptState,
     AttemptSummary,
+    QuizAnswer,
     RetryMistakes,
     ReviewedQuestion,
     StartQuiz,
@@ -251,10 +251,10 @@ OUTCOMES = {
 
 @api.operation(
     "POST", "/attempts/<int:attempt_id>/questions/<int:position>/answer", tag="quizzes",
-    scopes=STUDY, body=Answer, replies={200: Reply("Recorded", AnswerOutcome)},
+    scopes=STUDY, body=QuizAnswer, replies={200: Reply("Recorded", AnswerOutcome)},
     problems=(409, 422),
 )  # fmt: skip
-def answer_question(attempt_id: int, position: int, body: Answer):
+def answer_question(attempt_id: int, position: int, body: QuizAnswer):
     """Answer a question
 
     Save, check (practice: grade it now) or submit the attempt with it. A repeat of the last

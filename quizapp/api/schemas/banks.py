@@ -76,6 +76,9 @@ class BankCheck(BaseModel):
 class ChangedQuestion(BaseModel):
     key: str = Field(description="<bank id>/<question id>")
     diff: list[str] = Field(description="A unified diff of the question, before and after.")
+    answered: int = Field(
+        description="Students who answered the version it replaces (a regrade can follow)."
+    )
 
 
 class NewQuestion(BaseModel):

@@ -112,7 +112,7 @@ class AttemptQuestion(BaseModel):
     feedback: AnswerFeedback | None = Field(description="Practice, once checked.")
 
 
-class Answer(Request):
+class QuizAnswer(Request):
     """An answer to one question: its fields, the attempt's `step` it was made on, and what to
     do with it (save; check, in practice: grade it now; submit the attempt with it)."""
 
