@@ -281,3 +281,37 @@ def calibration_chart(
         "Dashed: where they agree</text>"
     )
     return _frame(chart_id, title, description, body)
+
+
+def histogram(
+    chart_id: str, title: str, counts: Sequence[int], labels: Sequence[str], description: str
+) -> str:
+    """Touching bars, one per range (labelled under it), each with its count above it."""
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM - 14  # room for the counts above the bars
+    top = _nice_top(max([*counts, 1]))
+    step = plot_w / max(1, len(counts))
+    body = []
+    for fraction in (0, 0.5, 1):
+        y = PAD_TOP + 14 + plot_h * (1 - fraction)
+        body.append(
+            f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="{MUTED}">{top * fraction:g}</text>'
+        )
+    for i, (count, label) in enumerate(zip(counts, labels, strict=True)):
+        h = plot_h * count / top
+        x, y = PAD_LEFT + i * step, PAD_TOP + 14 + plot_h - h
+        body.append(
+            f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{max(1.0, step - 2):.1f}" '
+            f'height="{h:.1f}" fill="{PRIMARY}"><title>{escape(label)}: {count}</title></rect>'
+            f'<text x="{x + step / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="11" '
+            f'fill="{MUTED}">{escape(label)}</text>'
+        )
+        if count:
+            body.append(
+                f'<text x="{x + step / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
+                f'font-size="11" fill="{MUTED}">{count}</text>'
+            )
+    return _frame(chart_id, title, description, body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 import nh3
@@ -57,3 +58,16 @@ def render_bank_markdown(text: str | None) -> str:
 def render_bank_inline(text: str | None) -> str:
     """render_inline for the text of a question bank, rendered once per process."""
     return render_inline(text)
+
+
+def plain_excerpt(text: str | None, limit: int = 60) -> str:
+    """The start of some Markdown as plain text, cut at a word near `limit` characters."""
+    if not text:
+        return ""
+    plain = html.unescape(nh3.clean(_md.render(text), tags=set()))
+    plain = " ".join(plain.split())
+    if len(plain) <= limit:
+        return plain
+    cut = plain[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:") + "…"

@@ -374,3 +374,4 @@ class Upload(db.Model):
 # The class models have their own module (this one would pass 400 lines); importing them here
 # maps every model whenever one is used.
 from .course_models import Assignment, AssignmentOverride, Course, CourseMember  # noqa: E402, F401
+from .token_models import ApiToken  # noqa: E402, F401

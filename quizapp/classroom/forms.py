@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
+from wtforms import DateField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
 
@@ -34,4 +34,18 @@ class ScopeForm(QueryForm):
         self.assignment.choices = [SelectChoice("", "All their attempts")] + [
             SelectChoice(str(quiz.id), quiz.title, optgroup=quiz.course_name)
             for quiz in taught.quizzes
+        ]
+
+
+class OverviewForm(ScopeForm):
+    """The class overview's filters: besides the class and assignment, one bank's questions
+    and cards, and the days of the attempts and reviews counted."""
+
+    bank = SelectField("Bank", validators=[Optional()])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])
+
+    def offer_banks(self, banks) -> None:
+        self.bank.choices = [SelectChoice("", "Every bank")] + [
+            SelectChoice(b.bank.slug, b.bank.title) for b in banks
         ]

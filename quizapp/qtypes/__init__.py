@@ -7,7 +7,7 @@ Adding a type is one module here (or anywhere: `register(MyType)`) and one templ
 
 from __future__ import annotations
 
-from .base import FormValues, GiftForm, Grade, InvalidResponse, NotInGift, PartMark, QuestionType
+from .base import FormValues, Grade, InvalidResponse, NotInMoodle, PartMark, QuestionType
 from .cloze import Cloze
 from .matching import Matching
 from .multiple import MultipleChoice
@@ -33,10 +33,9 @@ for _type in (
 __all__ = [
     "TYPES",
     "FormValues",
-    "GiftForm",
     "Grade",
     "InvalidResponse",
-    "NotInGift",
+    "NotInMoodle",
     "PartMark",
     "QuestionType",
     "bank_keys",

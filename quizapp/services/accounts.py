@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -37,6 +37,14 @@ LOGIN, REGISTER = "login", "register"  # kinds of counted attempts
 
 class AccountError(ValueError):
     """A request about an account that cannot be done; the message is for the user."""
+
+
+class Throttled(AccountError):
+    """Too many tries from this address: refused without a check; `wait` says for how long."""
+
+    def __init__(self, message: str, wait: timedelta):
+        super().__init__(message)
+        self.wait = wait
 
 
 def normalise_username(username: str) -> str:
@@ -79,7 +87,8 @@ def create_user(
     if problems:
         raise AccountError(" ".join(problems))
     if address is not None:
-        _reserve_registration(session, name, address_key(address), registrations_per_address)
+        what = "Too many new accounts from your network"
+        count_by_address(session, REGISTER, name, address, registrations_per_address, what)
     password_hash = hash_password(password)  # slow: outside the write lock
     try:
         with write_transaction(session):
@@ -157,21 +166,32 @@ def _clear_failures(session: Session, name: str, address: str, reservation: int)
     )
 
 
-def _reserve_registration(session: Session, name: str, address: str, free: int) -> None:
-    now = utcnow()
+def count_by_address(
+    session: Session,
+    kind: str,
+    name: str,
+    address: str,
+    free: int,
+    what: str,
+    now: datetime | None = None,
+) -> None:
+    """Count one event of `kind` from `address` (a registration, a refused API token); past
+    `free` in the window each further one waits longer (growing delays): raises Throttled."""
+    now = now or utcnow()
+    address = address_key(address)
     with write_transaction(session):
         _lock_attempts(session, now)
         times = session.scalars(
             sa.select(LoginFailure.at).where(
-                LoginFailure.kind == REGISTER,
+                LoginFailure.kind == kind,
                 LoginFailure.address == address,
                 LoginFailure.at > now - WINDOW,
             )
         ).all()
         wait = growing_delay(times, free, WINDOW, MAX_DELAY, now)
         if wait is not None:
-            raise AccountError(wait_message(wait, "Too many new accounts from your network"))
-        session.add(LoginFailure(username=name, address=address, at=now, kind=REGISTER))
+            raise Throttled(wait_message(wait, what), wait)
+        session.add(LoginFailure(username=name[:40], address=address, at=now, kind=kind))
 
 
 def authenticate(

@@ -1,17 +1,16 @@
-"""For instructors: class overview, item analysis per bank (item_analysis.py), regrading,
-class CSV."""
+"""For instructors: a question's report and regrading. Item analysis is in item_analysis.py,
+the class overview and its CSV in overview.py; their names stay importable from here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .. import qtypes
-from ..csvfiles import csv_text
+from ..banks.files import SourceLine
 from ..database import write_transaction
 from ..models import (
     Attempt,
@@ -24,82 +23,16 @@ from ..models import (
 )
 from ..vocab import AttemptStatus, Role
 from .classes.scope import EVERYONE, Scope
-from .item_analysis import QuestionAnalysis, bank_analysis, location
-from .report_cache import all_stamps, answers_changed, cached
-
-SORT_KEYS = ("name", "attempts", "average", "best", "last_active", "cards")
-
-
-class Student(NamedTuple):
-    """What the class overview shows of a student's account (read as columns, not rows)."""
-
-    id: int
-    username: str
-    cards_studied: int
-    last_active_at: datetime | None
-
-
-@dataclass
-class StudentRow:
-    user: Student
-    attempts: int = 0
-    average: float | None = None
-    best: float | None = None
-    last_active: datetime | None = None
-    cards: int = 0
-
-
-def class_overview(
-    session: Session, sort: str = "name", descending: bool = False, scope: Scope = EVERYONE
-):
-    """Every student in scope with their attempt figures (of one assignment, if the scope
-    says so), cards studied and last activity."""
-    figures = {user_id: rest for user_id, *rest in attempt_figures(session, scope)}
-    none = (0, None, None)
-    query = sa.select(User.id, User.username, User.cards_studied, User.last_active_at).where(
-        User.role == Role.STUDENT, *scope.user_clauses()
-    )
-    # Counters kept by each review and submission: no scan of every review here.
-    students = [
-        StudentRow(
-            student, *figures.get(student.id, none), student.last_active_at, student.cards_studied
-        )
-        for student in map(Student._make, session.connection().execute(query))
-    ]
-    sort = sort if sort in SORT_KEYS else "name"
-
-    def value(row: StudentRow):
-        return row.user.username if sort == "name" else getattr(row, sort)
-
-    # Students without a value (no attempts yet) come last whichever way the column sorts.
-    present = sorted((r for r in students if value(r) is not None), key=value)
-    missing = sorted((r for r in students if value(r) is None), key=lambda r: r.user.username)
-    return (present[::-1] if descending else present) + missing
-
-
-def attempt_figures(
-    session: Session, scope: Scope = EVERYONE
-) -> tuple[tuple[int, int, float | None, float | None], ...]:
-    """(user id, finished attempts, average and best percent) of each student in scope who
-    finished one; kept until finished answers change (report_cache)."""
-    percent = 100 * Attempt.score / sa.func.nullif(Attempt.max_score, 0)
-    query = (
-        sa.select(Attempt.user_id, sa.func.count(), sa.func.avg(percent), sa.func.max(percent))
-        .where(Attempt.status == AttemptStatus.SUBMITTED, *scope.attempt_clauses())
-        .group_by(Attempt.user_id)
-    )
-    return cached(
-        session,
-        ("attempt figures", scope, all_stamps(session)),
-        lambda: tuple(tuple(row) for row in session.execute(query)),
-    )
+from .item_analysis import QuestionAnalysis, bank_analysis, location  # noqa: F401
+from .overview import SORT_KEYS, StudentRow, class_csv, class_overview  # noqa: F401
+from .report_cache import answers_changed
 
 
 @dataclass
 class QuestionReport:
     question: Question
     bank: Bank
-    location: str
+    location: SourceLine
     versions: list[QuestionVersion]
     analysis: QuestionAnalysis | None
     regradable: int  # answers graded with an older version
@@ -184,25 +117,3 @@ def regrade(session: Session, question_id: int, now: datetime | None = None) -> 
                 attempt.original_score = attempt.score
             attempt.score = sum(i.points for i in attempt.items)
     return len(items)
-
-
-def class_csv(session: Session, scope: Scope = EVERYONE) -> str:
-    rows = class_overview(session, scope=scope)
-    header = [
-        "username", "attempts", "average_percent", "best_percent", "last_active",
-        "cards_studied",
-    ]  # fmt: skip
-    return csv_text(
-        header,
-        (
-            (
-                r.user.username,
-                r.attempts,
-                "" if r.average is None else round(r.average, 1),
-                "" if r.best is None else round(r.best, 1),
-                r.last_active.isoformat() if r.last_active else "",
-                r.cards,
-            )  # fmt: skip
-            for r in rows
-        ),
-    )

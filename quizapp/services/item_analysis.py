@@ -1,5 +1,5 @@
-"""Item analysis of a bank for instructors: facility, discrimination and option counts per
-question, over each student's first finished try, and the bank as a test. The figures are
+"""Item analysis of a bank for instructors: facility and discrimination per question, over
+each student's first finished try, and the bank as a test. The figures are
 worked out from the answers once and kept until those answers change (report_cache: the bank's
 answers stamp is part of the key, with the scope and the questions' current versions)."""
 
@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .. import qtypes, stats
-from ..banks.files import display_path
+from ..banks.files import SourceLine
+from ..markdown import plain_excerpt
 from ..models import Attempt, AttemptItem, Bank, Question, QuestionVersion, User
 from ..vocab import AttemptStatus, Role
 from .classes.scope import EVERYONE, Scope
@@ -21,27 +21,21 @@ from .queries import bank_versions
 from .report_cache import cached
 
 
-@dataclass(frozen=True)
-class OptionCount:
-    """How often one option was picked on first tries, and whether it is right."""
-
-    option: str
-    picked: int
-    keyed: bool
-
-
 @dataclass
 class QuestionAnalysis:
     question: Question
     version: QuestionVersion
-    location: str  # "questions/03-....yaml:42"
+    location: SourceLine
     item: stats.ItemStats
-    options: list[OptionCount] | None = None
-    versions_answered: int = 0
 
     @property
     def flags(self) -> list[str]:
         return self.item.flags()
+
+    @property
+    def excerpt(self) -> str:
+        """The first ~60 characters of the question as plain text."""
+        return plain_excerpt(_type(self.version).stem(self.version.data))
 
 
 @dataclass
@@ -51,9 +45,9 @@ class BankAnalysis:
     test: stats.TestStats | None = None
     slots: int = 0
 
-    @property
-    def flagged(self) -> list[QuestionAnalysis]:
-        return [q for q in self.questions if q.flags]
+    def worth_a_look(self, minimum: int = stats.MIN_RESPONSES_FOR_FLAGS) -> list[QuestionAnalysis]:
+        """The questions with reasons for a look, among those with `minimum` responses."""
+        return [q for q in self.questions if q.item.flags(minimum)]
 
 
 @dataclass(frozen=True)
@@ -62,8 +56,6 @@ class QuestionFigures:
 
     answered: bool
     item: stats.ItemStats
-    picks: tuple[tuple[str, int], ...] | None  # how often each option was picked, in order
-    versions_answered: int
 
 
 @dataclass(frozen=True)
@@ -75,26 +67,18 @@ class BankFigures:
     slots: int
 
 
-def _first_attempt_items(
-    session: Session, question_ids: list[int], with_response: set[int], scope: Scope
-):
+def _first_attempt_items(session: Session, question_ids: list[int], scope: Scope):
     """Each student's first finished try at each question (in scope), with that attempt's
-    score and maximum, as plain rows (a Core query: thousands of rows, no objects); the
-    response only for `with_response` (the choice questions whose options are counted)."""
-    response = sa.case(
-        (AttemptItem.question_id.in_(with_response or {-1}), AttemptItem.response), else_=None
-    )
+    score and maximum, as plain rows (a Core query: thousands of rows, no objects)."""
     query = (
         sa.select(
             AttemptItem.question_id,
-            AttemptItem.version_id,
             # The mark grading gave, not a student's "I was right" in practice.
             sa.func.coalesce(AttemptItem.overridden_from, AttemptItem.fraction),
             AttemptItem.points,
             AttemptItem.max_points,
             Attempt.score,
             Attempt.max_score,
-            response.label("response"),
         )
         .join(Attempt, AttemptItem.attempt_id == Attempt.id)
         .join(User, Attempt.user_id == User.id)
@@ -111,12 +95,9 @@ def _type(version: QuestionVersion) -> qtypes.QuestionType:
     return qtypes.get(version.type)
 
 
-def _source(bank: Bank) -> str:
-    return display_path(Path(bank.source_path)) if bank.source_path else bank.slug
-
-
-def location(bank: Bank, question: Question) -> str:
-    return f"{_source(bank)}:{question.source_line or 1}"
+def location(bank: Bank, question: Question) -> SourceLine:
+    """Where the question is defined (pages show the file relative to the questions folder)."""
+    return SourceLine(bank.source_path or bank.slug, question.source_line or 1)
 
 
 def bank_analysis(session: Session, slug: str, scope: Scope = EVERYONE) -> BankAnalysis | None:
@@ -139,27 +120,14 @@ def bank_analysis(session: Session, slug: str, scope: Scope = EVERYONE) -> BankA
         scope.assignment_id,
         tuple((q.id, current[q.id].id) for q in questions),
     )
-    figures = cached(session, key, lambda: _figures(session, bank, questions, current, scope))
+    figures = cached(session, key, lambda: _figures(session, bank, questions, scope))
     result = BankAnalysis(bank, test=figures.test, slots=figures.slots)
-    source = _source(bank)
     for question in questions:
         found = figures.questions[question.id]
         if not found.answered and question.retired_at is not None:
             continue
-        version = current[question.id]
-        options = None
-        if found.picks is not None:
-            keyed = _type(version).keyed(version.data)
-            options = [OptionCount(option, n, option in keyed) for option, n in found.picks]
         result.questions.append(
-            QuestionAnalysis(
-                question,
-                version,
-                f"{source}:{question.source_line or 1}",
-                found.item,
-                options,
-                found.versions_answered,
-            )
+            QuestionAnalysis(question, current[question.id], location(bank, question), found.item)
         )
     return result
 
@@ -168,39 +136,22 @@ def _figures(
     session: Session,
     bank: Bank,
     questions: list[Question],
-    current: dict[int, QuestionVersion],
     scope: Scope,
 ) -> BankFigures:
     """The bank's figures worked out from the answers."""
-    counted = {
-        q.id: categories
-        for q in questions
-        if (categories := _type(current[q.id]).categories(current[q.id].data)) is not None
-    }
-    rows = _first_attempt_items(session, [q.id for q in questions], set(counted), scope)
-    # One pass over the rows (thousands at scale): per question, marks, rest-of-attempt
-    # scores, responses and the versions answered.
+    rows = _first_attempt_items(session, [q.id for q in questions], scope)
+    # One pass over the rows (thousands at scale): per question, marks and rest-of-attempt
+    # scores.
     marks: dict[int, list[float]] = defaultdict(list)
     rest: dict[int, list[float]] = defaultdict(list)
-    picked: dict[int, list] = defaultdict(list)
-    versions: dict[int, set[int]] = defaultdict(set)
-    for qid, version_id, fraction, points, max_points, score, max_score, response in rows:
+    for qid, fraction, points, max_points, score, max_score in rows:
         others = max_score - max_points
         marks[qid].append(fraction or 0.0)
         rest[qid].append((score - points) / others if others > 0 else 0.0)
-        picked[qid].append(response)
-        versions[qid].add(version_id)
-    figures = {}
-    for question in questions:
-        qid = question.id
-        picks = None
-        if qid in counted:
-            qtype = _type(current[qid])
-            counts = stats.option_counts(counted[qid], [qtype.picked(r) for r in picked[qid]])
-            picks = tuple(counts.items())
-        figures[qid] = QuestionFigures(
-            qid in marks, stats.item_stats(marks[qid], rest[qid]), picks, len(versions[qid])
-        )
+    figures = {
+        q.id: QuestionFigures(q.id in marks, stats.item_stats(marks[q.id], rest[q.id]))
+        for q in questions
+    }
     return BankFigures(figures, *_bank_test_stats(session, bank, scope))
 
 

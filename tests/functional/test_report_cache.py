@@ -12,7 +12,15 @@ from quizapp import qtypes
 from quizapp.attempt_rules import Override
 from quizapp.extensions import db
 from quizapp.models import Attempt, User
-from quizapp.services import accounts, analysis, classes, quizzes, readiness, report_cache
+from quizapp.services import (
+    accounts,
+    analysis,
+    classes,
+    overview,
+    quizzes,
+    readiness,
+    report_cache,
+)
 from quizapp.services.classes import EVERYONE
 from tests.conftest import SAMPLE_BANKS, dispose, load_banks, make_app
 from tests.factories import (
@@ -35,7 +43,7 @@ def figures(app, scope=EVERYONE):
     and calibration counted for the class."""
     with app.app_context():
         report = analysis.bank_analysis(db.session, "sample-bank", scope)
-        attempts = sum(row[1] for row in analysis.attempt_figures(db.session, scope))
+        attempts = sum(row[1] for row in overview.attempt_figures(db.session, scope))
         calibration = readiness.class_calibration(
             db.session, scope.attempt_clauses(), key=scope
         ).count
