@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Tests spread over the cores (each worker has its own databases); PYTEST_ARGS= runs them serially.
+PYTEST_ARGS ?= -n auto --maxprocesses=4
 
 .PHONY: run serve test test-fast test-postgres lint install install-test db clean bench-cpu bench-load
 
@@ -43,7 +45,7 @@ test: lint
 
 # The unit tests only (no app, no database), spread over every core: a quick check while working.
 test-fast: install-test
-	$(BIN)/python -m pytest -n auto tests/unit $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
 # The whole suite again on a throwaway PostgreSQL server (Debian's postgresql package).
 test-postgres: install-test

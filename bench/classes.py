@@ -11,27 +11,11 @@ Target (printed beside each figure): under 100 ms for a class's pages, 20 ms for
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import tempfile
-import time
-from pathlib import Path
 
 import sqlalchemy as sa
+from benchdb import app_with_banks, median_ms
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"class": 100.0, "student": 20.0}
-
-
-def timed(function, repeat: int = 5) -> float:
-    """Median wall time in ms of `function()` (after one warm-up call)."""
-    function()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -41,23 +25,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="quizapp-classes-")
-    url = args.database_url or f"sqlite:///{folder}/classes.db"
-    os.environ["QUIZAPP_INSTANCE_PATH"] = folder
-
-    from flask_migrate import upgrade
-
-    from quizapp import create_app
-    from quizapp.banks.loader import load_paths
+    app = app_with_banks("classes", args.database_url)
     from quizapp.extensions import db
     from quizapp.models import Course, CourseMember, User
     from quizapp.services import analysis, classes, demo, review
-    from quizapp.services.importer import import_banks
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
-        upgrade()
-        import_banks(db.session, load_paths([ROOT / "questions"]).banks)
         session, have = db.session, 0
         for step, students in enumerate(int(s) for s in args.sizes.split(",")):
             demo.generate(session, students - have, args.days, seed=2000 + step)
@@ -97,7 +70,7 @@ def main() -> None:
             print(f"{students:>6} students ({users} accounts); largest class {members} students,"
                   f" {len(course.assignments)} assignments", flush=True)  # fmt: skip
             for (kind, name), query in queries.items():
-                ms = timed(query)
+                ms = median_ms(query, repeat=5)
                 flag = "ok" if ms < TARGETS[kind] else "over target"
                 print(f"    {name:<32} {ms:8.1f} ms   {flag}", flush=True)
 

@@ -301,7 +301,14 @@ def measure(args, folder: Path, dbs: Databases) -> None:
         print(f"\nprofiling {args.profile_iterations} requests of each of the slowest ...")
         slowest = {
             key: units[key]
-            for key in ("dashboard", "grade_card", "next_card", "item_analysis", "class_overview")
+            for key in (
+                "dashboard",
+                "grade_card",
+                "next_card",
+                "item_analysis",
+                "class_overview",
+                "question",
+            )
         }
         slowest["dashboard_10x_history"] = lambda: [
             ("progress dashboard, 10x history", get(heavy_large, "/progress/"))

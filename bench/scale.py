@@ -10,27 +10,12 @@ Target (printed beside each figure): every hot query under 20 ms at the largest 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import sqlalchemy as sa
+from benchdb import app_with_banks, median_ms
 
 TARGET_MS = 20.0
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def timed(function, repeat: int = 7) -> float:
-    """Median wall time in ms of `function()` (after one warm-up call)."""
-    function()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -40,24 +25,13 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="quizapp-scale-")
-    url = args.database_url or f"sqlite:///{folder}/scale.db"
-    os.environ["QUIZAPP_INSTANCE_PATH"] = folder
-
-    from flask_migrate import upgrade
-
-    from quizapp import create_app
-    from quizapp.banks.loader import load_paths
+    app = app_with_banks("scale", args.database_url)
     from quizapp.extensions import db
     from quizapp.models import Attempt, AttemptItem, Review, User, utcnow
     from quizapp.services import analysis, demo, progress, readiness, study
-    from quizapp.services.importer import import_banks
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     rows = []
     with app.app_context():
-        upgrade()
-        import_banks(db.session, load_paths([ROOT / "questions"]).banks)
         have = 0
         session = db.session
         for step, students in enumerate(int(s) for s in args.sizes.split(",")):
@@ -83,7 +57,7 @@ def main() -> None:
                     session, "surge-of-chinese-llms"
                 ),
             }
-            figures = {name: timed(query) for name, query in queries.items()}
+            figures = {name: median_ms(query) for name, query in queries.items()}
             rows.append(
                 (students, count(Review), count(Attempt), count(AttemptItem), fill_seconds, figures)
             )

@@ -9,13 +9,11 @@ numbers; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchdb import app_with_banks
+
 # A student who remembers longer than the defaults assume (tests/unit/test_memory_compat.py).
 STUDENT = (0.5, 2.5, 5.0, 15.0, 5.0, 1.0, 1.5, 0.05, 2.3, 0.1, 1.2, 1.0, 0.1, 0.4, 1.2, 0.7,
            2.5, 0.3, 0.05, 0.05, 0.45)  # fmt: skip
@@ -27,25 +25,17 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="quizapp-study-")
-    os.environ["QUIZAPP_INSTANCE_PATH"] = folder
-
+    app = app_with_banks("study")
     import sqlalchemy as sa
-    from flask_migrate import upgrade
 
-    from quizapp import create_app, scheduling
-    from quizapp.banks.loader import load_paths
+    from quizapp import scheduling
     from quizapp.extensions import db
     from quizapp.memory.synthetic import student_log
     from quizapp.models import Bank, Card, CardState, Review, User
     from quizapp.scheduling import Memory, Rating
     from quizapp.services import study
-    from quizapp.services.importer import import_banks
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/study.db", "SECRET_KEY": "b"})
     with app.app_context():
-        upgrade()
-        import_banks(db.session, load_paths([ROOT / "questions"]).banks)
         user = User(username="bench", password_hash="x")
         db.session.add(user)
         db.session.commit()

@@ -13,18 +13,21 @@ from markupsafe import Markup
 from sqlalchemy.engine import make_url
 from werkzeug.routing import IntegerConverter
 
-from . import database, formatting, qtypes
+from . import api, database, formatting, qtypes
+from .api.problems import http_problem
 from .auth.views import bp as auth_bp
 from .authoring.views import bp as authoring_bp
+from .banks.files import shown_name
 from .classes.views import bp as classes_bp
 from .classroom.views import bp as classroom_bp
 from .cli import backup_command, demo_command, questions, restore_command, serve_command, users
 from .cli_study import quizzes_group, study_group
+from .cli_tokens import tokens_group
 from .config import DEFAULTS, load_secret_key, settings_from_environment
 from .errors import register_storage_fault_pages
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 from .main.views import bp as main_bp
-from .markdown import render_inline, render_markdown
+from .markdown import render_bank_inline, render_bank_markdown, render_inline, render_markdown
 from .progress.views import bp as progress_bp
 from .quiz.views import bp as quiz_bp
 from .security import init_app as register_transport_security
@@ -144,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(classroom_bp)
     app.register_blueprint(classes_bp)
     app.register_blueprint(authoring_bp)
+    api.register(app)
     register_error_pages(app)
 
 
@@ -158,6 +162,8 @@ def register_error_pages(app: Flask) -> None:
     }
 
     def render_error(error):
+        if request.path.startswith("/api/"):
+            return http_problem(error)  # a URL no API operation has
         code = getattr(error, "code", 500) or 500
         message = messages.get(code, "Something went wrong on our side.")
         return render_template("error.html", code=code, message=message), code
@@ -191,6 +197,14 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["out_of"] = formatting.out_of
     app.jinja_env.filters["count_of"] = formatting.count_of
     app.jinja_env.filters["percent_of"] = formatting.percent
+    # For bank text only (kept once rendered): never for anything a user typed.
+    app.jinja_env.filters["bank_markdown"] = lambda text: Markup(render_bank_markdown(text))
+    app.jinja_env.filters["bank_markdown_inline"] = lambda text: Markup(render_bank_inline(text))
+    # Bank files are named relative to the questions folder: never a server's directories.
+    app.jinja_env.filters["source"] = lambda where: where.shown(app.config["QUESTIONS_DIR"])
+    app.jinja_env.filters["source_name"] = lambda path: shown_name(
+        path, app.config["QUESTIONS_DIR"]
+    )
 
 
 def register_commands(app: Flask) -> None:
@@ -200,6 +214,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(study_group)
     app.cli.add_command(quizzes_group)
+    app.cli.add_command(tokens_group)
     # Flask-Migrate's `db` group gets the two commands that keep the data safe.
     app.cli.commands["db"].add_command(backup_command)
     app.cli.commands["db"].add_command(restore_command)

@@ -16,8 +16,7 @@ from flask.cli import with_appcontext
 
 from .banks.anki import write_apkg
 from .banks.document import LoadResult
-from .banks.export import FORMATS, bank_filename
-from .banks.gift.writer import write_gift
+from .banks.export import FORMATS, MOODLE_FORMATS, bank_filename
 from .banks.loader import load_paths
 from .banks.schema import schema_text
 from .database import StorageFault, storage_fault
@@ -116,7 +115,7 @@ def schema_command(output: str | None) -> None:
         click.echo(schema_text(), nl=False)
 
 
-EXPORT_FORMATS = sorted([*FORMATS, "gift", "anki"])
+EXPORT_FORMATS = sorted([*FORMATS, *MOODLE_FORMATS, "anki"])
 
 
 @questions.command("export")
@@ -128,11 +127,12 @@ EXPORT_FORMATS = sorted([*FORMATS, "gift", "anki"])
     "--output",
     type=click.Path(),
     help="File to write (default: standard output); an existing directory gets one file per "
-    "bank (yaml, json). An Anki package (--format anki) needs a file: -o FILE.apkg.",
+    "bank. An Anki package (--format anki) needs a file: -o FILE.apkg.",
 )
 @with_appcontext
 def export_command(fmt: str, output: str | None) -> None:
-    """Write the active banks from the database: YAML, JSON, GIFT (Moodle) or Anki (.apkg)."""
+    """Write the active banks from the database: YAML, JSON, GIFT or Moodle XML (Moodle), or
+    Anki (.apkg). What GIFT or Moodle XML cannot hold is listed as a warning."""
     banks = export_banks(db.session)
     if fmt == "anki":
         if not output or Path(output).is_dir():
@@ -140,27 +140,22 @@ def export_command(fmt: str, output: str | None) -> None:
         notes = write_apkg(banks, output)
         click.echo(f"wrote {len(banks)} deck(s), {notes} note(s) to {output}", err=True)
         return
-    if fmt == "gift":
-        export = write_gift(banks)
-        for line in export.skipped:
-            click.echo(f"warning: not exported: {line}", err=True)
-        for line in export.lossy:
-            click.echo(
-                f"warning: exported without {line.split(': ', 1)[1]}: {line.split(':')[0]}",
-                err=True,
-            )
-        text = export.text
+    if fmt in MOODLE_FORMATS:
+        writer, suffix = MOODLE_FORMATS[fmt]
+        for line in writer(banks).messages():
+            click.echo(f"warning: {line}", err=True)
+
+        def dump(group: list[dict]) -> str:
+            return writer(group).text
+
     else:
-        dump = FORMATS[fmt]
-        if output and Path(output).is_dir():
-            for bank in banks:
-                name = Path(bank_filename(bank))
-                (Path(output) / name.with_suffix("." + fmt)).write_text(
-                    dump([bank]), encoding="utf-8"
-                )
-            click.echo(f"wrote {len(banks)} bank file(s) to {output}", err=True)
-            return
-        text = dump(banks)
+        suffix, dump = "." + fmt, FORMATS[fmt]
+    if output and Path(output).is_dir():
+        for bank in banks:
+            (Path(output) / bank_filename(bank, suffix)).write_text(dump([bank]), encoding="utf-8")
+        click.echo(f"wrote {len(banks)} bank file(s) to {output}", err=True)
+        return
+    text = dump(banks)
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {len(banks)} bank(s) to {output}", err=True)

@@ -18,6 +18,7 @@ INTEGER_SETTINGS = (
     "FORM_REQUEST_LIMIT",
     "FORM_FIELD_LIMIT",
     "ABANDON_PRACTICE_DAYS",
+    "ITEM_MIN_RESPONSES",
 )
 
 SECRET_KEY_FILE = "secret_key"
@@ -93,4 +94,7 @@ DEFAULTS: dict = {
     # An unfinished practice attempt idle for this many days is closed as abandoned (unscored)
     # by the student's next practice start or by `quizapp quizzes close-abandoned`.
     "ABANDON_PRACTICE_DAYS": 7,
+    # Item analysis names no question "worth a look" on fewer responses than this: it shows
+    # "n=3: too few to judge" instead (Moodle warns its figures mislead below ~20-30).
+    "ITEM_MIN_RESPONSES": 10,
 }

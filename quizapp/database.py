@@ -10,7 +10,7 @@ import random
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -82,11 +82,13 @@ def _begin_immediate(connection) -> None:
 
 
 @contextmanager
-def write_transaction(session: Session) -> Iterator[Session]:
+def write_transaction(session: Session, keep: Collection[object] = ()) -> Iterator[Session]:
     """Run one unit of work that reads then writes, committed at the end or rolled back whole.
 
     On SQLite the transaction starts with BEGIN IMMEDIATE; elsewhere it is an ordinary one,
-    and code that must serialise uses SELECT ... FOR UPDATE.
+    and code that must serialise uses SELECT ... FOR UPDATE. Objects read before are reloaded
+    when next used, except those in `keep` (the logged-in user, whose id and settings as of
+    the request's start a grade or an answer may use without a query more per write).
     """
     if isinstance(session, scoped_session):
         session = session()
@@ -98,7 +100,12 @@ def write_transaction(session: Session) -> Iterator[Session]:
         session.commit()
     # What was read before the lock may be stale by now: reload it inside the transaction.
     # (Objects are not expired at commit, so what a transaction wrote stays usable after it.)
-    session.expire_all()
+    if keep:
+        for instance in list(session.identity_map.values()):
+            if not any(instance is kept for kept in keep):
+                session.expire(instance)
+    else:
+        session.expire_all()
     session.connection(execution_options={WRITE_OPTION: True})
     try:
         yield session

@@ -25,6 +25,8 @@ REASONS = {
 NOT_SHOWN = ("csrf_token", "step", "action", "position", "card_id", "version", "review_id")
 SHOWN_FIELDS, SHOWN_CHARACTERS = 20, 2000
 RETRY_AFTER_SECONDS = "30"
+# SQLAlchemy wraps errors from statements; the write-lock retry raises sqlite3's own.
+STORAGE_ERRORS = (sa.exc.DBAPIError, sqlite3.Error, StorageFault)
 
 
 def posted_values() -> list[tuple[str, str]]:
@@ -70,6 +72,5 @@ def storage_fault_response(error: Exception):
 
 
 def register_storage_fault_pages(app: Flask) -> None:
-    # SQLAlchemy wraps errors from statements; the write-lock retry raises sqlite3's own.
-    for error in (sa.exc.DBAPIError, sqlite3.Error, StorageFault):
+    for error in STORAGE_ERRORS:
         app.register_error_handler(error, storage_fault_response)

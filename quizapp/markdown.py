@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -36,3 +39,35 @@ def render_markdown(text: str | None) -> str:
 def render_inline(text: str | None) -> str:
     """Like render_markdown, for one line of text without the wrapping paragraph."""
     return _clean(_md.renderInline(text)) if text else ""
+
+
+# Bank content (prompts, options, keys, explanations, card faces) is the same for every student
+# and changes only with a new version, so its HTML is kept, keyed by the text itself. Only
+# instructors' bank text goes through these: whatever a student types is rendered afresh by
+# render_markdown and kept nowhere.
+BANK_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=BANK_CACHE_SIZE)
+def render_bank_markdown(text: str | None) -> str:
+    """render_markdown for the text of a question bank, rendered once per process."""
+    return render_markdown(text)
+
+
+@lru_cache(maxsize=BANK_CACHE_SIZE)
+def render_bank_inline(text: str | None) -> str:
+    """render_inline for the text of a question bank, rendered once per process."""
+    return render_inline(text)
+
+
+def plain_excerpt(text: str | None, limit: int = 60) -> str:
+    """The start of some Markdown as plain text, cut at a word near `limit` characters."""
+    if not text:
+        return ""
+    plain = html.unescape(nh3.clean(_md.render(text), tags=set()))
+    plain = " ".join(plain.split())
+    if len(plain) <= limit:
+        return plain
+    cut = plain[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:") + "…"

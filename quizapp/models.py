@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
@@ -45,6 +46,11 @@ class Bank(Retirable, db.Model):
     # "file" (questions import) or "upload" (the browser): only files are retired by folder.
     source_kind: Mapped[str] = mapped_column(sa.String(10), default="file", server_default="file")
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Replaced by every write that changes the finished answers to the bank's questions: the
+    # reports computed from them are kept under it (services/report_cache.py).
+    answers_stamp: Mapped[str] = mapped_column(
+        sa.String(16), default=lambda: secrets.token_hex(8), server_default=""
+    )
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="bank", order_by="Question.position"
@@ -287,6 +293,8 @@ class Review(db.Model):
         sa.Index("ix_review_user_id_reviewed_at", "user_id", "reviewed_at"),
         sa.Index("ix_review_user_id_day", "user_id", "day"),
         sa.Index("ix_review_user_id_card_id", "user_id", "card_id"),
+        # A student's first reviews (from NEW) and their ratings, without reading the rest.
+        sa.Index("ix_review_first_tries", "user_id", "state_before", "rating"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -367,3 +375,4 @@ class Upload(db.Model):
 # maps every model whenever one is used.
 from .course_models import Assignment, AssignmentOverride, Course, CourseMember  # noqa: E402, F401
 from .study_models import CramSession  # noqa: E402, F401
+from .token_models import ApiToken  # noqa: E402, F401

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
@@ -189,6 +191,27 @@ def retrievability(memory: Memory, now: datetime, preferences: Preferences) -> f
     return scheduler(preferences).get_card_retrievability(card, current_datetime=_aware(now))
 
 
+def recall_at(
+    now: datetime, preferences: Preferences
+) -> Callable[[int, float | None, datetime | None], float | None]:
+    """retrievability() of many cards at one moment, from a card's state, stability and last
+    review alone: chance(state, stability, last_review). The same forgetting curve py-fsrs
+    computes (get_card_retrievability, whole days since the last review), without building an
+    fsrs card for each; tests/unit/test_scheduling.py checks that the two agree exactly."""
+    decay = -scheduler(preferences).parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    moment = _aware(now).astimezone(UTC).replace(tzinfo=None)
+
+    def chance(state: int, stability: float | None, last_review: datetime | None):
+        if state == NEW or stability is None:
+            return None
+        if last_review is None:
+            return 0
+        return (1 + factor * max(0, (moment - last_review).days) / stability) ** decay
+
+    return chance
+
+
 def replay(
     ratings: Iterable[tuple[datetime, Rating]], card_id: int, preferences: Preferences
 ) -> Memory:
@@ -241,3 +264,23 @@ def day_end(day: date, timezone: str) -> datetime:
     """When `day` ends (04:00 local of the next date), as naive UTC."""
     local = datetime.combine(day + timedelta(days=1), DAY_STARTS_AT, tzinfo=zone(timezone))
     return _naive(local)
+
+
+def due_day_counts(dues: Iterable[datetime], today: date, days: int, timezone: str) -> list[int]:
+    """How many of `dues` (naive UTC) fall on each of the `days` study days from `today`
+    (earlier ones count today; later ones nowhere): max(today, study_day(due)) per due.
+
+    While the zone's UTC offset stays the same over those days (no DST change), each day
+    ends at a fixed moment and a due's day is found by bisecting those ends, not by a
+    time-zone conversion per due; tests/unit/test_scheduling.py checks the two agree."""
+    ends = [day_end(today + timedelta(days=i), timezone) for i in range(-1, days)]
+    tz = zone(timezone)
+    offsets = {end.replace(tzinfo=UTC).astimezone(tz).utcoffset() for end in ends}
+    horizon, ends = ends[-1], ends[1:]
+    if len(offsets) == 1:
+        found = Counter(bisect_right(ends, due) for due in dues if due < horizon)
+    else:
+        found = Counter(
+            (max(today, study_day(due, timezone)) - today).days for due in dues if due < horizon
+        )
+    return [found.get(i, 0) for i in range(days)]

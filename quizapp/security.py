@@ -7,7 +7,9 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Routes that take bank files: they keep MAX_CONTENT_LENGTH; every other request is small.
-UPLOAD_ENDPOINTS = frozenset({"authoring.upload"})
+UPLOAD_ENDPOINTS = frozenset(
+    {"authoring.upload", "authoring.recheck", "api.check_banks", "api.upload_banks"}
+)
 REMEMBER_COOKIE = "remember_token="
 
 
@@ -32,7 +34,10 @@ def init_app(app: Flask) -> None:
     def limit_request_size():
         # Before anything reads the form (CSRF, the NUL check): a huge body is refused (413)
         # while it is read, not kept.
-        if request.endpoint not in UPLOAD_ENDPOINTS:
+        if request.endpoint == "authoring.recheck":
+            # The editor posts a bank file's text as a form field: as large as a file may be.
+            request.max_form_memory_size = app.config["UPLOAD_FILE_LIMIT"] + 1024
+        elif request.endpoint not in UPLOAD_ENDPOINTS:
             request.max_content_length = app.config["FORM_REQUEST_LIMIT"]
             request.max_form_memory_size = app.config["FORM_FIELD_LIMIT"]
 

@@ -49,10 +49,18 @@ class ItemStats:
     facility: float | None  # mean mark, % of the maximum
     sd: float | None  # of the mark, % of the maximum
     discrimination: float | None  # 100 x correlation of the mark with the rest of the attempt
-    efficiency: float | None  # discrimination as a share of the most the facility allows
+    # Discrimination as a share of the most these marks allow, -100..100 (%)
+    efficiency: float | None
 
-    def flags(self) -> list[str]:
-        """Why this question looks broken (empty when it does not)."""
+    def too_few(self, minimum: int = MIN_RESPONSES_FOR_FLAGS) -> bool:
+        """Too few responses for its figures to say anything (Moodle warns below ~20-30)."""
+        return self.responses < minimum
+
+    def flags(self, minimum: int = MIN_RESPONSES_FOR_FLAGS) -> list[str]:
+        """Why this question is worth a look (empty when it is not, or when fewer than
+        `minimum` responses cannot tell)."""
+        if self.too_few(minimum):
+            return []
         reasons = []
         if self.discrimination is not None and self.discrimination < 0:
             reasons.append(
@@ -60,7 +68,7 @@ class ItemStats:
             )
         if self.efficiency is not None and self.efficiency < 15:
             reasons.append("discriminative efficiency below 15%")
-        if self.responses >= MIN_RESPONSES_FOR_FLAGS and self.facility is not None:
+        if self.facility is not None:
             if self.facility > 95:
                 reasons.append("facility above 95%: almost everyone gets it right")
             elif self.facility < 10:
@@ -83,7 +91,9 @@ def item_stats(marks: Sequence[float], rest: Sequence[float]) -> ItemStats:
         # The largest covariance these marks could have with these rest-scores: pair them
         # in the same order (Moodle's "maximum possible" discrimination).
         best = covariance(sorted(marks), sorted(rest))
-        efficiency = 100 * cov / best if best else None
+        # Clamped: the worst pairing can lie further below zero than the best lies above it
+        # (three responses gave -200%), and a share of the most possible is -100..100%.
+        efficiency = max(-100.0, min(100.0, 100 * cov / best)) if best else None
     return ItemStats(
         responses=n,
         facility=facility,
@@ -156,13 +166,3 @@ def streak(days_with_reviews: set[date], today: date) -> int:
         count += 1
         day -= timedelta(days=1)
     return count
-
-
-def option_counts(choices: Sequence[str], picks: Sequence[Sequence[str]]) -> dict[str, int]:
-    """How often each option was picked (each response picks a list of options)."""
-    counts = dict.fromkeys(choices, 0)
-    for picked in picks:
-        for choice in picked:
-            if choice in counts:
-                counts[choice] += 1
-    return counts

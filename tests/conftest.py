@@ -160,6 +160,18 @@ def sample_app(app):
     return app
 
 
+@pytest.fixture
+def editable_app(database, tmp_path):
+    """The sample bank imported from a copy the app may write (its QUESTIONS_DIR)."""
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    shutil.copy(SAMPLE_BANKS / "sample.yaml", folder / "sample.yaml")
+    app = make_app(database, QUESTIONS_DIR=str(folder))
+    load_banks(app, folder)
+    yield app, folder / "sample.yaml"
+    dispose(app)
+
+
 DEMO_STUDENTS = 12
 
 

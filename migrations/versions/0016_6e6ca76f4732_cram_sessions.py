@@ -4,7 +4,7 @@ Cram records the Know / Still learning marks of each session, round by round, ap
 the FSRS schedule.
 
 Revision ID: 6e6ca76f4732
-Revises: 81dbde1da133
+Revises: 85138e589c31
 Create Date: 2026-12-02 15:36:38.609918
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6e6ca76f4732'
-down_revision = '81dbde1da133'
+down_revision = '85138e589c31'
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..passwords import MAX_LENGTH, password_problems
 from ..services.accounts import username_problem
+from ..web.forms import CheckboxList
 
 
 class LoginForm(FlaskForm):
@@ -57,3 +58,14 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Logging out is a POST, so a link on another site cannot log a user out."""
+
+
+class TokenForm(FlaskForm):
+    """A new personal access token for the JSON API; the scopes offered depend on the role."""
+
+    name = StringField(
+        "Name",
+        validators=[DataRequired(), Length(max=100)],
+        description="What will use it: a phone, a script, your CI.",
+    )
+    scopes = CheckboxList("Scopes", validators=[DataRequired("Choose at least one scope.")])

@@ -26,9 +26,13 @@ from ..services.accounts import (
     end_sessions,
 )
 from ..throttling import LoginPolicy
+from . import tokens
 from .forms import ChangePasswordForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
+bp.add_url_rule("/account/tokens", "tokens", tokens.index, methods=["GET", "POST"])
+bp.add_url_rule("/account/tokens/<int:token_id>/revoke", "revoke_token", tokens.revoke,
+                methods=["POST"])  # fmt: skip
 
 
 def safe_next(target: str | None) -> str:

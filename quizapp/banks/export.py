@@ -1,4 +1,5 @@
-"""Write banks back out as format-v1 YAML (one document per bank) or JSON (a list of banks)."""
+"""Write banks back out as format-v1 YAML (one document per bank) or JSON (a list of banks);
+the Moodle formats (GIFT, Moodle XML) are written by their own writers, listed here."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import json
 from typing import Any
 
 import yaml
+
+from .gift.writer import write_gift
+from .moodle_xml.writer import write_moodle_xml
 
 
 class _BankDumper(yaml.SafeDumper):
@@ -20,9 +24,9 @@ def _represent_text(dumper: yaml.SafeDumper, value: str):
 _BankDumper.add_representer(str, _represent_text)
 
 
-def bank_filename(bank: dict[str, Any]) -> str:
+def bank_filename(bank: dict[str, Any], suffix: str = ".yaml") -> str:
     header = bank["bank"]
-    return f"{header.get('order', 0):02d}-{header['id']}.yaml"
+    return f"{header.get('order', 0):02d}-{header['id']}{suffix}"
 
 
 def dump_yaml(banks: list[dict[str, Any]]) -> str:
@@ -41,3 +45,6 @@ def dump_json(banks: list[dict[str, Any]]) -> str:
 
 
 FORMATS = {"yaml": dump_yaml, "json": dump_json}
+
+# Moodle's formats: (writer giving an Export with what it could not hold, file suffix).
+MOODLE_FORMATS = {"gift": (write_gift, ".gift"), "moodle-xml": (write_moodle_xml, ".xml")}

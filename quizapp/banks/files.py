@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from .document import Location, Problem
 
-BANK_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".gift")
+BANK_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".gift", ".xml")
 
 
 def find_bank_files(
@@ -51,6 +52,40 @@ def display_path(path: Path) -> str:
         return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+UPLOADED = "upload/"  # the names of uploaded files: never a place on the server
+
+
+def shown_name(path: str | None, folder: str | Path | None) -> str:
+    """A bank file's name as a page shows it: relative to the questions folder when it is in
+    it, an upload's own name, else only the file's name (never a server's directories)."""
+    if not path:
+        return ""
+    if path.startswith(UPLOADED):
+        return path
+    if folder:
+        try:
+            inside = Path(os.path.abspath(path)).relative_to(os.path.abspath(folder))
+            return PurePosixPath(*inside.parts).as_posix()
+        except ValueError:
+            pass
+    return Path(path).name
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """Where a question is defined. `path` is as stored (possibly absolute): pages show it
+    through `shown`, and str() gives only the file's name."""
+
+    path: str | None
+    line: int
+
+    def shown(self, folder: str | Path | None) -> str:
+        return f"{shown_name(self.path, folder)}, line {self.line}"
+
+    def __str__(self) -> str:
+        return self.shown(None)
 
 
 def decode(data: bytes, path: str, problems: list[Problem]) -> str | None:

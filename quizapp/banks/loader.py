@@ -23,6 +23,7 @@ from .document import (
 from .files import decode, display_path, find_bank_files
 from .gift.reader import read_gift
 from .gift.syntax import slugify
+from .moodle_xml.reader import read_moodle_xml
 from .yamlnodes import NodeReader, compose_documents, suggest
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -291,10 +292,13 @@ class BankParser:
 
 
 def parse_file_text(text: str, path: str, problems: list[Problem]) -> list[BankFile]:
-    """Banks of one file's text: GIFT by its .gift suffix, else YAML (or JSON)."""
+    """Banks of one file's text: GIFT by its .gift suffix, Moodle XML by .xml, else YAML (or
+    JSON)."""
     parser = BankParser(path, problems)
     if path.lower().endswith(".gift"):
         return read_gift(text, path, problems, parser.parse_bank)
+    if path.lower().endswith(".xml"):
+        return read_moodle_xml(text, path, problems, parser.parse_bank)
     return parser.parse_text(text)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
+from wtforms import DateField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
 
@@ -24,14 +24,28 @@ class ScopeForm(QueryForm):
     course = SelectField("Class", validators=[Optional()])
     assignment = SelectField("Assignment", validators=[Optional()])
 
-    def offer(self, courses, everyone: str) -> None:
-        """Choices: the classes taught, and their quiz assignments grouped by class."""
+    def offer(self, taught, everyone: str) -> None:
+        """Choices: the classes taught, and their quiz assignments grouped by class
+        (`taught`: services.classes.taught_choices)."""
         self.course.choices = [SelectChoice("", everyone)] + [
-            SelectChoice(str(c.id), c.name + (f" ({c.term})" if c.term else "")) for c in courses
+            SelectChoice(str(cid), name + (f" ({term})" if term else ""))
+            for cid, name, term in taught.courses
         ]
         self.assignment.choices = [SelectChoice("", "All their attempts")] + [
-            SelectChoice(str(a.id), a.title, optgroup=c.name)
-            for c in courses
-            for a in c.assignments
-            if a.is_quiz
+            SelectChoice(str(quiz.id), quiz.title, optgroup=quiz.course_name)
+            for quiz in taught.quizzes
+        ]
+
+
+class OverviewForm(ScopeForm):
+    """The class overview's filters: besides the class and assignment, one bank's questions
+    and cards, and the days of the attempts and reviews counted."""
+
+    bank = SelectField("Bank", validators=[Optional()])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])
+
+    def offer_banks(self, banks) -> None:
+        self.bank.choices = [SelectChoice("", "Every bank")] + [
+            SelectChoice(b.bank.slug, b.bank.title) for b in banks
         ]

@@ -13,11 +13,12 @@ from ..assignment_rules import EVERYTHING
 from ..extensions import db
 from ..ids import query_int
 from ..services import analysis, classes, quizzes, readiness, responses
+from ..services import overview as overview_service
 from ..services.catalogue import bank_listing
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import attempts_listing, csv_download, render_dashboard, require_staff
 from ..web.questions import QuestionPreview, results_view
-from .forms import ResponseVerdictForm, ScopeForm
+from .forms import OverviewForm, ResponseVerdictForm, ScopeForm
 
 bp = Blueprint("classroom", __name__, url_prefix="/class")
 require_staff(bp)
@@ -38,7 +39,7 @@ def _filters(scope: classes.Scope) -> tuple[ScopeForm, dict]:
     """The class/assignment filter as shown, and the query arguments that keep it."""
     form = ScopeForm(request.args)
     everyone = "All students" if scope.user_ids is None else "All my students"
-    form.offer(classes.taught_courses(db.session, current_user), everyone)
+    form.offer(classes.taught_choices(db.session, current_user), everyone)
     keep = {"course": scope.course_id, "assignment": scope.assignment_id}
     form.course.data, form.assignment.data = (str(v or "") for v in keep.values())
     return form, {key: value for key, value in keep.items() if value is not None}
@@ -51,23 +52,77 @@ def _student_or_404(user_id: int):
     return user
 
 
+def _overview_filters(scope: classes.Scope):
+    """The overview's filters as shown, the filter they make, and the query arguments that
+    keep them (dates that are not dates are left out, with a message under the field)."""
+    form = OverviewForm(request.args)
+    everyone = "All students" if scope.user_ids is None else "All my students"
+    form.offer(classes.taught_choices(db.session, current_user), everyone)
+    banks = bank_listing(db.session)
+    form.offer_banks(banks)
+    form.course.data, form.assignment.data = (
+        str(v or "") for v in (scope.course_id, scope.assignment_id)
+    )
+    form.validate()
+    slug = form.bank.data if not form.bank.errors else ""
+    bank_id = next((b.bank.id for b in banks if b.bank.slug == slug), None)
+    since = None if form.since.errors else form.since.data
+    until = None if form.until.errors else form.until.data
+    keep = {
+        "course": scope.course_id,
+        "assignment": scope.assignment_id,
+        "bank": slug if bank_id else None,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+    }
+    filters = overview_service.OverviewFilter(bank_id, since, until)
+    return form, filters, {key: value for key, value in keep.items() if value is not None}
+
+
 @bp.get("/")
 def overview():
     sort = request.args.get("sort", "name")
     descending = request.args.get("dir") == "desc"
     scope = _scope()
-    rows = analysis.class_overview(db.session, sort, descending, scope)
-    form, keep = _filters(scope)
-    calibration = readiness.class_calibration(db.session, scope.attempt_clauses())
+    form, filters, keep = _overview_filters(scope)
+    rows = overview_service.class_overview(db.session, sort, descending, scope, filters)
+    summary = overview_service.class_summary(db.session, rows, scope, filters)
+    calibration = readiness.class_calibration(db.session, scope.attempt_clauses(), key=scope)
     return render_template(
         "classroom/overview.html",
         rows=rows,
+        student_url=_student_url(),
         sort=sort,
         descending=descending,
         filters=form,
         keep=keep,
+        summary=summary,
+        histogram=_histogram(summary),
         calibration=calibration,
         calibration_chart=_calibration_chart(calibration),
+    )
+
+
+def _student_url():
+    """A student's page by id, with url_for called once (the overview lists every student)."""
+    folder = url_for("classroom.student", user_id=0).rsplit("/", 1)[0]
+    return lambda user_id: f"{folder}/{user_id}"
+
+
+def _histogram(summary) -> Markup:
+    labels = summary.bin_labels()
+    pairs = zip(summary.histogram, labels, strict=True)
+    counts = ", ".join(f"{n} at {label}" for n, label in pairs if n)
+    description = (
+        f"{summary.averaged} students' averages in ranges of ten points: {counts}."
+        if summary.averaged
+        else "No student has a finished attempt yet."
+    )
+    # Markup: the chart builder escapes every piece of text it puts in the SVG.
+    return Markup(
+        charts.histogram(
+            "average-histogram", "Students by average score", summary.histogram, labels, description
+        )
     )
 
 
@@ -116,26 +171,35 @@ def items():
         abort(404)
     form, keep = _filters(scope)
     return render_template(
-        "classroom/items.html", banks=banks, report=report, slug=slug, filters=form, keep=keep
+        "classroom/items.html",
+        banks=banks,
+        report=report,
+        slug=slug,
+        filters=form,
+        keep=keep,
+        min_responses=current_app.config["ITEM_MIN_RESPONSES"],
     )
 
 
 @bp.get("/questions/<int:question_id>")
 def question(question_id: int):
-    report = analysis.question_report(db.session, question_id, _scope(narrowed=False))
+    # Only the viewer's students' answers, narrowed to a class or assignment when asked.
+    scope = _scope()
+    report = analysis.question_report(db.session, question_id, scope)
     if report is None:
         abort(404)
-    shown = QuestionPreview(report.versions[-1].data)
-    # Only the viewer's students' responses, narrowed to a class or assignment when asked.
-    scope = _scope()
     attempts = classes.attempt_ids(db.session, scope) if scope.assignment_id else None
+    form, keep = _filters(scope)
     return render_template(
         "classroom/question.html",
         report=report,
         form=CsrfOnlyForm(),
-        preview=shown,
+        preview=QuestionPreview(report.versions[-1].data),
         responses=responses.response_report(db.session, question_id, scope.user_ids, attempts),
         verdict_form=ResponseVerdictForm(),
+        filters=form,
+        keep=keep,
+        min_responses=current_app.config["ITEM_MIN_RESPONSES"],
     )
 
 
@@ -179,4 +243,6 @@ def regrade(question_id: int):
 
 @bp.get("/export.csv")
 def export():
-    return csv_download(analysis.class_csv(db.session, _scope()), "class-results.csv")
+    scope = _scope()
+    _form, filters, _keep = _overview_filters(scope)
+    return csv_download(overview_service.class_csv(db.session, scope, filters), "class-results.csv")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .history import ReviewRecord, by_card
 
@@ -87,23 +88,31 @@ def readiness(
 
 def score_distribution(chances: Sequence[float], quiz_size: int) -> list[float]:
     """P(k right answers), k = 0..quiz_size, for a quiz drawing `quiz_size` of the questions."""
+    return list(_score_distribution(tuple(chances), quiz_size))
+
+
+# A student's chances change only with a review or a new study day, and a dashboard shows every
+# bank: the distribution of the same chances is worked out once.
+@lru_cache(maxsize=4096)
+def _score_distribution(chances: tuple[float, ...], quiz_size: int) -> tuple[float, ...]:
     if quiz_size == len(chances):
-        return _poisson_binomial(chances)
+        return tuple(_poisson_binomial(chances))
     if len(chances) * quiz_size**2 > EXACT_LIMIT:
-        return _normal(chances, quiz_size)
+        return tuple(_normal(chances, quiz_size))
     # by_size[n][k]: P(k right | n questions drawn from those seen so far). Adding question m
     # (m seen in all) to a draw of n: it is in the draw with probability n / m.
     by_size = [[1.0]] + [[0.0] * (n + 1) for n in range(1, quiz_size + 1)]
     for seen, p in enumerate(chances, start=1):
+        q = 1 - p
         for n in range(min(seen, quiz_size), 0, -1):
             kept, added, previous = (seen - n) / seen, n / seen, by_size[n - 1]
             row = by_size[n]
-            for k in range(n, -1, -1):
-                with_it = (1 - p) * (previous[k] if k < n else 0.0)
-                if k:
-                    with_it += p * previous[k - 1]
-                row[k] = kept * row[k] + added * with_it
-    return by_size[quiz_size]
+            # k = n: only with this question right; k = 0: only with it wrong.
+            row[n] = kept * row[n] + added * (p * previous[n - 1])
+            for k in range(n - 1, 0, -1):
+                row[k] = kept * row[k] + added * (q * previous[k] + p * previous[k - 1])
+            row[0] = kept * row[0] + added * (q * previous[0])
+    return tuple(by_size[quiz_size])
 
 
 def _poisson_binomial(chances: Sequence[float]) -> list[float]:

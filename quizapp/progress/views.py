@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..services import progress
 from ..services.exam_secrecy import sealed_for
-from ..web.pages import attempts_listing, csv_download, hidden_from, render_dashboard
+from ..web.pages import attempts_listing, csv_download, hidden_from, render_dashboard, signed_in
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
 
@@ -21,7 +21,7 @@ def require_login():
 
 @bp.get("/")
 def dashboard():
-    return render_dashboard(current_user)
+    return render_dashboard(signed_in())
 
 
 @bp.get("/attempts")

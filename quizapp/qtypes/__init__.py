@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from .base import (
     FormValues,
-    GiftForm,
     Grade,
     InvalidResponse,
-    NotInGift,
+    NotInMoodle,
     PartMark,
     PartReview,
     QuestionType,
@@ -42,10 +41,9 @@ for _type in (
 __all__ = [
     "TYPES",
     "FormValues",
-    "GiftForm",
     "Grade",
     "InvalidResponse",
-    "NotInGift",
+    "NotInMoodle",
     "PartMark",
     "PartReview",
     "QuestionType",

@@ -1,10 +1,11 @@
 """What a question type is: the base class every type module fills in, and the small values
-its methods exchange (a Grade, a GIFT form, a refused response). Pure: no Flask, no database.
+its methods exchange (a Grade, a refused response). Pure: no Flask, no database.
 
 A type owns everything particular to it: its bank keys with their checks and JSON Schema,
 how an attempt shows it (shuffle), how a form post becomes a response (bounded), how the form
-is filled again, grading, the answer key and flashcard text, demo answers, its GIFT form and
-the response categories item analysis counts. Its template is `quiz/types/<key>.html`.
+is filled again, grading, the answer key and flashcard text, demo answers, its Moodle form
+(read from and written to GIFT and Moodle XML files) and the response categories item
+analysis counts. Its template is `quiz/types/<key>.html`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ..banks.moodle.model import MoodleQuestion
 
 FormValues = Callable[[str], list[str]]  # field name -> submitted values (like MultiDict.getlist)
 Data = Mapping[str, Any]  # a question as stored: common keys plus the type's own keys
@@ -77,12 +81,15 @@ def verdict_state(fraction: float) -> str:
 
 @dataclass(frozen=True)
 class ResponsePart:
-    """One typed part of a response as response analysis counts it: `part` is "" for the whole
-    response or a blank's number; `normalised` groups spellings; `raw` is as typed."""
+    """One part of a response as response analysis counts it: `part` is "" for the whole
+    response, or a blank's number, a matching row or an ordering position; `normalised`
+    groups spellings; `raw` is as typed or picked; `credit` (a fraction, negative for a
+    penalised choice) is what the key gives it, None when only grading can say."""
 
     part: str
     normalised: str
     raw: str
+    credit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -95,19 +102,9 @@ class BankEdit:
     blank: int | None = None
 
 
-@dataclass(frozen=True)
-class GiftForm:
-    """A question in Moodle's GIFT: `answer` is the GIFT text inside the braces (escaped);
-    `before` (default: the prompt) and `after` are plain text around them."""
-
-    answer: str
-    before: str | None = None
-    after: str = ""
-    lost: tuple[str, ...] = ()  # what GIFT cannot hold, said in the export's report
-
-
-class NotInGift(Exception):
-    """This question has no GIFT form; the message says why (the export lists it)."""
+class NotInMoodle(Exception):
+    """This question has no form in Moodle's formats; the message says why (the export
+    lists it)."""
 
 
 class QuestionType:
@@ -125,7 +122,10 @@ class QuestionType:
     overridable: ClassVar[bool] = False
     # Said above the front of its flashcard, when the front alone does not say what to do.
     card_cue: ClassVar[str | None] = None
-    gift_drops: ClassVar[tuple[str, ...]] = ()  # its keys that GIFT has no room for
+    moodle_types: ClassVar[tuple[str, ...]] = ()  # the Moodle question types it reads
+    # Its keys an instructor may edit in the browser's question form (qtypes.editing.Editable);
+    # the others stay as the file has them.
+    editable: ClassVar[tuple[Any, ...]] = ()
     # Where its template lives when not in the app's templates (a type defined elsewhere).
     template_folder: ClassVar[Path | None] = None
 
@@ -206,30 +206,51 @@ class QuestionType:
         """The front of the flashcard derived from the question."""
         return data.get("prompt") or ""
 
+    def card_gaps(self, data: Data) -> tuple[list[str], list[str]] | None:
+        """For a flashcard with gaps (an Anki cloze note, one card per gap): the Markdown
+        around the gaps (one more piece than gaps) and each gap's answer; None for a card
+        with a front and a back."""
+        return None
+
     # ---- demo data, export, statistics -----------------------------------------------------
 
     def sample(self, data: Data, presentation: Mapping[str, Any], right: bool, rng) -> Any:
         """A plausible stored response, right or wrong, for simulated students."""
         raise NotImplementedError
 
-    def to_gift(self, data: Data) -> GiftForm:
-        raise NotInGift(f"{self.label} questions have no GIFT form")
+    # ---- Moodle (GIFT and Moodle XML files) ---------------------------------------------
 
-    def categories(self, data: Data) -> list[str] | None:
-        """The options item analysis counts picks of; None when it counts none."""
-        return None
+    def claims(self, question: MoodleQuestion) -> bool:
+        """Whether this type reads that Moodle question (the first type that claims it does)."""
+        return question.qtype in self.moodle_types
+
+    def from_moodle(self, question: MoodleQuestion) -> dict[str, Any] | None:
+        """Its bank keys for a Moodle question, graded as Moodle grades it. What it would grade
+        differently is a warning on the question; what it cannot read, an error (and None).
+        The prompt, explanation, tags and points are read by the caller."""
+        raise NotImplementedError
+
+    def to_moodle(self, data: Data) -> MoodleQuestion:
+        """The question as Moodle holds it (the caller adds the name, text, general feedback,
+        mark and tags); bank keys Moodle has no room for go in its `lost`."""
+        raise NotInMoodle(f"{self.label} questions have no Moodle form (GIFT or Moodle XML)")
 
     def picked(self, response: Any) -> list[str]:
-        """The categories one response picked."""
+        """The choices one response picked."""
         return []
 
-    def keyed(self, data: Data) -> set[str]:
-        """The categories that are right."""
-        return set()
+    # What a part of a response is called in the responses table ("Blank", "Row", ...).
+    part_label: ClassVar[str] = ""
 
     def response_parts(self, data: Data, response: Any) -> list[ResponsePart] | None:
-        """The typed parts response analysis lists (None: the type is not listed there)."""
+        """The parts of one response the responses table counts: each option picked, each
+        matching row, ordering position or blank (None: the type has no such table)."""
         return None
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        """The parts the key defines, listed even when nobody gave them (each option; the
+        right item of each row or position), in the order the question shows them."""
+        return []
 
     def bank_edit(self, data: Data, part: str, text: str, accept: bool) -> BankEdit | None:
         """The bank change that accepts (or rejects) `text` for `part`; None if the type has

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..banks.gift.syntax import escape
+from ..banks.moodle.model import Answer, MoodleQuestion, Text
 from .base import (
     BankEdit,
     Data,
     FormValues,
-    GiftForm,
     Grade,
-    NotInGift,
     PartMark,
     PartReview,
     QuestionType,
     ResponsePart,
 )
+from .editing import Editable, yes_no
 from .helpers import (
     MAX_TEXT_ANSWER,
     TEXT_RULES,
@@ -28,9 +28,19 @@ from .helpers import (
     split_cloze,
     text_rules,
 )
+from .short import moodle_answer, typed_answers
 from .textmatch import TextKey, judge, normalise
 
 GAP = "[...]"
+PLACE = re.compile(r"\{#(\d+)\}")  # where Moodle's cloze (multianswer) text holds blank n
+
+
+def split_prompt(text: str) -> tuple[str | None, str]:
+    """Moodle's cloze has one text: its paragraphs before the one with the first blank are
+    read as the prompt (they show the same), the rest as the cloze text."""
+    head = text[: max(0, text.find("[["))]
+    cut = head.rfind("\n\n")
+    return (None, text) if cut == -1 else (text[:cut].strip(), text[cut + 2 :].strip())
 
 
 class Cloze(QuestionType):
@@ -46,8 +56,14 @@ class Cloze(QuestionType):
     }
     required = ("text",)
     needs_prompt = False
-    gift_drops = ("reject", "typos")
+    moodle_types = ("multianswer",)
     overridable = True
+    part_label = "Blank"
+    editable = (
+        Editable("text", "Text", "markdown", "Blanks as [[answer]] or [[answer|other]]."),
+        Editable("reject", "Rejected answers", "lines", "Near misses that stay wrong."),
+        yes_no("typos", "Forgive typos", True),
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         text_node = reader.require(fields, "text", node, "a cloze question")
@@ -144,6 +160,12 @@ class Cloze(QuestionType):
         text = GAP.join(cloze_segments(data["text"]))
         return f"{data['prompt']}\n\n{text}" if data.get("prompt") else text
 
+    def card_gaps(self, data: Data) -> tuple[list[str], list[str]] | None:
+        parts = split_cloze(data["text"])
+        if data.get("prompt"):
+            parts[0] = f"{data['prompt']}\n\n{parts[0]}"
+        return parts[::2], [blank.split("|")[0].strip() for blank in parts[1::2]]
+
     def sample(self, data, presentation, right, rng):
         return [alts[0] if right else "?" for alts in cloze_blanks(data["text"])]
 
@@ -159,15 +181,77 @@ class Cloze(QuestionType):
             return BankEdit("reject", text)
         return BankEdit("text", text, blank=int(part)) if part.isdigit() else None
 
-    def to_gift(self, data: Data) -> GiftForm:
+    # ---- Moodle: a cloze (multianswer) question; in GIFT, a missing-word question ----------
+
+    def to_moodle(self, data: Data) -> MoodleQuestion:
         parts = split_cloze(data["text"])
-        if len(parts) != 3:
-            raise NotInGift("GIFT's missing-word question has one blank; this cloze has several")
-        before, blank, after = parts
-        if not after.strip():
-            raise NotInGift(
-                "a blank at the very end reads as a short answer in GIFT, not a missing word"
+        reject = [Answer(Text(moodle_answer(t), "plain"), 0.0) for t in data.get("reject", [])]
+        blanks = [
+            MoodleQuestion(
+                "shortanswer",
+                answers=reject
+                + [Answer(Text(moodle_answer(a.strip()), "plain"), 1.0) for a in blank.split("|")],
+                mark=1.0,
             )
-        accepted = " ".join("=" + escape(a.strip()) for a in blank.split("|"))
-        lost = ("prompt",) if "prompt" in data else ()
-        return GiftForm(accepted, before=before.rstrip(), after=after.lstrip(), lost=lost)
+            for blank in parts[1::2]
+        ]
+        marked = list(parts)
+        marked[1::2] = [f"{{#{n}}}" for n in range(1, len(blanks) + 1)]
+        prompt = data.get("prompt")
+        text = "".join(marked) if not prompt else f"{prompt}\n\n{''.join(marked)}"
+        lost = ["typos"] if "typos" in data else []
+        if split_prompt(PLACE.sub("[[x]]", text)) != (prompt, PLACE.sub("[[x]]", "".join(marked))):
+            lost.append("prompt (joined to the text)")
+        if data.get("points", 1) != 1:
+            lost.append("points (Moodle marks a cloze by its number of blanks)")
+        return MoodleQuestion("multianswer", text=Text(text), blanks=blanks, lost=lost)
+
+    def claims(self, question: MoodleQuestion) -> bool:
+        return question.qtype == "multianswer" or (
+            question.qtype == "shortanswer" and question.gap is not None
+        )
+
+    def from_moodle(self, question: MoodleQuestion) -> dict[str, Any] | None:
+        if question.gap is not None:  # GIFT's missing word: a one-blank cloze
+            before, after = question.gap
+            text, blanks = Text(f"{before.value}{{#1}}{after.value}", before.format), [question]
+        else:
+            text, blanks = question.text, question.blanks
+        pieces = PLACE.split(question.md(text, "question text"))
+        rejects: list[list[str]] = []
+        for index in range(1, len(pieces), 2):
+            number = int(pieces[index])
+            if not 0 < number <= len(blanks):
+                question.error(f"the text refers to blank {number}, which is not defined")
+                return None
+            accepted, reject = self._blank(question, blanks[number - 1], number)
+            if not accepted:
+                question.error(f"blank {number} needs at least one fully right answer")
+                return None
+            rejects.append(reject)
+            pieces[index] = "[[" + "|".join(a.replace("|", "/") for a in accepted) + "]]"
+        prompt, cloze = split_prompt("".join(pieces))
+        body: dict[str, Any] = {"prompt": prompt, "text": cloze}
+        merged = list(dict.fromkeys(r for reject in rejects for r in reject))
+        if merged:
+            body["reject"] = merged
+            if any(set(reject) != set(merged) for reject in rejects):
+                question.warn("the wrong answers of each blank are wrong for every blank here")
+        if len({b.mark for b in blanks if b.mark is not None}) > 1:
+            question.warn("Moodle weighs these blanks differently; quizapp weighs them equally")
+        return body
+
+    @staticmethod
+    def _blank(question: MoodleQuestion, blank: MoodleQuestion, number: int):
+        """A blank's accepted answers and wrong ones, with a warning for what differs."""
+        what = f"blank {number}"
+        if blank.qtype == "shortanswer":
+            body = typed_answers(question, blank.answers, f"{what}'s answer", blank.usecase)
+            for key in ("feedback", "pattern"):
+                if key in body:
+                    question.warn(f"the {key} of {what}'s answers is not kept")
+            return body.get("answers", []), body.get("reject", [])
+        right = [a.text.plain() for a in blank.answers if a.fraction >= 1]
+        kind = "a numerical blank" if blank.qtype == "numerical" else "a menu of choices"
+        question.warn(f"{what} is {kind} in Moodle; here students type the answer")
+        return right, []

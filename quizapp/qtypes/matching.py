@@ -6,17 +6,18 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from ..banks.gift.syntax import escape
+from ..banks.moodle.model import MoodleQuestion, Text
 from .base import (
     Data,
     FormValues,
-    GiftForm,
     Grade,
     InvalidResponse,
     PartMark,
     PartReview,
     QuestionType,
+    ResponsePart,
 )
+from .editing import Editable, yes_no
 from .helpers import TEXT_LIST, first_value, shuffle_setting, shuffled_avoiding
 
 TEXT = {"type": ["string", "number"]}
@@ -36,7 +37,13 @@ class Matching(QuestionType):
     }
     required = ("pairs",)
     options_beside_prompt = True
-    gift_drops = ("shuffle",)
+    moodle_types = ("match",)
+    part_label = "Row"
+    editable = (
+        Editable("pairs", "Pairs", "pairs", "One per line: left -> right."),
+        Editable("distractors", "Distractors", "lines", "Wrong right-hand sides, one per line."),
+        yes_no("shuffle", "Shuffle the options", True),
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         pairs_node = reader.require(fields, "pairs", node, "a matching question")
@@ -141,7 +148,27 @@ class Matching(QuestionType):
         pairs[first], pairs[last] = pairs[last], pairs[first]
         return pairs
 
-    def to_gift(self, data: Data) -> GiftForm:
-        items = [f"={escape(left)} -> {escape(right)}" for left, right in data["pairs"]]
-        items += [f"= -> {escape(d)}" for d in data.get("distractors", [])]
-        return GiftForm(" ".join(items))
+    def to_moodle(self, data: Data) -> MoodleQuestion:
+        stems = [(Text(left, "plain"), right) for left, right in data["pairs"]]
+        stems += [(Text("", "plain"), other) for other in data.get("distractors", [])]
+        return MoodleQuestion("match", subquestions=stems, shuffle=data.get("shuffle", True))
+
+    def from_moodle(self, question: MoodleQuestion) -> dict[str, Any] | None:
+        pairs = [[stem.plain(), right] for stem, right in question.subquestions if stem]
+        if len(question.subquestions) < 2:
+            question.error("a matching question needs at least two pairs")
+            return None
+        body: dict[str, Any] = {"pairs": pairs}
+        # A stem without text is Moodle's extra wrong answer (GIFT: = -> answer).
+        distractors = [right for stem, right in question.subquestions if not stem and right]
+        if distractors:
+            body["distractors"] = distractors
+        if question.shuffle is False:
+            body["shuffle"] = False
+        return body
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        return [ResponsePart(left, right, right) for left, right in (response or {}).items()]
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        return [ResponsePart(left, right, right, 1.0) for left, right in data["pairs"]]

@@ -7,21 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, PartMark
-from .choice import CHOICES, ChoiceType
+from .base import Data, FormValues, Grade, InvalidResponse, PartMark
+from .choice import CHOICES, FRACTIONS, ChoiceType
+from .editing import Editable, yes_no
+from .feedback import FEEDBACK, feedback_for
 from .helpers import TEXT_LIST
-
-FRACTIONS = {
-    "type": "object",
-    "additionalProperties": {"type": "number", "minimum": -100, "maximum": 100},
-    "minProperties": 2,
-    "description": "Percent earned for ticking each choice: the right ones add up to 100, "
-    "the others are 0 or negative. Every choice is listed.",
-}
-
-
-def _percent(value: float) -> str:
-    return f"{value:.5f}".rstrip("0").rstrip(".")
 
 
 def default_fractions(choices: list[str], answers: list[str]) -> dict[str, float]:
@@ -49,59 +39,43 @@ class MultipleChoice(ChoiceType):
         "choices": CHOICES,
         "answers": {**TEXT_LIST, "minItems": 1},
         "shuffle": {"type": "boolean"},
-        "fractions": FRACTIONS,
+        "fractions": {
+            **FRACTIONS,
+            "description": "Percent earned for ticking each choice: the right ones add up to "
+            "100, the others are 0 or negative. Every choice is listed.",
+        },
+        "feedback": FEEDBACK,
     }
     required = ("choices", "answers")
     answer_key = "answers"
+    single = False
     unchosen_key = "missed"
+    editable = (
+        Editable("choices", "Choices", "lines", "One per line."),
+        Editable("answers", "Right answers", "lines", "One per line, each exactly as a choice."),
+        yes_no("shuffle", "Shuffle the choices", True),
+    )
 
-    def parse(self, reader, fields, node) -> dict[str, Any] | None:
-        body = super().parse(reader, fields, node)
-        if body is None or "fractions" not in fields:
-            return body
-        percents = self._fractions(reader, fields["fractions"][1], body)
-        if percents is None:
-            return None
-        if all_boxes(percents) > 0:
-            reader.warning(
-                fields["fractions"][1],
-                f"ticking every box scores {all_boxes(percents):g}%: give the wrong choices "
-                "fractions that add up to -100 so that guessing does not pay",
-            )
-        return {**body, "fractions": percents}
-
-    @staticmethod
-    def _fractions(reader, node, body: dict[str, Any]) -> dict[str, float] | None:
-        items = getattr(node, "value", None)
-        if not isinstance(items, list) or not all(isinstance(i, tuple) for i in items):
-            reader.error(node, "fractions must be a mapping of each choice to a percent")
-            return None
-        right, percents, ok = set(body["answers"]), {}, True
-        for key_node, value_node in items:
-            choice = reader.text(key_node, "each choice in fractions")
-            percent = reader.number(value_node, f"the fraction of '{choice}'")
-            if choice is None or percent is None:
-                ok = False
-            elif choice in percents:
-                reader.error(key_node, f"fractions gives '{choice}' twice")
-                ok = False
-            elif choice not in body["choices"]:
-                reader.error(key_node, f"fractions names '{choice}', which is not a choice")
-                ok = False
-            elif not -100 <= percent <= 100 or (percent > 0) != (choice in right):
+    def check_fractions(self, reader, node, body, percents) -> bool:
+        right, ok = set(body["answers"]), True
+        for choice, value in percents.items():
+            if (value > 0) != (choice in right):
                 what = "more than 0 (it is an answer)" if choice in right else "0 or less"
-                reader.error(value_node, f"the fraction of '{choice}' must be {what}, up to 100")
+                reader.error(node, f"the fraction of '{choice}' must be {what}, up to 100")
                 ok = False
-            else:
-                percents[choice] = percent
-        missing = [c for c in body["choices"] if c not in percents]
-        if ok and missing:
-            reader.error(node, f"fractions does not give {', '.join(map(repr, missing))}")
-            ok = False
         if ok and abs(sum(p for p in percents.values() if p > 0) - 100) > 0.01:
             reader.error(node, "the fractions of the answers must add up to 100")
             ok = False
-        return percents if ok else None
+        if ok and all_boxes(percents) > 0:
+            reader.warning(
+                node,
+                f"ticking every box scores {all_boxes(percents):g}%: give the wrong choices "
+                "fractions that add up to -100 so that guessing does not pay",
+            )
+        return ok
+
+    def percents(self, data: Data) -> dict[str, float]:
+        return fractions(data)
 
     def read_key(self, reader, node):
         return reader.text_list(node, "answers")
@@ -134,7 +108,12 @@ class MultipleChoice(ChoiceType):
         parts = tuple(
             PartMark(choice, (choice in right) == (choice in chosen)) for choice in data["choices"]
         )
-        return Grade(min(1.0, max(0.0, earned)), parts)
+        notes = [
+            f"{choice}: {feedback_for(data, choice)}"
+            for choice in data["choices"]
+            if choice in chosen and feedback_for(data, choice)
+        ]
+        return Grade(min(1.0, max(0.0, earned)), parts, " ".join(notes) or None)
 
     def answer_text(self, data: Data) -> str:
         return "\n".join(f"- {answer}" for answer in data["answers"])
@@ -145,12 +124,31 @@ class MultipleChoice(ChoiceType):
         wrong = [c for c in data["choices"] if c not in data["answers"]]
         return sorted({*data["answers"][:-1], *rng.sample(wrong, min(1, len(wrong)))})
 
-    def to_gift(self, data: Data) -> GiftForm:
-        percents = fractions(data)
-        return GiftForm(self.gift_choices(data, lambda c: f"~%{_percent(percents[c])}%"))
-
     def picked(self, response: Any) -> list[str]:
         return list(response or [])
 
     def keyed(self, data: Data) -> set[str]:
         return set(data["answers"])
+
+    def read_fractions(self, question, choices, percents):
+        right = [c for c, p in percents.items() if p > 0]
+        if not right:
+            question.error(
+                "no answer has a positive weight: mark the right answers with ~%50% "
+                "(weights adding up to 100)"
+            )
+            return None
+        body: dict[str, Any] = {"choices": choices, "answers": right}
+        default = default_fractions(choices, right)
+        if all(abs(percents[c] - default[c]) <= 0.01 for c in choices):
+            return body
+        total = sum(p for p in percents.values() if p > 0)
+        if abs(total - 100) <= 0.01:
+            body["fractions"] = percents  # Moodle's own fractions, graded as Moodle grades them
+        else:
+            question.warn(
+                f"the right answers' weights add up to {total:g}%, not 100% (Moodle warns about "
+                "this too): quizapp grades this question its own way, the right answers "
+                "sharing +100% and the wrong ones -100%"
+            )
+        return body

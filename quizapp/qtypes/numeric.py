@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Data, FormValues, GiftForm, Grade, InvalidResponse, QuestionType, ResponsePart
+from ..banks.moodle.model import NO_TEXT, Answer, MoodleQuestion, Text, feedback_map
+from .base import Data, FormValues, Grade, InvalidResponse, QuestionType, ResponsePart
+from .editing import Editable
+from .feedback import FEEDBACK, RIGHT, WRONG, feedback_for, feedback_rule
 from .helpers import MAX_NUMBER_ANSWER, NotANumber, bounded, first_value, parse_number
 
 YEAR_UNITS = frozenset({"year", "ad", "ce", "bc", "bce"})
@@ -56,12 +59,29 @@ class Numeric(QuestionType):
             "description": "How the key is shown: plain (2022, an identifier) or grouped "
             "(1,000). Default: plain for years, grouped otherwise.",
         },
+        "feedback": {**FEEDBACK, "propertyNames": {"enum": [RIGHT, WRONG]}},
     }
     schema_rules = {
         "anyOf": [{"required": ["answer"]}, {"required": ["range"]}],
         "not": {"required": ["range", "tolerance"]},
     }
-    gift_drops = ("unit", "display")
+    moodle_types = ("numerical",)
+    editable = (
+        Editable("answer", "Answer", "number"),
+        Editable("tolerance", "Tolerance", "number", "Right within answer ± tolerance."),
+        Editable("range", "Range", "range", "Or: the lowest and highest right answer, 10, 20."),
+        Editable("unit", "Unit", "text"),
+        Editable(
+            "display",
+            "Show the key",
+            "choice",
+            options=(
+                ("", "as the number suggests"),
+                ("plain", "plain: 2022"),
+                ("grouped", "grouped: 1,000"),
+            ),
+        ),
+    )
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         body: dict[str, Any] = {}
@@ -83,6 +103,7 @@ class Numeric(QuestionType):
                 display = None
             body["display"] = display
             ok = ok and display is not None
+        ok = feedback_rule(reader, fields, body, (RIGHT, WRONG), "right or wrong") and ok
         if not ok:
             return None
         if "answer" not in body and "range" not in body:
@@ -149,7 +170,8 @@ class Numeric(QuestionType):
         low, high = numeric_bounds(data)
         # A relative epsilon keeps 0.1 + 0.2 style float noise from failing an exact answer.
         eps = 1e-9 * max(1.0, abs(low), abs(high))
-        return Grade(1.0 if low - eps <= value <= high + eps else 0.0)
+        right = low - eps <= value <= high + eps
+        return Grade(1.0 if right else 0.0, note=feedback_for(data, RIGHT if right else WRONG))
 
     def answer_text(self, data: Data) -> str:
         unit = f" {data['unit']}" if data.get("unit") else ""
@@ -171,9 +193,87 @@ class Numeric(QuestionType):
         text = None if response is None else self.describe(response)
         return [ResponsePart("", text, text)] if text else []
 
-    def to_gift(self, data: Data) -> GiftForm:
+    def to_moodle(self, data: Data) -> MoodleQuestion:
+        feedback = data.get("feedback", {})
+        said = Text(feedback[RIGHT]) if RIGHT in feedback else NO_TEXT
+        lost = ["display"] if "display" in data else []
         if "range" in data:
-            lost = ("answer (a range is exported)",) if "answer" in data else ()
-            return GiftForm(f"#{data['range'][0]}..{data['range'][1]}", lost=lost)
-        tolerance = f":{data['tolerance']}" if "tolerance" in data else ""
-        return GiftForm(f"#{data['answer']}{tolerance}")
+            low, high = (float(n) for n in data["range"])
+            middle = Text(number_text((low + high) / 2), "plain")
+            answer = Answer(middle, 1.0, said, (high - low) / 2, interval=(low, high))
+            lost += ["answer"] if "answer" in data else []  # a range is what Moodle grades
+        else:
+            value = Text(number_text(data["answer"]), "plain")
+            tolerance = float(data["tolerance"]) if "tolerance" in data else None
+            answer = Answer(value, 1.0, said, tolerance)
+        answers = [answer]
+        if WRONG in feedback:
+            answers.append(Answer(Text("*", "plain"), 0.0, Text(feedback[WRONG])))
+        units = [(data["unit"], 1.0)] if data.get("unit") else []
+        return MoodleQuestion("numerical", answers=answers, units=units, lost=lost)
+
+    def from_moodle(self, question: MoodleQuestion) -> dict[str, Any] | None:
+        anything = [a for a in question.answers if a.text.plain() in ("*", "")]
+        given = [a for a in question.answers if a.text.plain() not in ("*", "")]
+        right = [a for a in given if a.fraction >= 1]
+        if not right:
+            question.error("a numeric question needs a fully right answer: {#3.14:0.01} or {#1..5}")
+            return None
+        body = self._interval(question, right[0])
+        if body is None:
+            return None
+        for answer in given:
+            if answer is not right[0]:
+                what = f"{answer.fraction * 100:g}%" if answer.fraction < 1 else "full marks"
+                question.warn(
+                    f"only the first right answer is kept: '{answer.text.plain()}' "
+                    f"({what} in Moodle) scores 0 here"
+                )
+        if any(a.fraction > 0 for a in anything):
+            question.warn("an answer '*' gives marks for any number in Moodle: left out")
+        wrong = next((a.feedback for a in anything if a.fraction <= 0), NO_TEXT)
+        feedback = feedback_map([(RIGHT, right[0].feedback), (WRONG, wrong)], question)
+        if feedback:
+            body["feedback"] = feedback
+        return self._units(question, body)
+
+    @staticmethod
+    def _interval(question: MoodleQuestion, answer: Answer) -> dict[str, Any] | None:
+        try:
+            if answer.interval is not None:
+                return {"range": [integral(answer.interval[0]), integral(answer.interval[1])]}
+            value = integral(parse_number(answer.text.plain()))
+        except NotANumber:
+            question.error(
+                f"'{answer.text.plain()}' is not a number (Moodle's GIFT reader would accept "
+                "any answer for it)"
+            )
+            return None
+        body: dict[str, Any] = {"answer": value}
+        if answer.tolerance is not None:
+            body["tolerance"] = integral(answer.tolerance)
+        return body
+
+    @staticmethod
+    def _units(question: MoodleQuestion, body: dict[str, Any]) -> dict[str, Any]:
+        base = [name for name, multiplier in question.units if multiplier == 1 and name.strip()]
+        if base:
+            body["unit"] = base[0].strip()
+        for name, multiplier in question.units:
+            if name.strip() and name.strip() != body.get("unit"):
+                question.warn(
+                    f"the unit '{name}' (x {multiplier:g}) is not kept: students type the "
+                    f"number{' in ' + body['unit'] if 'unit' in body else ''}"
+                )
+        if question.unit_graded:
+            question.warn("Moodle grades the unit of this question; quizapp asks for the number")
+        return body
+
+
+def number_text(value: float) -> str:
+    """A number as Moodle files write it: 3, 2.5, 1e-06."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def integral(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value

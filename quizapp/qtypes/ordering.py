@@ -6,10 +6,30 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Data, FormValues, Grade, InvalidResponse, PartMark, PartReview, QuestionType
+from ..banks.moodle.model import Answer, MoodleQuestion, Text
+from .base import (
+    Data,
+    FormValues,
+    Grade,
+    InvalidResponse,
+    PartMark,
+    PartReview,
+    QuestionType,
+    ResponsePart,
+)
+from .editing import Editable
 from .helpers import TEXT_LIST, first_value, shuffled_avoiding
 
 MIN_ITEMS = 3  # two items would always be shown swapped, which gives the answer away
+# How quizapp shows and grades an ordering, in the terms of Moodle's ordering question type
+# (qtype_ordering): every item, one share per item in its right position.
+MOODLE_OPTIONS = {
+    "layouttype": "VERTICAL",
+    "selecttype": "ALL",
+    "gradingtype": "ABSOLUTE_POSITION",
+    "showgrading": "SHOW",
+    "numberingstyle": "none",
+}
 
 
 class Ordering(QuestionType):
@@ -18,6 +38,9 @@ class Ordering(QuestionType):
     fields = {"items": {**TEXT_LIST, "minItems": MIN_ITEMS}}
     required = ("items",)
     options_beside_prompt = True
+    moodle_types = ("ordering",)
+    part_label = "Position"
+    editable = (Editable("items", "Items", "lines", "One per line, in the right order."),)
 
     def parse(self, reader, fields, node) -> dict[str, Any] | None:
         items_node = reader.require(fields, "items", node, "an ordering question")
@@ -86,3 +109,34 @@ class Ordering(QuestionType):
         if not right:
             items[0], items[-1] = items[-1], items[0]
         return items
+
+    def to_moodle(self, data: Data) -> MoodleQuestion:
+        items = [Answer(Text(item, "plain"), 1.0) for item in data["items"]]
+        options = {**MOODLE_OPTIONS, "selectcount": str(len(items))}
+        return MoodleQuestion("ordering", answers=items, options=options)
+
+    def from_moodle(self, question: MoodleQuestion) -> dict[str, Any] | None:
+        items = [answer.text.plain() for answer in question.answers]
+        grading = question.options.get("gradingtype", "")
+        if grading != MOODLE_OPTIONS["gradingtype"]:
+            question.warn(
+                f"Moodle grades this ordering by {grading or 'its default'}; quizapp gives one "
+                "share per item in its right position (ABSOLUTE_POSITION)"
+            )
+        count = question.options.get("selectcount", "")
+        shown = int(count) if count.isdigit() else len(items)
+        if question.options.get("selecttype") != "ALL" and shown < len(items):
+            question.warn(f"Moodle shows {shown} of the {len(items)} items; quizapp shows them all")
+        return {"items": items}
+
+    def response_parts(self, data: Data, response: Any) -> list[ResponsePart]:
+        return [
+            ResponsePart(str(n), item, item)
+            for n, item in enumerate(response or [], start=1)
+            if item
+        ]
+
+    def response_options(self, data: Data) -> list[ResponsePart]:
+        return [
+            ResponsePart(str(n), item, item, 1.0) for n, item in enumerate(data["items"], start=1)
+        ]

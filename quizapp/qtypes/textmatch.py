@@ -261,6 +261,11 @@ def _same(a: str, b: str) -> bool:
     return a == b or compact(a) == compact(b)
 
 
+def same_text(response: str, text: str) -> bool:
+    """Whether a response is `text` once both are normalised (no typo allowed)."""
+    return _same(normalise(response), normalise(text))
+
+
 def _years(texts: Sequence[str]) -> set[str]:
     return {word for text in texts for word in normalise(text).split() if _year(word)}
 

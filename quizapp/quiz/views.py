@@ -24,6 +24,7 @@ from ..services.quizzes.override import MESSAGES as OVERRIDE_MESSAGES
 from ..services.quizzes.override import Override
 from ..vocab import AttemptStatus, Mode
 from ..web.forms import CsrfOnlyForm
+from ..web.pages import signed_in
 from ..web.questions import (
     exam_timer,
     iso_time,
@@ -58,43 +59,56 @@ def show(attempt_id: int):
 
 
 def _render_question(
-    attempt, position: int, posted: bool = False, status: int = 200, error: str | None = None
+    attempt,
+    position: int,
+    posted: bool = False,
+    status: int = 200,
+    error: str | None = None,
+    page=None,
 ):
-    """The question page; `error` (an empty check, an answer that cannot be read) is shown
-    under the answer controls, where the student is looking."""
-    item = next((i for i in attempt.items if i.position == position), None)
-    if item is None:
+    """The question page; `page` (quizzes.question_page) when the caller read it already;
+    `error` (an empty check, an answer that cannot be read) is shown under the answer
+    controls, where the student is looking."""
+    page = page or quizzes.question_page(db.session, signed_in(), attempt.id, position)
+    if page is None or page.item is None:
         abort(404)
+    item = page.item
     values = posted_values(item, request.form.getlist) if posted else saved_values(item)
     practice = attempt.mode == Mode.PRACTICE
-    sealed = sealed_for(db.session, current_user) if practice else NOTHING_SEALED
+    user = signed_in()
+    sealed = sealed_for(db.session, user) if practice else NOTHING_SEALED
     shown = review.shown(db.session, attempt)
-    view = question_view(attempt, item, values, shown, sealed, current_user.timezone)
+    view = question_view(attempt, item, values, shown, sealed, page.answered, user.timezone)
     resumed = request.args.get("resumed") == "1" and practice
-    page = render_template(
+    # The page's forms only carry the CSRF token (the same one): one form object renders it.
+    token_form = CsrfOnlyForm()
+    html = render_template(
         "quiz/question.html",
         view=view,
-        form=StepForm(),
-        override_form=CsrfOnlyForm(),
+        form=token_form,
+        override_form=token_form,
         resumed=attempt if resumed else None,
-        action_form=CsrfOnlyForm(),
+        action_form=token_form,
         error=error,
     )
-    return page, status
+    return html, status
 
 
 @bp.get("/<int:attempt_id>/q/<int:position>")
 def question(attempt_id: int, position: int):
-    attempt = attempt_or_404(attempt_id)
+    page = quizzes.question_page(db.session, signed_in(), attempt_id, position)
+    if page is None:
+        abort(404)  # another user's attempt is indistinguishable from a missing one
+    attempt = page.attempt
     if abandoned(attempt):
         return redirect(url_for("progress.attempts"))
     if quizzes.time_ran_out(attempt):
         flash("Time ran out: your attempt was submitted with the answers saved in time.", "info")
     if quizzes.is_over(attempt):
         return redirect(url_for(".results", attempt_id=attempt.id))
-    if not 0 <= position < len(attempt.items):
+    if not 0 <= position < len(page.answered):
         abort(404)
-    return _render_question(attempt, position)
+    return _render_question(attempt, position, page=page)
 
 
 def _step() -> int | None:
@@ -111,7 +125,7 @@ def answer(attempt_id: int, position: int):
         flash("This page was out of date; here is the latest version.", "warning")
         return redirect(url_for(".show", attempt_id=attempt_id))
     result = quizzes.record_answer(
-        db.session, current_user, attempt_id, position, step, request.form.getlist, action
+        db.session, signed_in(), attempt_id, position, step, request.form.getlist, action
     )
     outcome = result.outcome
     if outcome is Outcome.MISSING:
@@ -151,7 +165,7 @@ def autosave(attempt_id: int):
         attempt_or_404(attempt_id)
         return jsonify(ok=False, message="This page is out of date; reload it."), 409
     result = quizzes.record_answer(
-        db.session, current_user, attempt_id, position, step, request.form.getlist
+        db.session, signed_in(), attempt_id, position, step, request.form.getlist
     )
     if result.outcome is Outcome.MISSING:
         abort(404)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from ..throttling import (
     login_wait,
     wait_message,
 )
+from .report_cache import answers_changed
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 LOGIN, REGISTER = "login", "register"  # kinds of counted attempts
@@ -36,6 +37,14 @@ LOGIN, REGISTER = "login", "register"  # kinds of counted attempts
 
 class AccountError(ValueError):
     """A request about an account that cannot be done; the message is for the user."""
+
+
+class Throttled(AccountError):
+    """Too many tries from this address: refused without a check; `wait` says for how long."""
+
+    def __init__(self, message: str, wait: timedelta):
+        super().__init__(message)
+        self.wait = wait
 
 
 def normalise_username(username: str) -> str:
@@ -78,7 +87,8 @@ def create_user(
     if problems:
         raise AccountError(" ".join(problems))
     if address is not None:
-        _reserve_registration(session, name, address_key(address), registrations_per_address)
+        what = "Too many new accounts from your network"
+        count_by_address(session, REGISTER, name, address, registrations_per_address, what)
     password_hash = hash_password(password)  # slow: outside the write lock
     try:
         with write_transaction(session):
@@ -100,6 +110,7 @@ def set_role(session: Session, username: str, role: str) -> User:
         if user is None:
             raise AccountError(f"No user named '{normalise_username(username)}'.")
         user.role = role
+        answers_changed(session)  # reports count students' answers only
     return user
 
 
@@ -155,21 +166,32 @@ def _clear_failures(session: Session, name: str, address: str, reservation: int)
     )
 
 
-def _reserve_registration(session: Session, name: str, address: str, free: int) -> None:
-    now = utcnow()
+def count_by_address(
+    session: Session,
+    kind: str,
+    name: str,
+    address: str,
+    free: int,
+    what: str,
+    now: datetime | None = None,
+) -> None:
+    """Count one event of `kind` from `address` (a registration, a refused API token); past
+    `free` in the window each further one waits longer (growing delays): raises Throttled."""
+    now = now or utcnow()
+    address = address_key(address)
     with write_transaction(session):
         _lock_attempts(session, now)
         times = session.scalars(
             sa.select(LoginFailure.at).where(
-                LoginFailure.kind == REGISTER,
+                LoginFailure.kind == kind,
                 LoginFailure.address == address,
                 LoginFailure.at > now - WINDOW,
             )
         ).all()
         wait = growing_delay(times, free, WINDOW, MAX_DELAY, now)
         if wait is not None:
-            raise AccountError(wait_message(wait, "Too many new accounts from your network"))
-        session.add(LoginFailure(username=name, address=address, at=now, kind=REGISTER))
+            raise Throttled(wait_message(wait, what), wait)
+        session.add(LoginFailure(username=name[:40], address=address, at=now, kind=kind))
 
 
 def authenticate(
@@ -258,7 +280,11 @@ def load_session_user(session: Session, token: str) -> User | None:
     user_id, version = parse_id(user_id), parse_id(version)
     if user_id is None or version is None:
         return None
-    user = session.get(User, user_id)
+    user = session.scalars(_USER_BY_ID, {"id": user_id}).first()
     if user is None or user.session_version != version:
         return None
     return user
+
+
+# Every request loads its user: one indexed query, built once (session.get builds its own).
+_USER_BY_ID = sa.select(User).where(User.id == sa.bindparam("id"))

@@ -1,18 +1,16 @@
-"""For instructors: class overview, item analysis per bank, regrading, class CSV."""
+"""For instructors: a question's report and regrading. Item analysis is in item_analysis.py,
+the class overview and its CSV in overview.py; their names stay importable from here."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import qtypes, stats
-from ..banks.files import display_path
-from ..csvfiles import csv_text
+from .. import qtypes
+from ..banks.files import SourceLine
 from ..database import write_transaction
 from ..models import (
     Attempt,
@@ -25,237 +23,16 @@ from ..models import (
 )
 from ..vocab import AttemptStatus, Role
 from .classes.scope import EVERYONE, Scope
-from .queries import bank_versions
-
-SORT_KEYS = ("name", "attempts", "average", "best", "last_active", "cards")
-
-
-@dataclass
-class StudentRow:
-    user: User
-    attempts: int = 0
-    average: float | None = None
-    best: float | None = None
-    last_active: datetime | None = None
-    cards: int = 0
-
-
-def class_overview(
-    session: Session, sort: str = "name", descending: bool = False, scope: Scope = EVERYONE
-):
-    """Every student in scope with their attempt figures (of one assignment, if the scope
-    says so), cards studied and last activity."""
-    students = {
-        u.id: StudentRow(u)
-        for u in session.scalars(
-            sa.select(User).where(User.role == Role.STUDENT, *scope.user_clauses())
-        )
-    }
-    percent = 100 * Attempt.score / sa.func.nullif(Attempt.max_score, 0)
-    for user_id, count, average, best in session.execute(
-        sa.select(
-            Attempt.user_id,
-            sa.func.count(),
-            sa.func.avg(percent),
-            sa.func.max(percent),
-        )
-        .where(Attempt.status == AttemptStatus.SUBMITTED, *scope.attempt_clauses())
-        .group_by(Attempt.user_id)
-    ):
-        if user_id in students:
-            row = students[user_id]
-            row.attempts, row.average, row.best = count, average, best
-    for row in students.values():
-        # Counters kept by each review and submission: no scan of every review here.
-        row.cards = row.user.cards_studied
-        row.last_active = row.user.last_active_at
-    sort = sort if sort in SORT_KEYS else "name"
-
-    def value(row: StudentRow):
-        return row.user.username if sort == "name" else getattr(row, sort)
-
-    # Students without a value (no attempts yet) come last whichever way the column sorts.
-    present = sorted((r for r in students.values() if value(r) is not None), key=value)
-    missing = sorted(
-        (r for r in students.values() if value(r) is None), key=lambda r: r.user.username
-    )
-    return (present[::-1] if descending else present) + missing
-
-
-@dataclass(frozen=True)
-class OptionCount:
-    """How often one option was picked on first tries, and whether it is right."""
-
-    option: str
-    picked: int
-    keyed: bool
-
-
-@dataclass
-class QuestionAnalysis:
-    question: Question
-    version: QuestionVersion
-    location: str  # "questions/03-....yaml:42"
-    item: stats.ItemStats
-    options: list[OptionCount] | None = None
-    versions_answered: int = 0
-
-    @property
-    def flags(self) -> list[str]:
-        return self.item.flags()
-
-
-@dataclass
-class BankAnalysis:
-    bank: Bank
-    questions: list[QuestionAnalysis] = field(default_factory=list)
-    test: stats.TestStats | None = None
-    slots: int = 0
-
-    @property
-    def flagged(self) -> list[QuestionAnalysis]:
-        return [q for q in self.questions if q.flags]
-
-
-def _first_attempt_items(
-    session: Session, question_ids: list[int], with_response: set[int], scope: Scope
-):
-    """Each student's first finished try at each question (in scope), with that attempt's
-    score and maximum, as plain rows (a Core query: thousands of rows, no objects); the
-    response only for `with_response` (the choice questions whose options are counted)."""
-    response = sa.case(
-        (AttemptItem.question_id.in_(with_response or {-1}), AttemptItem.response), else_=None
-    )
-    query = (
-        sa.select(
-            AttemptItem.question_id,
-            AttemptItem.version_id,
-            # The mark grading gave, not a student's "I was right" in practice.
-            sa.func.coalesce(AttemptItem.overridden_from, AttemptItem.fraction),
-            AttemptItem.points,
-            AttemptItem.max_points,
-            Attempt.score,
-            Attempt.max_score,
-            response.label("response"),
-        )
-        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
-        .join(User, Attempt.user_id == User.id)
-        .where(
-            AttemptItem.question_id.in_(question_ids),
-            User.role == Role.STUDENT,
-            *scope.counted_answers(),
-        )
-    )
-    return session.connection().execute(query).all()
-
-
-def _type(version: QuestionVersion) -> qtypes.QuestionType:
-    return qtypes.get(version.type)
-
-
-def location(bank: Bank, question: Question) -> str:
-    source = display_path(Path(bank.source_path)) if bank.source_path else bank.slug
-    return f"{source}:{question.source_line or 1}"
-
-
-def bank_analysis(session: Session, slug: str, scope: Scope = EVERYONE) -> BankAnalysis | None:
-    bank = session.scalar(sa.select(Bank).where(Bank.slug == slug))
-    if bank is None:
-        return None
-    questions = list(
-        session.scalars(
-            sa.select(Question).where(Question.bank_id == bank.id).order_by(Question.position)
-        )
-    )
-    current = bank_versions(session, bank.id)
-    counted = {
-        q.id: categories
-        for q in questions
-        if (categories := _type(current[q.id]).categories(current[q.id].data)) is not None
-    }
-    rows = _first_attempt_items(session, [q.id for q in questions], set(counted), scope)
-    # One pass over the rows (thousands at scale): per question, marks, rest-of-attempt
-    # scores, responses and the versions answered.
-    marks: dict[int, list[float]] = defaultdict(list)
-    rest: dict[int, list[float]] = defaultdict(list)
-    picked: dict[int, list] = defaultdict(list)
-    versions: dict[int, set[int]] = defaultdict(set)
-    for qid, version_id, fraction, points, max_points, score, max_score, response in rows:
-        others = max_score - max_points
-        marks[qid].append(fraction or 0.0)
-        rest[qid].append((score - points) / others if others > 0 else 0.0)
-        picked[qid].append(response)
-        versions[qid].add(version_id)
-    result = BankAnalysis(bank)
-    for question in questions:
-        qid = question.id
-        if qid not in marks and question.retired_at is not None:
-            continue
-        version = current[qid]
-        options = None
-        if qid in counted:
-            qtype = _type(version)
-            picks = stats.option_counts(counted[qid], [qtype.picked(r) for r in picked[qid]])
-            keyed = qtype.keyed(version.data)
-            options = [OptionCount(option, n, option in keyed) for option, n in picks.items()]
-        result.questions.append(
-            QuestionAnalysis(
-                question,
-                version,
-                location(bank, question),
-                stats.item_stats(marks[qid], rest[qid]),
-                options,
-                len(versions[qid]),
-            )
-        )
-    result.test, result.slots = _bank_test_stats(session, bank, scope)
-    return result
-
-
-def _bank_test_stats(session: Session, bank: Bank, scope: Scope) -> tuple[stats.TestStats, int]:
-    """Over each student's first finished attempt drawn only from this bank; attempts have
-    random questions, so (as Moodle does for random slots) positions are the items."""
-    other_bank = sa.exists(
-        sa.select(AttemptItem.id)
-        .join(Question, AttemptItem.question_id == Question.id)
-        .where(AttemptItem.attempt_id == Attempt.id, Question.bank_id != bank.id)
-    )
-    firsts = (
-        sa.select(
-            Attempt.id,
-            sa.func.row_number()
-            .over(partition_by=Attempt.user_id, order_by=(Attempt.submitted_at, Attempt.id))
-            .label("rank"),
-        )
-        .join(User, Attempt.user_id == User.id)
-        .where(
-            Attempt.status == AttemptStatus.SUBMITTED,
-            User.role == Role.STUDENT,
-            ~other_bank,
-            *scope.attempt_clauses(),
-        )
-        .subquery()
-    )
-    rows = session.connection().execute(
-        sa.select(AttemptItem.attempt_id, AttemptItem.fraction)
-        .join(firsts, firsts.c.id == AttemptItem.attempt_id)
-        .where(firsts.c.rank == 1)
-        .order_by(AttemptItem.attempt_id, AttemptItem.position)
-    )
-    attempts: dict[int, list[float]] = {}
-    for attempt_id, fraction in rows:
-        attempts.setdefault(attempt_id, []).append(fraction or 0.0)
-    if not attempts:
-        return stats.test_stats([]), 0
-    length = Counter(len(m) for m in attempts.values()).most_common(1)[0][0]
-    return stats.test_stats([m for m in attempts.values() if len(m) == length]), length
+from .item_analysis import QuestionAnalysis, bank_analysis, location  # noqa: F401
+from .overview import SORT_KEYS, StudentRow, class_csv, class_overview  # noqa: F401
+from .report_cache import answers_changed
 
 
 @dataclass
 class QuestionReport:
     question: Question
     bank: Bank
-    location: str
+    location: SourceLine
     versions: list[QuestionVersion]
     analysis: QuestionAnalysis | None
     regradable: int  # answers graded with an older version
@@ -323,7 +100,7 @@ def regrade(session: Session, question_id: int, now: datetime | None = None) -> 
                 item.original_points = item.points
             same_type = item.version.type == current.type
             grade = (
-                _type(current).grade(current.data, item.response)
+                qtypes.get(current.type).grade(current.data, item.response)
                 if same_type and item.response is not None
                 else qtypes.Grade(0.0)
             )
@@ -334,30 +111,9 @@ def regrade(session: Session, question_id: int, now: datetime | None = None) -> 
             item.regraded_at, item.regraded_version_id = now, current.id
             touched.add(item.attempt_id)
         session.flush()
+        answers_changed(session, [question.bank_id])
         for attempt in session.scalars(sa.select(Attempt).where(Attempt.id.in_(touched))):
             if attempt.original_score is None:
                 attempt.original_score = attempt.score
             attempt.score = sum(i.points for i in attempt.items)
     return len(items)
-
-
-def class_csv(session: Session, scope: Scope = EVERYONE) -> str:
-    rows = class_overview(session, scope=scope)
-    header = [
-        "username", "attempts", "average_percent", "best_percent", "last_active",
-        "cards_studied",
-    ]  # fmt: skip
-    return csv_text(
-        header,
-        (
-            (
-                r.user.username,
-                r.attempts,
-                "" if r.average is None else round(r.average, 1),
-                "" if r.best is None else round(r.best, 1),
-                r.last_active.isoformat() if r.last_active else "",
-                r.cards,
-            )  # fmt: skip
-            for r in rows
-        ),
-    )

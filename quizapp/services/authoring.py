@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
-from typing import Any
+from pathlib import PurePath
 
 import sqlalchemy as sa
-import yaml
 from sqlalchemy.orm import Session
 
 from ..banks.anki import write_apkg
 from ..banks.document import BankFile, LoadResult, Location, Problem
-from ..banks.export import dump_yaml
-from ..banks.files import BANK_FILE_SUFFIXES, decode, display_path
-from ..banks.gift.writer import write_gift
+from ..banks.export import MOODLE_FORMATS, dump_yaml
+from ..banks.files import BANK_FILE_SUFFIXES, decode
 from ..banks.loader import check_bank_ids, parse_file_text
 from ..database import write_transaction
 from ..models import Bank as BankRow
 from ..models import Question, QuestionVersion, Upload, User, utcnow
+from .bank_edits import unchanged_source
 from .exporter import export_banks
 from .importer import (
     FILE,
@@ -35,6 +32,8 @@ from .importer import (
 from .queries import IS_CURRENT, active_banks
 
 MAX_FILES = 20
+# Downloads in Moodle's formats: the suffix in the URL -> (export format, mimetype).
+MOODLE_DOWNLOADS = {"gift": ("gift", "text/plain"), "xml": ("moodle-xml", "application/xml")}
 
 
 @dataclass
@@ -78,7 +77,7 @@ def check_files(uploads: list[UploadedFile], size_limit: int) -> CheckedUpload:
                 Problem(
                     Location(path, 1, 1),
                     "error",
-                    "not a bank file: use .yaml, .yml, .json or .gift",
+                    "not a bank file: use .yaml, .yml, .json, .gift or .xml (Moodle XML)",
                 )
             )
             checked.append(CheckedFile(path, []))
@@ -118,9 +117,21 @@ def check_files(uploads: list[UploadedFile], size_limit: int) -> CheckedUpload:
     return CheckedUpload(result, checked, texts, general)
 
 
-def store_upload(session: Session, user: User, checked: CheckedUpload) -> Upload:
+def store_upload(
+    session: Session, user: User, checked: CheckedUpload, revises: Upload | None = None
+) -> Upload:
+    """The checked files as an upload awaiting preview and confirmation. A revision of a
+    stored upload (its files edited in the browser) keeps its files' names and what
+    confirming it does (a bank file to write, answers to regrade)."""
+    files, origin = checked.texts, None
+    if revises is not None and len(revises.files) == len(files):
+        files = [
+            {"name": old["name"], "text": new["text"]}
+            for old, new in zip(revises.files, files, strict=True)
+        ]
+        origin = revises.origin
     with write_transaction(session):
-        upload = Upload(user_id=user.id, files=checked.texts)
+        upload = Upload(user_id=user.id, files=files, origin=origin)
         session.add(upload)
     return upload
 
@@ -145,30 +156,6 @@ def load_upload(upload: Upload) -> LoadResult:
     return result
 
 
-@dataclass
-class QuestionDiff:
-    key: str
-    lines: list[str]
-
-
-# A preview shows this much of a big upload; the counts always cover all of it.
-SHOWN_KEYS, SHOWN_DIFFS, SHOWN_NEW_QUESTIONS = 200, 50, 50
-
-
-@dataclass
-class Preview:
-    upload: Upload
-    banks: list[BankFile]
-    report: ImportReport
-    diffs: list[QuestionDiff]
-    new_questions: list[tuple[str, Any]]  # (bank title, banks.document.QuestionSpec)
-    warnings: list[Problem]
-    state: str  # what the banks looked like; confirming refuses if they changed since
-    changed_since_upload: list[str]  # banks another import changed after this upload
-    hidden_diffs: int = 0
-    hidden_new_questions: int = 0
-
-
 class StalePreview(Exception):
     """The banks changed after the preview the instructor confirmed."""
 
@@ -183,43 +170,7 @@ def check_stored(upload: Upload, size_limit: int) -> CheckedUpload:
     return check_files(files, size_limit)
 
 
-def preview(session: Session, upload: Upload) -> Preview | None:
-    """What confirming would change: the import's plan, which reads and never writes."""
-    result = load_upload(upload)
-    if not result.ok():
-        return None
-    report = plan_import(session, result.banks, source_kind=source_kind(upload)).report
-    incoming = {f"{b.id}/{q.id}": q for b in result.banks for q in b.questions}
-    updated = [key for key in report.changes.updated if key in incoming]  # not extra cards
-    added = [key for key in report.changes.added if key in incoming]
-    diffs = [_diff(session, key, incoming[key]) for key in updated[:SHOWN_DIFFS]]
-    titles = {b.id: b.title for b in result.banks}
-    new_questions = [
-        (titles[key.split("/")[0]], incoming[key]) for key in added[:SHOWN_NEW_QUESTIONS]
-    ]
-    rows = _bank_rows(session, result.banks)
-    changed = [row.slug for row in rows.values() if row.imported_at > upload.created_at]
-    return Preview(
-        upload,
-        result.banks,
-        report,
-        diffs,
-        new_questions,
-        result.warnings,
-        banks_state(rows, result.banks),
-        changed,
-        len(updated) - len(diffs),
-        len(added) - len(new_questions),
-    )
-
-
-def _diff(session: Session, key: str, question) -> QuestionDiff:
-    old, new = _yaml(_current_data(session, key)), _yaml(question.to_data())
-    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), "before", "after", lineterm="")
-    return QuestionDiff(key, list(lines))
-
-
-def _bank_rows(session: Session, banks: list[BankFile]) -> dict[str, BankRow]:
+def bank_rows(session: Session, banks: list[BankFile]) -> dict[str, BankRow]:
     slugs = [bank.id for bank in banks]
     return {
         row.slug: row for row in session.scalars(sa.select(BankRow).where(BankRow.slug.in_(slugs)))
@@ -236,24 +187,6 @@ def banks_state(rows: dict[str, BankRow], banks: list[BankFile]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def _yaml(data: dict | None) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=90) if data else ""
-
-
-def _current_data(session: Session, key: str) -> dict | None:
-    bank_slug, slug = key.split("/", 1)
-    return session.scalar(
-        sa.select(QuestionVersion.data)
-        .join(Question, QuestionVersion.question_id == Question.id)
-        .join(BankRow, Question.bank_id == BankRow.id)
-        .where(
-            BankRow.slug == bank_slug,
-            Question.slug == slug,
-            IS_CURRENT,
-        )
-    )
-
-
 def confirm(session: Session, upload: Upload, state: str) -> ImportReport | None:
     """Import the upload, once: None if it was imported already (by this or another request).
     Raises StalePreview if the banks changed after the preview whose `state` was confirmed,
@@ -266,7 +199,7 @@ def confirm(session: Session, upload: Upload, state: str) -> ImportReport | None
         row = session.scalar(sa.select(Upload).where(Upload.id == upload.id).with_for_update())
         if row.applied_at is not None:
             return None
-        if state != banks_state(_bank_rows(session, result.banks), result.banks):
+        if state != banks_state(bank_rows(session, result.banks), result.banks):
             raise StalePreview
         plan = plan_import(session, result.banks, source_kind=source_kind(upload))
         report = apply_import(session, plan)
@@ -279,11 +212,6 @@ class BankSummary:
     bank: BankRow
     types: dict[str, int]
     questions: int
-
-    @property
-    def source(self) -> str:
-        """Where the bank came from, relative to this folder when it is below it."""
-        return display_path(Path(self.bank.source_path)) if self.bank.source_path else ""
 
 
 def bank_summaries(session: Session) -> list[BankSummary]:
@@ -302,16 +230,21 @@ def bank_summaries(session: Session) -> list[BankSummary]:
     ]
 
 
-def download(session: Session, slug: str, fmt: str) -> tuple[bytes, str, list[str]] | None:
-    """(content, mimetype, warnings) of one bank in yaml, gift or apkg."""
+def download(
+    session: Session, slug: str, fmt: str, questions_dir: str | None = None
+) -> tuple[bytes, str, list[str]] | None:
+    """(content, mimetype, warnings) of one bank in yaml, gift, xml (Moodle XML) or apkg. YAML
+    is the bank's own file, byte for byte, while it holds what was imported; else an export."""
     banks = [b for b in export_banks(session) if b["bank"]["id"] == slug]
     if not banks:
         return None
     if fmt == "yaml":
-        return dump_yaml(banks).encode(), "application/yaml", []
-    if fmt == "gift":
-        export = write_gift(banks)
-        return export.text.encode(), "text/plain", export.skipped + export.lossy
+        text = unchanged_source(session, slug, banks[0], questions_dir) or dump_yaml(banks)
+        return text.encode(), "application/yaml", []
+    if fmt in MOODLE_DOWNLOADS:
+        name, mimetype = MOODLE_DOWNLOADS[fmt]
+        export = MOODLE_FORMATS[name][0](banks)
+        return export.text.encode(), mimetype, export.messages()
     out = io.BytesIO()
     write_apkg(banks, out)
     return out.getvalue(), "application/octet-stream", []

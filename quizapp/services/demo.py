@@ -43,6 +43,7 @@ from .demo_classes import add_classes
 from .queries import active_cards_query, current_versions_query
 from .quizzes import item_values
 from .readiness import PREDICTION
+from .report_cache import answers_changed
 from .study import review_values, state_values
 
 DEMO_PASSWORD = "demo students all share this"
@@ -175,6 +176,7 @@ def generate(
             if latest is not None and (user.last_active_at or latest) <= latest:
                 user.last_active_at = latest
         mark_first_tries(session)
+        answers_changed(session)
     report.attempts += taught.attempts
     report.answers += taught.answers
     report.classes, report.assignments = taught.classes, taught.assignments

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..attempt_rules import GRACE
 from ..models import Attempt, AttemptItem, Card, User, utcnow
 from ..vocab import AttemptStatus, Mode
+from .queries import rows
 
 PAUSED = (
     "Paused while your exam is open: this is one of its questions. Submit the exam (or let its "
@@ -44,27 +45,31 @@ class Sealed:
 NOTHING_SEALED = Sealed()
 
 
-def open_exams_query(user_id: int, now: datetime):
-    """Ids of the user's exams that are still running (the same grace as answering)."""
-    return sa.select(Attempt.id).where(
-        Attempt.user_id == user_id,
-        Attempt.mode == Mode.EXAM,
-        Attempt.status == AttemptStatus.IN_PROGRESS,
-        sa.or_(Attempt.deadline.is_(None), Attempt.deadline >= now - GRACE),
+# The questions of the student's open exams (those still running, with the same grace as
+# answering), newest exam first: one indexed query, built once.
+_OPEN_EXAM_QUESTIONS = (
+    sa.select(AttemptItem.attempt_id, AttemptItem.question_id)
+    .where(
+        AttemptItem.attempt_id.in_(
+            sa.select(Attempt.id).where(
+                Attempt.user_id == sa.bindparam("user"),
+                Attempt.mode == Mode.EXAM,
+                Attempt.status == AttemptStatus.IN_PROGRESS,
+                sa.or_(Attempt.deadline.is_(None), Attempt.deadline >= sa.bindparam("since")),
+            )
+        )
     )
+    .order_by(AttemptItem.attempt_id.desc())
+)
 
 
 def sealed_for(session: Session, user: User, now: datetime | None = None) -> Sealed:
     """What this student may not see right now; one indexed query when no exam is open."""
     now = now or utcnow()
-    rows = session.execute(
-        sa.select(AttemptItem.attempt_id, AttemptItem.question_id)
-        .where(AttemptItem.attempt_id.in_(open_exams_query(user.id, now)))
-        .order_by(AttemptItem.attempt_id.desc())
-    ).all()
-    if not rows:
+    found = rows(session, _OPEN_EXAM_QUESTIONS, user=user.id, since=now - GRACE).all()
+    if not found:
         return NOTHING_SEALED
-    question_ids = frozenset(question_id for _, question_id in rows)
+    question_ids = frozenset(question_id for _, question_id in found)
     card_ids = session.scalars(sa.select(Card.id).where(Card.question_id.in_(question_ids)))
-    exam_ids = tuple(dict.fromkeys(attempt_id for attempt_id, _ in rows))
+    exam_ids = tuple(dict.fromkeys(attempt_id for attempt_id, _ in found))
     return Sealed(question_ids, frozenset(card_ids), exam_ids)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -25,11 +25,18 @@ from ..models import (
     User,
     utcnow,
 )
-from ..scheduling import REVIEW, Rating
+from ..scheduling import Rating
 from ..vocab import AttemptStatus
 from . import study
-from .queries import active_banks
+from .queries import BANK_ORDER, Shelf, active_shelf, rows
 from .quizzes import latest_marks
+from .readiness import (
+    BankReadiness,
+    CardMemories,
+    card_memories,
+    memories_of,
+    readiness_by_bank,
+)
 
 FORECAST_DAYS = 30
 
@@ -73,103 +80,151 @@ class Dashboard:
     today: study.Deck
     reviews_today: int
     today_date: date
+    readiness: list[BankReadiness]
 
 
 def score_history(session: Session, user: User, hidden: Collection[int] = ()) -> list[ScorePoint]:
-    rows = session.execute(
-        sa.select(Attempt.id, Attempt.submitted_at, Attempt.score, Attempt.max_score, Attempt.title)
-        .where(
-            Attempt.user_id == user.id,
-            Attempt.status == AttemptStatus.SUBMITTED,
-            Attempt.id.not_in(hidden),
-        )
-        .order_by(Attempt.submitted_at, Attempt.id)
-    )
     return [
         ScorePoint(aid, when, 100 * score / top if top else 0.0, title)
-        for aid, when, score, top, title in rows
+        for aid, when, score, top, title in rows(
+            session, _SCORES, user=user.id, hidden=list(hidden)
+        )
     ]
 
 
+_SCORES = (
+    sa.select(Attempt.id, Attempt.submitted_at, Attempt.score, Attempt.max_score, Attempt.title)
+    .where(
+        Attempt.user_id == sa.bindparam("user"),
+        Attempt.status == AttemptStatus.SUBMITTED,
+        Attempt.id.not_in(sa.bindparam("hidden", expanding=True)),
+    )
+    .order_by(Attempt.submitted_at, Attempt.id)
+)
+
+
+_ACTIVE_CARDS_BY_BANK = (
+    sa.select(Card.bank_id, sa.func.count()).where(Card.retired_at.is_(None)).group_by(Card.bank_id)
+)
+
+
 def mastery(
-    session: Session, user: User, now: datetime, hidden: Collection[int] = ()
+    session: Session,
+    user: User,
+    now: datetime,
+    hidden: Collection[int] = (),
+    memories: CardMemories | None = None,
+    shelf: Shelf | None = None,
+    cards: Counter[int] | None = None,
 ) -> list[BankMastery]:
+    """Per active bank: questions right on the latest try, and cards in review whose chance of
+    recall is above the student's desired retention (`memories`: card_memories at `now`,
+    `shelf` and `cards`, the active cards per bank, when the caller has read them already)."""
     marks = latest_marks(session, user, hidden)
-    banks = active_banks(session)
-    questions = session.execute(
-        sa.select(Question.id, Question.bank_id).where(Question.retired_at.is_(None))
-    ).all()
-    cards = session.execute(sa.select(Card.id, Card.bank_id).where(Card.retired_at.is_(None))).all()
-    states = {
-        s.card_id: s
-        for s in session.scalars(
-            sa.select(CardState).where(CardState.user_id == user.id, CardState.state == REVIEW)
-        )
-    }
-    prefs = study.preferences(user)
-    per_bank: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for qid, bank_id in questions:
-        per_bank[bank_id][0] += 1
-        per_bank[bank_id][1] += marks.get(qid, 0) >= 1
-    for cid, bank_id in cards:
-        per_bank[bank_id][2] += 1
-        state = states.get(cid)
-        if state is not None:
-            r = scheduling.retrievability(study.memory_of(state), now, prefs)
-            per_bank[bank_id][3] += r is not None and r > user.desired_retention
-    return [BankMastery(b.slug, b.title, *per_bank[b.id]) for b in banks]
+    memories = card_memories(session, user, now) if memories is None else memories
+    shelf = shelf or active_shelf(session)
+    cards = dict(rows(session, _ACTIVE_CARDS_BY_BANK).all()) if cards is None else cards
+    found = []
+    for bank in shelf.banks:
+        questions = shelf.questions.get(bank.id, [])
+        right = sum(marks.get(qid, 0) >= 1 for qid in questions)
+        cards_retained = (cards.get(bank.id, 0), memories.retained[bank.id])
+        found.append(BankMastery(bank.slug, bank.title, len(questions), right, *cards_retained))
+    return found
+
+
+_REVIEW_DAYS = (
+    sa.select(Review.day, sa.func.count())
+    .where(Review.user_id == sa.bindparam("user"), Review.day >= sa.bindparam("since"))
+    .group_by(Review.day)
+)
 
 
 def review_days(session: Session, user: User, since: date) -> dict[date, int]:
-    rows = session.execute(
-        sa.select(Review.day, sa.func.count())
-        .where(Review.user_id == user.id, Review.day >= since)
-        .group_by(Review.day)
-    )
-    return dict(rows.all())
+    return dict(rows(session, _REVIEW_DAYS, user=user.id, since=since).all())
 
 
-def forecast(session: Session, user: User, now: datetime) -> tuple[date, list[int]]:
+def forecast(
+    session: Session, user: User, now: datetime, memories: CardMemories | None = None
+) -> tuple[date, list[int]]:
     """Review cards coming due on each of the next 30 study days (overdue ones count today)."""
     today = scheduling.study_day(now, user.timezone)
-    horizon = scheduling.day_end(today + timedelta(days=FORECAST_DAYS - 1), user.timezone)
-    dues = session.scalars(
-        sa.select(CardState.due)
-        .join(Card, CardState.card_id == Card.id)
-        .where(
-            CardState.user_id == user.id,
-            CardState.state == REVIEW,
-            CardState.suspended.is_(False),
-            CardState.due < horizon,
-            Card.retired_at.is_(None),
-        )
+    memories = card_memories(session, user, now) if memories is None else memories
+    dues = memories.review_dues
+    return today, scheduling.due_day_counts(dues, today, FORECAST_DAYS, user.timezone)
+
+
+# Every active card (of any bank: retired banks' cards count in the forecast, as in
+# card_memories) with the student's state of it, in study order: the dashboard's card
+# memories and today's queue both come from these rows (one query, not two).
+_CARDS_AND_STATES = (
+    sa.select(
+        Card.id,
+        Card.bank_id,
+        Card.question_id,
+        CardState.state,
+        CardState.due,
+        CardState.suspended,
+        CardState.stability,
+        CardState.last_review,
+        CardState.buried_until,
+        Bank.retired_at.is_(None).label("active"),
     )
-    counts = Counter(max(today, scheduling.study_day(due, user.timezone)) for due in dues)
-    return today, [counts.get(today + timedelta(days=i), 0) for i in range(FORECAST_DAYS)]
+    .join(Bank, Card.bank_id == Bank.id)
+    .outerjoin(
+        CardState,
+        (CardState.card_id == Card.id) & (CardState.user_id == sa.bindparam("user")),
+    )
+    .where(Card.retired_at.is_(None))
+    .order_by(*BANK_ORDER, Card.position)
+)
+
+
+def _candidates_in(cards: list) -> Callable:
+    """Today's queue's candidates (study's own query's cards and states) from the rows of
+    _CARDS_AND_STATES (unpacked as tuples: a row's attributes by name cost more)."""
+
+    def candidates(day: date, end: datetime):
+        refs, states = [], {}
+        for card_id, bank_id, _, state, due, suspended, _, _, buried, active in cards:
+            if active and study.is_candidate(state, due, suspended, buried, day, end):
+                refs.append(study.CardRef(card_id, bank_id))
+                if state is not None:
+                    states[card_id] = study.StateRef(card_id, state, due, suspended, buried)
+        return refs, states
+
+    return candidates
 
 
 def dashboard(
     session: Session, user: User, now: datetime | None = None, hidden: Collection[int] = ()
 ) -> Dashboard:
     """The dashboard; `hidden` attempts (assigned ones whose scores are not released to the
-    student yet) count nowhere in it."""
+    student yet) count nowhere in it. The card states are read once, for the mastery, the
+    forecast and the readiness."""
     now = now or utcnow()
     today = scheduling.study_day(now, user.timezone)
     scores = score_history(session, user, hidden)
     days = review_days(session, user, today - timedelta(days=371))
-    start, upcoming = forecast(session, user, now)
+    cards = rows(session, _CARDS_AND_STATES, user=user.id).all()
+    memories = memories_of((card[1:8] for card in cards if card[3] is not None), user, now)
+    shelf = active_shelf(session)
+    start, upcoming = forecast(session, user, now, memories)
     return Dashboard(
         user=user,
         scores=scores,
         trend=stats.linear_trend([p.percent for p in scores]),
-        mastery=mastery(session, user, now, hidden),
+        mastery=mastery(
+            session, user, now, hidden, memories, shelf, Counter(card[1] for card in cards)
+        ),
         review_days=days,
         streak=stats.streak({d for d, n in days.items() if n}, today),
         forecast=upcoming,
         forecast_start=start,
-        today=study.deck_counts(session, user, None, now),
+        today=study.deck_counts(session, user, None, now, _candidates_in(cards)),
         reviews_today=days.get(today, 0),
         today_date=today,
+        readiness=readiness_by_bank(session, user, now, memories=memories, shelf=shelf),
     )
 
 

@@ -3,6 +3,9 @@ current version of each question, active cards."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import NamedTuple
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -15,11 +18,55 @@ BANK_ORDER = (Bank.position, Bank.id)
 IS_CURRENT = QuestionVersion.number == Question.version
 
 
+def rows(session: Session, statement, **params) -> sa.CursorResult:
+    """The rows of `statement`, built once (at import, with bind parameters) and run on the
+    session's connection: a hot path pays neither for building the statement and its cache key
+    nor for the ORM's handling of a query that only reads columns."""
+    return session.connection().execute(statement, params)
+
+
 def active_banks(session: Session) -> list[Bank]:
     """Banks that are not retired, in bank order."""
-    return list(
-        session.scalars(sa.select(Bank).where(Bank.retired_at.is_(None)).order_by(*BANK_ORDER))
-    )
+    return list(session.scalars(_ACTIVE_BANKS))
+
+
+_ACTIVE_BANKS = sa.select(Bank).where(Bank.retired_at.is_(None)).order_by(*BANK_ORDER)
+
+
+class ShelfBank(NamedTuple):
+    id: int
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """The active banks in bank order, with each one's active questions in bank order."""
+
+    banks: list[ShelfBank]
+    questions: dict[int, list[int]]  # bank id -> question ids
+
+
+# Each active bank with its active questions, one row per question (one for a bank without).
+_SHELF = (
+    sa.select(Bank.id, Bank.slug, Bank.title, Question.id)
+    .outerjoin(Question, (Question.bank_id == Bank.id) & Question.retired_at.is_(None))
+    .where(Bank.retired_at.is_(None))
+    .order_by(*BANK_ORDER, Question.position, Question.id)
+)
+
+
+def active_shelf(session: Session) -> Shelf:
+    """Active banks and their active questions, in one query of columns."""
+    banks: list[ShelfBank] = []
+    questions: dict[int, list[int]] = {}
+    for bank_id, slug, title, question_id in rows(session, _SHELF):
+        if bank_id not in questions:
+            banks.append(ShelfBank(bank_id, slug, title))
+            questions[bank_id] = []
+        if question_id is not None:
+            questions[bank_id].append(question_id)
+    return Shelf(banks, questions)
 
 
 def active_bank(session: Session, slug: str) -> Bank | None:
@@ -66,6 +113,16 @@ def question_types_of_cards(session: Session, card_ids) -> dict[int, str]:
         .where(Card.id.in_(list(card_ids)), IS_CURRENT)
     )
     return dict(rows.all())
+
+
+def card_type(card):
+    """A column: the type of the question a card was made from (NULL for an extra card)."""
+    return (
+        sa.select(QuestionVersion.type)
+        .join(Question, QuestionVersion.question_id == Question.id)
+        .where(Question.id == card.question_id, IS_CURRENT)
+        .scalar_subquery()
+    )
 
 
 def card_cue(session: Session, card_id: int) -> str | None:

@@ -75,22 +75,25 @@ def shown(session: Session, attempt: Attempt, now: datetime | None = None) -> Sh
     return what_may_be_shown(facts(attempt, now), assigned_review(assignment, override), now)
 
 
+_ASSIGNED_ATTEMPTS = (
+    sa.select(Attempt, Assignment, AssignmentOverride)
+    .join(Assignment, Attempt.assignment_id == Assignment.id)
+    .outerjoin(
+        AssignmentOverride,
+        sa.and_(
+            AssignmentOverride.assignment_id == Assignment.id,
+            AssignmentOverride.user_id == Attempt.user_id,
+        ),
+    )
+    .where(Attempt.user_id == sa.bindparam("user"))
+)
+
+
 def hidden_attempt_ids(session: Session, user: User, now: datetime | None = None) -> set[int]:
     """This student's assigned attempts whose score may not be shown now: their marks stay out
     of every list, total, chart and download, and out of the mistakes a retry draws from."""
     now = now or utcnow()
-    rows = session.execute(
-        sa.select(Attempt, Assignment, AssignmentOverride)
-        .join(Assignment, Attempt.assignment_id == Assignment.id)
-        .outerjoin(
-            AssignmentOverride,
-            sa.and_(
-                AssignmentOverride.assignment_id == Assignment.id,
-                AssignmentOverride.user_id == Attempt.user_id,
-            ),
-        )
-        .where(Attempt.user_id == user.id)
-    ).all()
+    rows = session.execute(_ASSIGNED_ATTEMPTS, {"user": user.id}).all()
     return {
         attempt.id
         for attempt, assignment, override in rows

@@ -19,13 +19,13 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..ids import parse_id, query_int
-from ..markdown import render_markdown
+from ..markdown import render_bank_markdown
 from ..scheduling import Rating, format_interval
 from ..services import study
 from ..services.exam_secrecy import PAUSED, sealed_for
 from ..services.study import SealedCard, StaleCard, StudyError
 from ..web.forms import CsrfOnlyForm
-from ..web.pages import wants_json
+from ..web.pages import signed_in, wants_json
 from . import cram as cram_pages
 from . import settings as settings_pages
 from .forms import GradeForm, UndoForm
@@ -85,8 +85,8 @@ def card_payload(
         payload["card"] = {
             "id": item.card.id,
             "version": item.version,
-            "front": render_markdown(item.card.front),
-            "back": render_markdown(item.card.back),
+            "front": render_bank_markdown(item.card.front),
+            "back": render_bank_markdown(item.card.back),
             "bank": item.card.bank.title,
             "cue": item.cue,
             "intervals": {int(g): format_interval(t) for g, t in item.intervals.items()},
@@ -106,10 +106,11 @@ def index():
 @bp.get("/<deck>")
 def review(deck: str):
     deck_slug = _deck_or_404(deck)
-    sealed = sealed_for(db.session, current_user)
+    user = signed_in()
+    sealed = sealed_for(db.session, user)
     item, counts = study.next_card(
         db.session,
-        current_user,
+        user,
         deck_slug,
         show=query_int(request.args, "show"),
         title=_deck_title(deck_slug),
@@ -117,23 +118,25 @@ def review(deck: str):
     )
     if wants_json():
         return jsonify(card_payload(item, counts, sealed, deck))
+    # The page's forms only carry the CSRF token (the same one): one form object renders it.
+    token_form = CsrfOnlyForm()
     return render_template(
         "study/review.html",
         deck=deck,
         counts=counts,
         item=item,
         reveal=request.args.get("reveal") == "1",
-        grade_form=GradeForm(),
-        undo_form=UndoForm(),
-        action_form=CsrfOnlyForm(),
+        grade_form=token_form,
+        undo_form=token_form,
+        action_form=token_form,
         last_review=query_int(request.args, "last"),
         format_interval=format_interval,
         grades=list(Rating),
-        timezone_set=current_user.timezone_set,
+        timezone_set=user.timezone_set,
         sealed=sealed,
         paused=PAUSED,
-        session=study.study_session(db.session, current_user, deck_slug, counts.total),
-        first_grades=study.first_grades(db.session, current_user),
+        session=study.study_session(db.session, user, deck_slug, counts.total),
+        first_grades=study.first_grades(db.session, user),
     )
 
 
@@ -143,10 +146,11 @@ def _answer(
     """JSON for the script (with the card to show next), a redirect for plain forms."""
     if wants_json():
         deck_slug = _deck_or_404(deck)
-        sealed = sealed_for(db.session, current_user)
+        user = signed_in()
+        sealed = sealed_for(db.session, user)
         title = _deck_title(deck_slug)
         item, counts = study.next_card(
-            db.session, current_user, deck_slug, show=show, title=title, sealed=sealed
+            db.session, user, deck_slug, show=show, title=title, sealed=sealed
         )
         payload = card_payload(item, counts, sealed, deck)
         return jsonify(ok=status == 200, message=message, **extra, **payload), status
@@ -168,7 +172,7 @@ def grade(deck: str):
     try:
         review = study.grade_card(
             db.session,
-            current_user,
+            signed_in(),
             card_id,
             -1 if (version := parse_id(form.version.data)) is None else version,
             Rating(form.rating.data),

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..ids import query_int
 from ..services import progress, review
 from ..services.catalogue import bank_listing
-from ..services.readiness import QUIZ_SIZE, readiness_by_bank
+from ..services.readiness import QUIZ_SIZE
 from ..services.today import today
 from .dashboard import dashboard_charts, forecast_rows
 from .forms import AttemptFilterForm, CsrfOnlyForm
@@ -24,6 +24,12 @@ PER_PAGE = 20
 def practice_idle_time() -> timedelta:
     """How long an unfinished practice may sit untouched before it is abandoned."""
     return timedelta(days=current_app.config["ABANDON_PRACTICE_DAYS"])
+
+
+def signed_in():
+    """The logged-in user's row itself, for services: each attribute read through Flask-Login's
+    proxy looks the user up again, and a write keeps only this very object as it was read."""
+    return current_user._get_current_object()
 
 
 def wants_json() -> bool:
@@ -63,7 +69,7 @@ def render_dashboard(user, template_args: dict | None = None):
         board=board,
         charts=dashboard_charts(board),
         forecast_rows=forecast_rows(board),
-        readiness=readiness_by_bank(db.session, user),
+        readiness=board.readiness,
         quiz_size=QUIZ_SIZE,
         plan=today(db.session, user, practice_idle_time()) if own else None,
         action_form=CsrfOnlyForm(),

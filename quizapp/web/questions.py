@@ -184,8 +184,13 @@ def question_view(
     values: dict[str, Any],
     shown: Shown,
     sealed: Sealed = NOTHING_SEALED,
+    answered: list[bool] | None = None,
     timezone: str = "UTC",
 ) -> QuestionView:
+    """One question's page; `answered` (each question has an answer saved) when the caller
+    has it, rather than every question of the attempt."""
+    if answered is None:
+        answered = [i.response is not None for i in attempt.items]
     data = item.version.data
     qtype = qtypes.get(item.version.type)
     return QuestionView(
@@ -198,11 +203,8 @@ def question_view(
         values=values,
         feedback=feedback_for(item, shown) if _may_reveal(attempt, item, sealed) else None,
         deadline_iso=iso_time(attempt.deadline),
-        total=len(attempt.items),
-        answered=[
-            i.response is not None if attempt.mode == Mode.EXAM else i.fraction is not None
-            for i in attempt.items
-        ],
+        total=len(answered),
+        answered=answered,
         timer=exam_timer(attempt, timezone),
     )
 

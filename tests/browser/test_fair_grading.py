@@ -89,8 +89,9 @@ def test_an_instructor_accepts_a_response_and_the_answers_are_regraded(app, live
 
     page.wait_for_url(re.compile(r".*/authoring/uploads/\d+$"))
     assert "updated 1" in page.locator("#import-summary").inner_text()
+    page.get_by_text("What changed in the YAML").click()  # the diff is behind a disclosure
     assert "+- Marlowe" in page.locator("pre.diff").inner_text()
-    assert "sample.yaml" in page.locator("#verdict-origin").inner_text()
+    assert "sample.yaml" in page.locator("#edit-origin").inner_text()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Confirm and import").click()
 

@@ -13,7 +13,15 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, QuestionVersion, Upload
 from quizapp.services.accounts import create_user
-from tests.conftest import GIFT_DIR, SAMPLE_BANKS, Auth, csrf_token, load_banks, logged_in_copy
+from tests.conftest import (
+    DATA,
+    GIFT_DIR,
+    SAMPLE_BANKS,
+    Auth,
+    csrf_token,
+    load_banks,
+    logged_in_copy,
+)
 from tests.factories import confirm_form, snapshot, upload, upload_id_of
 
 SAMPLE = (SAMPLE_BANKS / "sample.yaml").read_text()
@@ -40,7 +48,7 @@ def test_problems_are_shown_beside_their_lines_and_nothing_changes(app, teacher)
     message = "answer &#39;Pluto&#39; is not one of the choices"
     assert f"error</strong> at line {line}, column 13: {message}" in html
     number = f'<span class="line-number" aria-hidden="true">{line}</span>'
-    assert f'<li class="has-problem">{number}' in html
+    assert f'<li class="has-problem has-error" id="problem-first">{number}' in html
     assert snapshot(app) == before
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Upload)) == 0
@@ -51,6 +59,29 @@ def test_gift_upload_problems_are_located_too(teacher):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "at line 4, column 1: an essay question" in html
+
+
+def test_moodle_xml_uploads_are_checked_previewed_and_imported(app, teacher):
+    xml = (DATA / "moodle" / "every-type.xml").read_bytes()
+    broken = upload(teacher, ("broken.xml", xml.replace(b"</quiz>", b"")))
+    assert broken.status_code == 422
+    assert "XML: no element found" in broken.get_data(as_text=True)
+    response = upload(teacher, ("every-type.xml", xml))
+    assert response.status_code == 302
+    preview = teacher.get(response.headers["Location"]).get_data(as_text=True)
+    assert "added 9, updated 0, retired 0, unchanged 0" in preview
+    upload_id = re.search(r"/authoring/uploads/(\d+)", response.headers["Location"]).group(1)
+    teacher.post(f"/authoring/uploads/{upload_id}/confirm", data=confirm_form(teacher, upload_id))
+    with app.app_context():
+        question = db.session.scalar(sa.select(Question).where(Question.slug == "closest-planet"))
+        assert question.bank.source_path == "upload/every-type.xml"
+
+
+def test_gift_grading_moodle_would_do_otherwise_is_warned_at_upload(teacher):
+    gift = b"::w::Pick the big ones.{~%50%a ~%30%b ~c####Because.}\n"
+    response = upload(teacher, ("weights.gift", gift))
+    preview = teacher.get(response.headers["Location"]).get_data(as_text=True)
+    assert "weights.gift, line 1: the right answers&#39; weights add up to 80%" in preview
 
 
 def test_valid_upload_previews_then_imports_once(app, teacher):
@@ -70,7 +101,8 @@ def test_valid_upload_previews_then_imports_once(app, teacher):
     assert "added 11, updated 1, retired 1, unchanged 8" in preview
     assert '<span class="diff-del">-explanation: Mercury orbits closest' in preview
     assert '<span class="diff-add">+explanation: Mercury is nearest' in preview
-    assert preview.count('class="card mb-3 question-preview"') == 10  # new GIFT questions
+    # The updated question and the ten new GIFT questions, as students will see them.
+    assert preview.count('class="card mb-3 question-preview"') == 11
     assert "Who is buried in Grant" in preview
     with app.app_context():
         question = db.session.scalar(sa.select(Question).where(Question.slug == "capital-single"))
@@ -116,13 +148,20 @@ def test_yaml_tags_are_never_executed(teacher, tmp_path):
     )
 
 
-def test_downloads_in_three_formats(app, teacher):
+def test_downloads_in_four_formats(app, teacher):
     load_banks(app, SAMPLE_BANKS)
-    yaml_text = teacher.get("/authoring/banks/sample-bank.yaml").get_data(as_text=True)
-    assert yaml_text.startswith("bank:\n  id: sample-bank")
+    index = teacher.get("/authoring/").get_data(as_text=True)
+    assert 'href="/authoring/banks/sample-bank.xml">Moodle XML<' in index
+    # The bank's own file, byte for byte, while it holds what was imported.
+    yaml_bytes = teacher.get("/authoring/banks/sample-bank.yaml").get_data()
+    assert yaml_bytes == (SAMPLE_BANKS / "sample.yaml").read_bytes()
     gift = teacher.get("/authoring/banks/sample-bank.gift")
     assert gift.headers["Content-Disposition"] == 'attachment; filename="sample-bank.gift"'
     assert "// [id:capital-single]" in gift.get_data(as_text=True)
+    xml = teacher.get("/authoring/banks/sample-bank.xml")
+    assert xml.headers["Content-Disposition"] == 'attachment; filename="sample-bank.xml"'
+    assert xml.mimetype == "application/xml"
+    assert "<idnumber>capital-single</idnumber>" in xml.get_data(as_text=True)
     apkg = teacher.get("/authoring/banks/sample-bank.apkg").get_data()
     assert "collection.anki2" in zipfile.ZipFile(io.BytesIO(apkg)).namelist()
     assert teacher.get("/authoring/banks/nope.yaml").status_code == 404
@@ -193,10 +232,9 @@ def test_b18_preview_of_a_big_upload_is_bounded(app, teacher):
     location = upload(teacher, ("many.yaml", bigger.encode())).headers["Location"]
     html = teacher.get(location).get_data(as_text=True)
     assert "added 300, updated 300, retired 0, unchanged 0" in html
-    assert html.count('<pre class="diff"') == 50
-    assert "The changes of 250 more question(s) are not shown here." in html
+    assert html.count('<pre class="diff"') == 50  # the updated questions come first
     assert html.count('class="card mb-3 question-preview"') == 50
-    assert "250 more new question(s) are not shown here." in html
+    assert "550 more added or updated question(s) are not shown here." in html
     assert html.count("and 100 more, not listed here.") == 2  # added and updated lists
     assert "Warnings (600)" in html and "and 400 more, not listed here." in html
     assert len(html) < 400_000

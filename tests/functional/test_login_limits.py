@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -172,7 +174,15 @@ def test_b24_registrations_from_one_address_are_slowed(app):
     )
     register(app, "dan", HOME)
     age_failures(app, 2)
+    started = time.monotonic()
     again = Auth(client_at(app, SCHOOL_NAT)).register("ann")
     assert "That username is taken." in again.get_data(as_text=True)
     slowed = Auth(client_at(app, SCHOOL_NAT)).register("eve")
-    assert "Try again in 2 seconds." in slowed.get_data(as_text=True)
+    wait = re.search(
+        r"from your network\. Try again in (\d+) seconds?\.", slowed.get_data(as_text=True)
+    )
+    assert wait is not None
+    # The wait is 2 s from the taken name's attempt; on a loaded machine part of it has passed
+    # (argon2 hashing) by the time the next request is checked, and the message rounds it.
+    lowest = 2 if time.monotonic() - started < 0.4 else 1
+    assert lowest <= int(wait.group(1)) <= 2

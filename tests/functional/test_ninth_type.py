@@ -118,6 +118,6 @@ def test_a_ninth_type_goes_through_every_path(ninth_type, app, runner, client, a
     exported = runner.invoke(args=["questions", "export"])
     assert "type: yes_no_not_given" in exported.output and "answer: not given" in exported.output
     gift = runner.invoke(args=["questions", "export", "--format", "gift"])
-    assert "not exported: reading/sky-blue: yes/no/not-given questions have no GIFT form" in (
+    assert "not exported: reading/sky-blue: yes/no/not-given questions have no Moodle form" in (
         gift.output
     )

@@ -188,7 +188,12 @@ def test_item_analysis_flags_link_to_file_and_line(demo_app):
     assert 'id="test-stats"' in html and "Cronbach" in html
     rows = re.findall(r'<tr data-question="([^"]+)"', html)
     assert len(rows) >= 24
-    assert re.search(r"<code>questions/01-surge-of-chinese-llms\.yaml:\d+</code>", html)
+    # Named relative to the questions folder, linked to the bank's authoring page.
+    assert re.search(
+        r'<a href="/authoring/banks/surge-of-chinese-llms/#q-[\w-]+">'
+        r"01-surge-of-chinese-llms\.yaml, line \d+</a>",
+        html,
+    )
     assert client.get("/class/items?bank=nope").status_code == 404
 
 

@@ -14,7 +14,8 @@ from quizapp import qtypes
 
 PACKAGE = Path(__file__).resolve().parents[2] / "quizapp"
 TEMPLATES = PACKAGE / "templates"
-BLUEPRINTS = ("main", "auth", "quiz", "study", "progress", "classroom", "authoring", "classes")
+BLUEPRINTS = ("main", "auth", "quiz", "study", "progress", "classroom", "authoring", "classes",
+              "api")  # fmt: skip
 PURE = [
     *sorted((PACKAGE / "banks").rglob("*.py")),
     *sorted((PACKAGE / "qtypes").rglob("*.py")),

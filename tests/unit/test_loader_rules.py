@@ -227,6 +227,53 @@ CASES = [
         "error",
     ),
     (
+        "single: the answer's fraction is 100",
+        bank_with(single(extra="fractions: {A: 50, B: 100, C: 0}")),
+        13,
+        16,
+        "the fraction of the answer 'A' must be 100",
+        "error",
+    ),
+    (
+        "single: a penalty never takes a mark below 0 here",
+        bank_with(single(extra="fractions: {A: 100, B: -50, C: 0}")),
+        13,
+        16,
+        "picking 'B' scores 0, not -50%",
+        "warning",
+    ),
+    (
+        "feedback names an answer the question has",
+        bank_with(single(extra="feedback: {D: Not a choice.}")),
+        13,
+        16,
+        "feedback names 'D', which is not a choice",
+        "error",
+    ),
+    (
+        "true/false feedback is for right or wrong",
+        bank_with(
+            "- id: t\n  type: true_false\n  prompt: p\n  answer: true\n"
+            "  feedback: {true: Yes.}\n  explanation: e\n"
+        ),
+        11,
+        16,
+        "each answer in feedback must be text, not a boolean",
+        "error",
+    ),
+    (
+        "short feedback is for an answer, a reject entry or *",
+        bank_with(
+            "- id: s\n  type: short\n  prompt: p\n  answers: [Paris]\n  reject: [Lyon]\n"
+            "  feedback: {Paris: Yes., Lyon: No., '*': Never heard of it., Rome: Far.}\n"
+            "  explanation: e\n"
+        ),
+        12,
+        65,
+        "feedback names 'Rome', which is not an accepted answer, a reject entry or '*'",
+        "error",
+    ),
+    (
         "numeric: display is plain or grouped",
         bank_with(
             "- id: n\n  type: numeric\n  prompt: p\n  answer: 2022\n  display: commas\n"

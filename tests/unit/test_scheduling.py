@@ -18,6 +18,7 @@ from quizapp.scheduling import (
     day_end,
     format_interval,
     intervals_by_rating,
+    recall_at,
     replay,
     retrievability,
     review,
@@ -177,6 +178,25 @@ def test_personal_parameters_change_the_schedule_and_the_forgetting_curve():
     later = strong[-1].memory.last_review + timedelta(days=30)
     assert retrievability(strong[-1].memory, later, personal) > retrievability(
         default[-1].memory, later, NO_FUZZ
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    grades=st.lists(st.sampled_from(list(Rating)), min_size=0, max_size=6),
+    later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=900)),
+    personal=st.booleans(),
+    stability=st.none() | st.floats(0.01, 5000),
+)
+def test_recall_at_agrees_exactly_with_retrievability(grades, later, personal, stability):
+    prefs = Preferences(fuzz=False, parameters=STRONG_STUDENT if personal else None)
+    memory = run(grades, prefs)[-1].memory if grades else Memory()
+    if stability is not None and not memory.is_new:
+        memory = Memory(**{**memory.__dict__, "stability": stability})
+    moment = (memory.last_review or T0) + later
+    chance = recall_at(moment, prefs)
+    assert chance(memory.state, memory.stability, memory.last_review) == retrievability(
+        memory, moment, prefs
     )
 
 

@@ -6,12 +6,14 @@ import math
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizapp.stats import (
     correlation,
+    covariance,
     item_stats,
     linear_trend,
-    option_counts,
     sample_sd,
     streak,
 )
@@ -33,13 +35,33 @@ def test_item_stats_hand_worked():
     assert item.flags() == []
 
 
-def test_item_with_negative_discrimination_is_flagged():
+def test_item_with_negative_discrimination_is_worth_a_look_once_there_are_enough():
     item = item_stats([0, 0, 1, 1], [0.9, 0.7, 0.4, 0.2])
     assert item.discrimination == pytest.approx(-92.85, abs=0.01)
     assert item.efficiency == pytest.approx(-100)
-    flags = item.flags()
+    assert item.too_few() and item.flags() == []  # n=4: too few to judge (default 10)
+    flags = item.flags(minimum=4)
     assert any("negative discrimination" in f for f in flags)
     assert any("efficiency below 15%" in f for f in flags)
+    assert not item.too_few(4) and item.too_few(5)
+
+
+def test_efficiency_is_clamped_to_its_range():
+    # The worst pairing of these marks lies twice as far below zero as the best lies above:
+    # unclamped, the ratio is -200%.
+    marks, rest = [0, 1, 1], [1.0, 0.5, 0.5]
+    best = covariance(sorted(marks), sorted(rest))
+    assert 100 * covariance(marks, rest) / best == pytest.approx(-200)
+    assert item_stats(marks, rest).efficiency == -100
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from([0.0, 0.5, 1.0]), st.floats(0, 1)), min_size=2, max_size=40)
+)
+def test_efficiency_always_lies_between_minus_and_plus_100(pairs):
+    marks, rest = zip(*pairs, strict=True)
+    efficiency = item_stats(marks, rest).efficiency
+    assert efficiency is None or -100 <= efficiency <= 100
 
 
 def test_partial_efficiency():
@@ -93,8 +115,3 @@ def test_helpers():
     assert streak(days, date(2026, 1, 6)) == 2
     assert streak(days, date(2026, 1, 7)) == 2  # today not studied yet: yesterday's run
     assert streak(days, date(2026, 1, 8)) == 0
-    assert option_counts(["a", "b", "c"], [["a"], ["a", "c"], [], ["z"]]) == {
-        "a": 2,
-        "b": 0,
-        "c": 1,
-    }

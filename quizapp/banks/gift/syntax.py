@@ -11,6 +11,10 @@ RESTORE = {"\ue001": ":", "\ue002": "#", "\ue003": "=", "\ue004": "{", "\ue005":
            "\ue007": "\n", "\ue000": "\\"}  # fmt: skip
 
 
+# What a text written raw (not escaped) cannot hold: qtype_ordering's GIFT items.
+RAW_UNSAFE = re.compile(r"[{}\\\n]|####|^//")
+
+
 def slugify(text: str, limit: int | None = None) -> str:
     """Lower-case letters, digits and single hyphens (an id made from a title)."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -36,6 +36,7 @@ from ...vocab import AssignmentKind, AttemptStatus, CourseRole, GoalTarget, Grad
 from ..queries import BANK_ORDER, current_versions_query
 from ..quizzes import QuizError, QuizRequest, start_quiz
 from ..quizzes.finish import close, lock_attempt
+from ..report_cache import attempt_changed
 from ..review import override_for, window_of
 from .courses import ClassError, is_student_of
 
@@ -356,6 +357,7 @@ def reopen(session: Session, attempt_id: int, now: datetime | None = None) -> At
         attempt.step += 1  # pages open from before the reopening are stale
         attempt.settings = {**(attempt.settings or {}), "reopened_at": now.isoformat()}
         attempt.deadline = attempt_deadline(window, now)
+        attempt_changed(session, attempt.id)
         for item in attempt.items:
             item.first_try = False  # set again at the next submission
             # A checked practice answer stays as it was; everything else is marked again.

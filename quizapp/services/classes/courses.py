@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ...assignment_rules import new_join_code, normalise_code
 from ...database import write_transaction
-from ...models import Course, CourseMember, User, utcnow
+from ...models import Assignment, Course, CourseMember, User, utcnow
 from ...scheduling import valid_zone
-from ...vocab import CourseRole, Role
+from ...vocab import AssignmentKind, CourseRole, Role
 from ..accounts import find_user
 
 
@@ -82,6 +83,43 @@ def taught_courses(session: Session, viewer: User) -> list[Course]:
         order = (Course.archived_at.is_not(None), Course.name, Course.id)
         return list(session.scalars(sa.select(Course).order_by(*order)))
     return _courses(session, viewer, CourseRole.INSTRUCTOR)
+
+
+class TaughtQuiz(NamedTuple):
+    id: int
+    title: str
+    course_name: str
+
+
+class TaughtChoices(NamedTuple):
+    """What the report filters offer: the classes taught and their quiz assignments."""
+
+    courses: list[tuple[int, str, str]]  # id, name, term
+    quizzes: list[TaughtQuiz]  # grouped by class, in the order of `courses`
+
+
+def taught_choices(session: Session, viewer: User) -> TaughtChoices:
+    """taught_courses and their quiz assignments (by id) as columns, in one query: the
+    assignments' JSON settings are not read for a list of titles."""
+    query = (
+        sa.select(Course.id, Course.name, Course.term, Assignment.id, Assignment.title)
+        .outerjoin(
+            Assignment,
+            (Assignment.course_id == Course.id) & (Assignment.kind == AssignmentKind.QUIZ),
+        )
+        .order_by(Course.archived_at.is_not(None), Course.name, Course.id, Assignment.id)
+    )
+    if not _is_admin(viewer):
+        query = query.join(CourseMember, CourseMember.course_id == Course.id).where(
+            CourseMember.user_id == viewer.id, CourseMember.role == CourseRole.INSTRUCTOR
+        )
+    found = TaughtChoices([], [])
+    for course_id, name, term, quiz_id, title in session.execute(query):
+        if not found.courses or found.courses[-1][0] != course_id:
+            found.courses.append((course_id, name, term))
+        if quiz_id is not None:
+            found.quizzes.append(TaughtQuiz(quiz_id, title, name))
+    return found
 
 
 def student_courses(session: Session, user: User) -> list[Course]:

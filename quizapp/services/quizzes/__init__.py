@@ -5,7 +5,15 @@ modules are gathered here."""
 from __future__ import annotations
 
 from ...attempt_rules import GRACE, MESSAGES, Outcome, time_is_up
-from .answer import AnswerResult, attempt_for, in_progress, record_answer
+from .answer import (
+    AnswerResult,
+    QuestionPage,
+    attempt_for,
+    in_progress,
+    load_content,
+    question_page,
+    record_answer,
+)
 from .finish import AttemptResults, Mark, is_over, results, submit, time_ran_out
 from .followup import PreviousTry, missed_questions, previous_try, retry_missed
 from .override import can_override, override
@@ -33,6 +41,7 @@ __all__ = [
     "Mark",
     "Outcome",
     "PreviousTry",
+    "QuestionPage",
     "QuizError",
     "QuizRequest",
     "attempt_for",
@@ -46,10 +55,12 @@ __all__ = [
     "item_values",
     "latest_marks",
     "latest_mistakes",
+    "load_content",
     "missed_questions",
     "override",
     "practise",
     "previous_try",
+    "question_page",
     "record_answer",
     "results",
     "retry_missed",

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ... import qtypes
 from ...attempt_rules import (
@@ -23,9 +24,10 @@ from ...attempt_rules import (
     time_is_up,
 )
 from ...database import write_transaction
-from ...models import Attempt, AttemptItem, User, utcnow
+from ...models import Attempt, AttemptItem, Bank, Question, QuestionVersion, User, utcnow
 from ...vocab import AttemptStatus, Mode
 from ..exam_secrecy import sealed_for
+from ..queries import rows
 from .finish import Graded, close, lock_attempt, pregrade
 
 
@@ -43,13 +45,70 @@ def attempt_for(
     """The attempt if it belongs to `user`; None otherwise (the view answers 404).
 
     `versions=False` leaves each question's content to load when used (a question page shows
-    one question; the results page shows them all)."""
-    items = selectinload(Attempt.items)
-    return session.scalar(
-        sa.select(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.user_id == user.id)
-        .options(items.selectinload(AttemptItem.version) if versions else items)
-    )
+    one question, see load_content; the results page shows them all)."""
+    query = _ATTEMPT_WITH_VERSIONS if versions else _ATTEMPT_WITH_ITEMS
+    return session.scalars(query, {"attempt": attempt_id, "user": user.id}).first()
+
+
+_ATTEMPT = sa.select(Attempt).where(
+    Attempt.id == sa.bindparam("attempt"), Attempt.user_id == sa.bindparam("user")
+)
+_ATTEMPT_WITH_ITEMS = _ATTEMPT.options(selectinload(Attempt.items))
+_ATTEMPT_WITH_VERSIONS = _ATTEMPT.options(
+    selectinload(Attempt.items).selectinload(AttemptItem.version)
+)
+_CONTENT = (
+    sa.select(QuestionVersion, Question, Bank)
+    .join(Question, QuestionVersion.question_id == Question.id)
+    .join(Bank, Question.bank_id == Bank.id)
+    .where(QuestionVersion.id == sa.bindparam("version"))
+)
+
+
+@dataclass
+class QuestionPage:
+    """What one question's page reads of an attempt: the attempt, the question at the position
+    (None past the end) with its content, and whether each question has an answer saved."""
+
+    attempt: Attempt
+    item: AttemptItem | None
+    answered: list[bool]
+
+
+_RESPONSES = (
+    sa.select(AttemptItem.response, AttemptItem.fraction)
+    .where(AttemptItem.attempt_id == sa.bindparam("attempt"))
+    .order_by(AttemptItem.position)
+)
+
+
+def question_page(
+    session: Session, user: User, attempt_id: int, position: int
+) -> QuestionPage | None:
+    """The user's attempt as one question's page shows it (None for another user's or a
+    missing attempt): three queries, and only the shown question's content."""
+    attempt = session.scalars(_ATTEMPT, {"attempt": attempt_id, "user": user.id}).first()
+    if attempt is None:
+        return None
+    item = session.scalars(_ITEM, {"attempt": attempt_id, "position": position}).first()
+    if item is not None:
+        load_content(session, item)
+    # In an exam a saved answer counts; in practice a checked one (an "I don't know" too).
+    checked = attempt.mode != Mode.EXAM
+    answered = [
+        (fraction if checked else response) is not None
+        for response, fraction in session.execute(_RESPONSES, {"attempt": attempt_id})
+    ]
+    return QuestionPage(attempt, item, answered)
+
+
+def load_content(session: Session, item: AttemptItem) -> None:
+    """Load one answer's question (its version, the question and its bank) in one query: the
+    page then reads item.version, item.question and its bank without a query each."""
+    version, question, bank = session.execute(_CONTENT, {"version": item.version_id}).one()
+    set_committed_value(question, "bank", bank)
+    set_committed_value(item, "question", question)
+    set_committed_value(item, "version", version)
 
 
 def in_progress(session: Session, user: User, now: datetime | None = None) -> list[Attempt]:
@@ -64,14 +123,25 @@ def in_progress(session: Session, user: User, now: datetime | None = None) -> li
     return [a for a in attempts if not time_is_up(a.deadline, now)]
 
 
-def _item_at(session: Session, attempt_id: int, position: int) -> AttemptItem | None:
-    # Only the answered question is loaded (with its content), not the whole attempt.
-    return session.scalar(
-        sa.select(AttemptItem)
-        .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)
-        .options(joinedload(AttemptItem.version))
-        .execution_options(populate_existing=True)
+def _item_at(
+    session: Session, attempt_id: int, position: int, content: bool = True
+) -> AttemptItem | None:
+    """Only the answered question (with its content, unless `content` is False: a version
+    never changes, so what was read before the lock serves), not the whole attempt."""
+    query = _ITEM_WITH_CONTENT if content else _ITEM
+    return session.scalars(query, {"attempt": attempt_id, "position": position}).first()
+
+
+_ITEM = (
+    sa.select(AttemptItem)
+    .where(
+        AttemptItem.attempt_id == sa.bindparam("attempt"),
+        AttemptItem.position == sa.bindparam("position"),
     )
+    .execution_options(populate_existing=True)
+)
+_ITEM_WITH_CONTENT = _ITEM.options(joinedload(AttemptItem.version))
+_ITEM_COUNT = sa.select(sa.func.count()).where(AttemptItem.attempt_id == sa.bindparam("attempt"))
 
 
 @dataclass
@@ -85,9 +155,7 @@ class _Read:
 
 
 def _read(session, user, attempt_id, position, values, action) -> _Read | None:
-    attempt = session.scalar(
-        sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
-    )
+    attempt = session.scalars(_ATTEMPT, {"attempt": attempt_id, "user": user.id}).first()
     if attempt is None:
         return None
     item = _item_at(session, attempt.id, position)
@@ -129,11 +197,11 @@ def record_answer(
     if read is None:
         return AnswerResult(Outcome.MISSING)
     posted = Posted(step, action, invalid=bool(read.message), empty=read.response is None)
-    with write_transaction(session):
+    with write_transaction(session, keep=(user,)):
         attempt = lock_attempt(session, attempt_id, user, items=False)
         if attempt is None:
             return AnswerResult(Outcome.MISSING)
-        item = None if not attempt.open else _item_at(session, attempt.id, position)
+        item = None if not attempt.open else _item_at(session, attempt.id, position, False)
         practice = attempt.mode == Mode.PRACTICE
         current = Current(
             finished=not attempt.open,  # submitted, or closed as abandoned
@@ -169,7 +237,7 @@ def _store(session, attempt: Attempt, item: AttemptItem, read: _Read, action: st
         item.fraction, item.note = read.grade.fraction, read.grade.note
         item.points = read.grade.fraction * item.max_points
     attempt.step += 1
-    count = session.scalar(sa.select(sa.func.count()).where(AttemptItem.attempt_id == attempt.id))
+    count = rows(session, _ITEM_COUNT, attempt=attempt.id).scalar_one()
     attempt.current = next_position(count, item.position, action, checked)
     if action == "submit":
         # Submitting at or after the deadline is the timer's doing (the page does it at zero).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from ...attempt_rules import time_is_up
 from ...database import later_of, write_transaction
 from ...models import Attempt, AttemptItem, User, utcnow
 from ...vocab import AttemptStatus
+from ..report_cache import attempt_changed
 
 
 def is_over(attempt: Attempt, now: datetime | None = None) -> bool:
@@ -115,17 +117,24 @@ def lock_attempt(
 ) -> Attempt | None:
     """The attempt (with its questions, unless `items` is False), locked for this
     transaction (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction holds the lock)."""
+    params = {"attempt": attempt_id, "user": user.id if user is not None else None}
+    return session.scalars(_lock_query(user is not None, items), params).first()
+
+
+@cache
+def _lock_query(of_user: bool, items: bool):
+    """lock_attempt's query, built once for each of its four forms."""
     query = (
         sa.select(Attempt)
-        .where(Attempt.id == attempt_id)
+        .where(Attempt.id == sa.bindparam("attempt"))
         .with_for_update(of=Attempt)
         .execution_options(populate_existing=True)
     )
     if items:
         query = query.options(selectinload(Attempt.items).selectinload(AttemptItem.version))
-    if user is not None:
-        query = query.where(Attempt.user_id == user.id)
-    return session.scalar(query)
+    if of_user:
+        query = query.where(Attempt.user_id == sa.bindparam("user"))
+    return query
 
 
 def close(
@@ -166,6 +175,7 @@ def close(
         .where(User.id == attempt.user_id)
         .values(last_active_at=later_of(User.last_active_at, when))
     )
+    attempt_changed(session, attempt.id)
 
 
 def close_expired(session: Session, user: User, now: datetime) -> None:

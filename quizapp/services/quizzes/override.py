@@ -14,6 +14,7 @@ from ...attempt_rules import Override, may_override
 from ...database import write_transaction
 from ...models import AttemptItem, User, utcnow
 from ...vocab import Mode
+from ..report_cache import attempt_changed
 from .finish import lock_attempt
 
 MESSAGES = {
@@ -61,6 +62,7 @@ def override(
             item.overridden_from, item.overridden_at = item.fraction, now
             item.fraction, item.points = 1.0, item.max_points
             if attempt.finished:
+                attempt_changed(session, attempt.id)
                 session.flush()
                 attempt.score = session.scalar(
                     sa.select(sa.func.sum(AttemptItem.points)).where(

@@ -28,7 +28,16 @@ from .optimise import (
     use_default_parameters,
     users_with_reviews,
 )
-from .queue import StudyCard, build_queue, deck_counts, deck_title, decks, next_card, study_card
+from .queue import (
+    StudyCard,
+    build_queue,
+    deck_counts,
+    deck_title,
+    decks,
+    is_candidate,
+    next_card,
+    study_card,
+)
 from .reviews import (
     CardInfo,
     SealedCard,
@@ -83,6 +92,7 @@ __all__ = [
     "cram_order",
     "cram_view",
     "deck_counts",
+    "is_candidate",
     "deck_limit_rows",
     "deck_size",
     "deck_title",

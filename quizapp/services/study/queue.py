@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ... import scheduling
-from ...models import Card, CardState, DeckLimit, Review, User, utcnow
+from ... import qtypes, scheduling
+from ...models import Bank, Card, CardState, DeckLimit, Review, User, utcnow
 from ...scheduling import NEW, REVIEW, Memory, Rating
 from ...study_queue import CardRef, Deck, Limits, Queue, StateRef, plan_day
 from ..exam_secrecy import Sealed, sealed_for
-from ..queries import active_bank, active_banks, active_cards_query, card_cue
-from .reviews import memory_of, preferences
+from ..queries import active_bank, active_banks, active_cards_query, card_type, rows
+from .reviews import MEMORY_COLUMNS, preferences
 
 
 def _active_cards(session: Session, deck: str | None) -> list[CardRef]:
@@ -22,29 +24,72 @@ def _active_cards(session: Session, deck: str | None) -> list[CardRef]:
     return [CardRef(*row) for row in rows]
 
 
-def _states(session: Session, user: User) -> dict[int, StateRef]:
-    rows = session.execute(
-        sa.select(
-            CardState.card_id,
-            CardState.state,
-            CardState.due,
-            CardState.suspended,
-            CardState.buried_until,
-        ).where(CardState.user_id == user.id)
+# The active cards today's queue may hold, in study order, with the student's states: every
+# card but those plan_day would skip (suspended, buried, or not due before the day's end).
+# Leaving these out changes nothing in the plan (the rest keep their order) and spares reading
+# a row for each card the student has seen.
+_CANDIDATES = (
+    active_cards_query(
+        None,
+        Card.id,
+        Card.bank_id,
+        CardState.state,
+        CardState.due,
+        CardState.suspended,
+        CardState.buried_until,
     )
-    return {row.card_id: StateRef(*row) for row in rows}
+    .outerjoin(
+        CardState,
+        (CardState.card_id == Card.id) & (CardState.user_id == sa.bindparam("user")),
+    )
+    .where(
+        sa.or_(
+            CardState.id.is_(None),
+            sa.and_(
+                CardState.suspended.is_(False),
+                sa.or_(
+                    CardState.buried_until.is_(None), CardState.buried_until < sa.bindparam("day")
+                ),
+                sa.or_(CardState.state == NEW, CardState.due < sa.bindparam("end")),
+            ),
+        )
+    )
+)
+_DONE_TODAY = (
+    sa.select(Card.bank_id, Review.state_before, sa.func.count())
+    .join(Card, Review.card_id == Card.id)
+    .where(Review.user_id == sa.bindparam("user"), Review.day == sa.bindparam("day"))
+    .group_by(Card.bank_id, Review.state_before)
+)
+_DECK_LIMITS = sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.reviews_per_day).where(
+    DeckLimit.user_id == sa.bindparam("user")
+)
+
+
+def is_candidate(state, due, suspended, buried_until, day: date, end: datetime) -> bool:
+    """_CANDIDATES's condition on a card's state (state None: never studied), in Python."""
+    if state is None:
+        return True
+    if suspended or (buried_until is not None and buried_until >= day):
+        return False
+    return state == NEW or (due is not None and due < end)
+
+
+def _candidates(
+    session: Session, user: User, day: date, end: datetime
+) -> tuple[list[CardRef], dict[int, StateRef]]:
+    cards, states = [], {}
+    for card_id, bank_id, *state in rows(session, _CANDIDATES, user=user.id, day=day, end=end):
+        cards.append(CardRef(card_id, bank_id))
+        if state[0] is not None:
+            states[card_id] = StateRef(card_id, *state)
+    return cards, states
 
 
 def _done_today(session: Session, user: User, day: date) -> dict[int, tuple[int, int]]:
     """Per bank: (new cards introduced, review-state cards reviewed) on this study day."""
-    rows = session.execute(
-        sa.select(Card.bank_id, Review.state_before, sa.func.count())
-        .join(Card, Review.card_id == Card.id)
-        .where(Review.user_id == user.id, Review.day == day)
-        .group_by(Card.bank_id, Review.state_before)
-    )
     done: dict[int, tuple[int, int]] = {}
-    for bank_id, state_before, count in rows:
+    for bank_id, state_before, count in rows(session, _DONE_TODAY, user=user.id, day=day):
         new, reviews = done.get(bank_id, (0, 0))
         done[bank_id] = (
             new + (count if state_before == NEW else 0),
@@ -55,17 +100,26 @@ def _done_today(session: Session, user: User, day: date) -> dict[int, tuple[int,
 
 def deck_limits(session: Session, user: User) -> dict[int, tuple[int | None, int | None]]:
     """The student's own daily limits per bank: (new, reviews), None where they set none."""
-    rows = session.execute(
-        sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.reviews_per_day).where(
-            DeckLimit.user_id == user.id
-        )
-    )
-    return {bank_id: (new, reviews) for bank_id, new, reviews in rows}
+    return {
+        bank_id: (new, reviews)
+        for bank_id, new, reviews in rows(session, _DECK_LIMITS, user=user.id)
+    }
 
 
-def _day_plan(session: Session, user: User, now: datetime, sealed: Sealed | None = None) -> Queue:
+# Given the study day and its end, the active cards today's plan may hold and their states.
+Candidates = Callable[[date, datetime], tuple[list[CardRef], dict[int, StateRef]]]
+
+
+def _day_plan(
+    session: Session,
+    user: User,
+    now: datetime,
+    sealed: Sealed | None = None,
+    candidates: Candidates | None = None,
+) -> Queue:
     """The day's queue of all decks, from which each deck's queue is cut. Cards of an open
-    exam's questions are left out until the exam ends (`sealed`, looked up unless given)."""
+    exam's questions are left out until the exam ends (`sealed`, looked up unless given).
+    `candidates` gives the cards when the caller has read them (see is_candidate)."""
     day = scheduling.study_day(now, user.timezone)
     done = _done_today(session, user, day)
     own = deck_limits(session, user)
@@ -80,18 +134,26 @@ def _day_plan(session: Session, user: User, now: datetime, sealed: Sealed | None
         for bank_id in own.keys() | done.keys()
     }
     end = scheduling.day_end(day, user.timezone)
-    cards = _active_cards(session, None)
+    if candidates is None:
+        cards, states = _candidates(session, user, day, end)
+    else:
+        cards, states = candidates(day, end)
     sealed = sealed_for(session, user, now) if sealed is None else sealed
     if sealed:
         cards = [card for card in cards if not sealed.hides_card(card.id)]
-    return plan_day(cards, _states(session, user), limits, per_deck, day, end, now)
+    return plan_day(cards, states, limits, per_deck, day, end, now)
 
 
 def build_queue(
-    session: Session, user: User, deck: str | None, now: datetime, sealed: Sealed | None = None
+    session: Session,
+    user: User,
+    deck: str | None,
+    now: datetime,
+    sealed: Sealed | None = None,
+    candidates: Candidates | None = None,
 ) -> Queue:
     """Today's queue of one deck ("all" when `deck` is None): its part of the day's queue."""
-    queue = _day_plan(session, user, now, sealed)
+    queue = _day_plan(session, user, now, sealed, candidates)
     if deck is None:
         return queue
     bank = active_bank(session, deck)
@@ -105,9 +167,11 @@ def decks(session: Session, user: User, now: datetime | None = None) -> list[Dec
     return [*counts, queue.counts("all", "All decks")]
 
 
-def deck_counts(session: Session, user: User, deck: str | None, now=None) -> Deck:
-    """Today's counts of one deck ("all" when `deck` is None)."""
-    queue = build_queue(session, user, deck, now or utcnow())
+def deck_counts(
+    session: Session, user: User, deck: str | None, now=None, candidates: Candidates | None = None
+) -> Deck:
+    """Today's counts of one deck ("all" when `deck` is None); `candidates` as for _day_plan."""
+    queue = build_queue(session, user, deck, now or utcnow(), candidates=candidates)
     return queue.counts(deck or "all", deck_title(session, deck) or "")
 
 
@@ -118,9 +182,44 @@ def deck_title(session: Session, deck: str | None) -> str | None:
     return bank.title if bank else None
 
 
+class ShownBank(NamedTuple):
+    slug: str
+    title: str
+
+
+class ShownCard(NamedTuple):
+    """What the reviewer shows of a card (read as columns, not as an ORM object)."""
+
+    id: int
+    front: str
+    back: str
+    bank: ShownBank
+
+
+# The card to show, its bank and the student's memory of it, in one query of columns.
+_SHOWN = (
+    sa.select(
+        Card.id,
+        Card.front,
+        Card.back,
+        Bank.slug,
+        Bank.title,
+        card_type(Card),
+        CardState.version,
+        *MEMORY_COLUMNS,
+    )  # fmt: skip
+    .join(Bank, Card.bank_id == Bank.id)
+    .outerjoin(
+        CardState,
+        (CardState.card_id == Card.id) & (CardState.user_id == sa.bindparam("user")),
+    )
+    .where(Card.id == sa.bindparam("card"))
+)
+
+
 @dataclass
 class StudyCard:
-    card: Card
+    card: ShownCard
     memory: Memory
     version: int
     intervals: dict[Rating, timedelta]
@@ -148,21 +247,24 @@ def next_card(
         ref = next((c for c in _active_cards(session, deck) if c.id == show), ref)
     if ref is None:
         return None, counts
-    card = session.get(Card, ref.id)
-    state = session.scalar(
-        sa.select(CardState).where(CardState.user_id == user.id, CardState.card_id == ref.id)
-    )
-    return study_card(user, card, state, now, counts, card_cue(session, card.id)), counts
+    card_id, front, back, slug, bank_title, kind, version, *memory = rows(
+        session, _SHOWN, user=user.id, card=ref.id
+    ).one()
+    card = ShownCard(card_id, front, back, ShownBank(slug, bank_title))
+    # No state yet (version None): a new card, as memory_of(None) gives.
+    memory = Memory() if version is None else Memory(*memory)
+    cue = qtypes.get(kind).card_cue if kind else None
+    return study_card(user, card, memory, version or 0, now, counts, cue), counts
 
 
 def study_card(
     user: User,
-    card: Card,
-    state: CardState | None,
+    card: ShownCard,
+    memory: Memory,
+    version: int,
     now: datetime,
     counts: Deck,
     cue: str | None = None,
-):
-    memory = memory_of(state)
+) -> StudyCard:
     intervals = scheduling.intervals_by_rating(memory, now, card.id, preferences(user))
-    return StudyCard(card, memory, state.version if state else 0, intervals, counts, cue)
+    return StudyCard(card, memory, version, intervals, counts, cue)

@@ -14,6 +14,7 @@ from ...database import later_of, write_transaction
 from ...models import Bank, Card, CardState, Review, User, utcnow
 from ...scheduling import NEW, Memory, Preferences, Rating, Scheduled
 from ..exam_secrecy import PAUSED, sealed_for
+from ..queries import rows
 
 MAX_DURATION_MS = 3_600_000
 
@@ -102,24 +103,68 @@ def review_values(
     }
 
 
+_LOCK_STATE = (
+    sa.select(CardState)
+    .where(CardState.user_id == sa.bindparam("user"), CardState.card_id == sa.bindparam("card"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def _lock_state(session: Session, user: User, card_id: int) -> CardState | None:
-    return session.scalar(
-        sa.select(CardState)
-        .where(CardState.user_id == user.id, CardState.card_id == card_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    return session.scalars(_LOCK_STATE, {"user": user.id, "card": card_id}).first()
+
+
+def _studyable(*columns):
+    return (
+        sa.select(*columns)
+        .join(Bank, Card.bank_id == Bank.id)
+        .where(Card.retired_at.is_(None), Bank.retired_at.is_(None))
     )
+
+
+_STUDYABLE = _studyable(Card.id).where(Card.id == sa.bindparam("card"))
 
 
 def studyable_card(session: Session, card_id: int) -> Card:
-    card = session.scalar(
-        sa.select(Card)
-        .join(Bank, Card.bank_id == Bank.id)
-        .where(Card.id == card_id, Card.retired_at.is_(None), Bank.retired_at.is_(None))
-    )
+    card = session.scalar(_studyable(Card).where(Card.id == card_id))
     if card is None:
         raise StudyError("That card is not available for study.")
     return card
+
+
+def check_studyable(session: Session, card_id: int) -> None:
+    """Raise StudyError unless the card is active in an active bank (reads only its id)."""
+    if rows(session, _STUDYABLE, card=card_id).first() is None:
+        raise StudyError("That card is not available for study.")
+
+
+# A memory's columns of CardState, in the order of Memory's fields.
+MEMORY_COLUMNS = (
+    CardState.state,
+    CardState.step,
+    CardState.stability,
+    CardState.difficulty,
+    CardState.due,
+    CardState.last_review,
+    CardState.reps,
+    CardState.lapses,
+)
+# A grade reads and writes the card's state and adds its review as plain SQL, built once: no
+# ORM objects to build, track and flush for one row read and two written.
+_LOCK_MEMORY = (
+    sa.select(CardState.id, CardState.version, CardState.suspended, *MEMORY_COLUMNS)
+    .where(CardState.user_id == sa.bindparam("user"), CardState.card_id == sa.bindparam("card"))
+    .with_for_update()
+)
+# The memory's columns come with the parameters (state_values); the row is locked already.
+_SAVE_MEMORY = (
+    sa.update(CardState)
+    .where(CardState.id == sa.bindparam("state_id"))
+    .values(version=CardState.version + 1)
+)
+_ADD_STATE = sa.insert(CardState)
+_ADD_REVIEW = sa.insert(Review).returning(Review.id)
 
 
 def grade_card(
@@ -131,31 +176,48 @@ def grade_card(
     duration_ms: int | None = None,
     now: datetime | None = None,
 ) -> Review:
-    """Record one rating, if `version` is the state the student was shown."""
+    """Record one rating, if `version` is the state the student was shown. Returns the review
+    as stored (not added to the session)."""
     now = now or utcnow()
-    with write_transaction(session):
-        studyable_card(session, card_id)
-        state = _lock_state(session, user, card_id)
-        current = state.version if state else 0
+    with write_transaction(session, keep=(user,)):
+        check_studyable(session, card_id)
+        found = rows(session, _LOCK_MEMORY, user=user.id, card=card_id).first()
+        current = found.version if found else 0
         if version != current:
             raise StaleCard("This card was already graded (or changed in another tab).")
-        state = state or _new_state(session, user, card_id)
-        if state.suspended:
+        if found is not None and found.suspended:
             raise StudyError("This card is suspended.")
-        before = memory_of(state)
+        before = Memory(*found[3:]) if found else Memory()
         scheduled = scheduling.review(before, rating, now, card_id, preferences(user))
-        apply_memory(state, scheduled.memory)
+        memory = state_values(scheduled.memory)
+        if found is None:
+            rows(session, _ADD_STATE, user_id=user.id, card_id=card_id, suspended=False,
+                 version=1, **memory)  # fmt: skip
+        else:
+            rows(session, _SAVE_MEMORY, state_id=found.id, **memory)
         _count_activity(session, user, now, studied=1 if before.is_new else 0)
-        review = Review(**review_values(user, card_id, rating, now, duration_ms, before, scheduled))
-        session.add(review)
-    return review
+        values = review_values(user, card_id, rating, now, duration_ms, before, scheduled)
+        review_id = rows(session, _ADD_REVIEW, **values).scalar_one()
+    return Review(id=review_id, **values)
+
+
+# Built once and run as plain SQL on the connection (no ORM bookkeeping; nothing reads the
+# counters from the user object): they change in SQL, so concurrent reviews never lose a count.
+_COUNT_STUDIED = (
+    sa.update(User)
+    .where(User.id == sa.bindparam("user"))
+    .values(cards_studied=User.cards_studied + sa.bindparam("studied"))
+)
+_COUNT_ACTIVITY = _COUNT_STUDIED.values(
+    last_active_at=later_of(User.last_active_at, sa.bindparam("now", type_=sa.DateTime))
+)
 
 
 def _count_activity(session: Session, user: User, now: datetime | None, studied: int) -> None:
-    values: dict = {"cards_studied": User.cards_studied + studied}
-    if now is not None:
-        values["last_active_at"] = later_of(User.last_active_at, now)
-    session.execute(sa.update(User).where(User.id == user.id).values(**values))
+    if now is None:
+        rows(session, _COUNT_STUDIED, user=user.id, studied=studied)
+    else:
+        rows(session, _COUNT_ACTIVITY, user=user.id, studied=studied, now=now)
 
 
 def last_review_id(session: Session, user: User) -> int | None:
@@ -191,7 +253,7 @@ def undo(session: Session, user: User, review_id: int) -> int:
 
 def set_suspended(session: Session, user: User, card_id: int, suspended: bool) -> None:
     with write_transaction(session):
-        studyable_card(session, card_id)
+        check_studyable(session, card_id)
         state = _lock_state(session, user, card_id) or _new_state(session, user, card_id)
         state.suspended = suspended
         state.version += 1
@@ -201,7 +263,7 @@ def bury(session: Session, user: User, card_id: int, now: datetime | None = None
     """Hide the card until the user's next study day."""
     now = now or utcnow()
     with write_transaction(session):
-        studyable_card(session, card_id)
+        check_studyable(session, card_id)
         state = _lock_state(session, user, card_id) or _new_state(session, user, card_id)
         state.buried_until = scheduling.study_day(now, user.timezone)
         state.version += 1

@@ -1,0 +1,162 @@
+"""The hot requests' fast paths (issue 15) against the plain ORM computation, on demo data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from quizapp import scheduling
+from quizapp.extensions import db
+from quizapp.models import (
+    Attempt,
+    AttemptItem,
+    Bank,
+    Card,
+    CardState,
+    Question,
+    Review,
+    User,
+    utcnow,
+)
+from quizapp.scheduling import Rating
+from quizapp.services import classes, progress, study
+from quizapp.services.queries import active_banks, active_shelf
+from quizapp.services.quizzes import latest_marks
+from quizapp.services.readiness import card_memories, memories_of, readiness_by_bank
+from quizapp.services.study import memory_of, preferences
+from quizapp.vocab import Role
+
+
+def students():
+    return db.session.scalars(sa.select(User).where(User.role == Role.STUDENT)).all()
+
+
+def test_latest_marks_are_each_questions_latest_graded_answer(demo_app):
+    with demo_app.app_context():
+        for user in students():
+            items = db.session.scalars(
+                sa.select(AttemptItem)
+                .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+                .where(Attempt.user_id == user.id, AttemptItem.fraction.is_not(None))
+            ).all()
+            latest = {}
+            for item in sorted(items, key=lambda i: (i.answered_at, i.id)):
+                latest[item.question_id] = item.fraction
+            assert latest_marks(db.session, user) == latest
+            first = items[0].attempt_id if items else 0
+            without = {
+                q: f for q, f in latest_marks(db.session, user, [first]).items() if f is not None
+            }
+            expected = {}
+            for item in sorted(items, key=lambda i: (i.answered_at, i.id)):
+                if item.attempt_id != first:
+                    expected[item.question_id] = item.fraction
+            assert without == expected
+
+
+def test_the_shelf_lists_active_banks_and_their_active_questions_in_order(demo_app):
+    with demo_app.app_context():
+        db.session.execute(sa.update(Bank).where(Bank.id == 1).values(retired_at=sa.func.now()))
+        db.session.execute(
+            sa.update(Question).where(Question.bank_id == 2, Question.position < 3)
+            .values(retired_at=sa.func.now())
+        )  # fmt: skip
+        shelf = active_shelf(db.session)
+        banks = active_banks(db.session)
+        assert [(b.id, b.slug, b.title) for b in shelf.banks] == [
+            (b.id, b.slug, b.title) for b in banks
+        ]
+        for bank in banks:
+            questions = db.session.scalars(
+                sa.select(Question.id)
+                .where(Question.bank_id == bank.id, Question.retired_at.is_(None))
+                .order_by(Question.position, Question.id)
+            ).all()
+            assert shelf.questions[bank.id] == questions
+        db.session.rollback()
+
+
+def test_the_next_card_shows_the_stored_card_and_memory(demo_app):
+    with demo_app.app_context():
+        for user in students():
+            item, _ = study.next_card(db.session, user, None)
+            if item is None:
+                continue
+            card = db.session.get(Card, item.card.id)
+            state = db.session.scalar(
+                sa.select(CardState).where(
+                    CardState.user_id == user.id, CardState.card_id == card.id
+                )
+            )
+            assert (item.card.front, item.card.back) == (card.front, card.back)
+            assert (item.card.bank.slug, item.card.bank.title) == (card.bank.slug, card.bank.title)
+            assert item.memory == memory_of(state)
+            assert item.version == (state.version if state else 0)
+
+
+def test_a_grade_stores_the_scheduled_memory_and_its_review(demo_app):
+    with demo_app.app_context():
+        for user in students()[:4]:
+            item, _ = study.next_card(db.session, user, None)
+            now = scheduling._naive(scheduling._aware(db.session.scalar(sa.func.now())))
+            before = item.memory
+            expected = scheduling.review(before, Rating.GOOD, now, item.card.id, preferences(user))
+            review = study.grade_card(db.session, user, item.card.id, item.version, Rating.GOOD,
+                                      1200, now=now)  # fmt: skip
+            db.session.expire_all()
+            state = db.session.scalar(
+                sa.select(CardState).where(
+                    CardState.user_id == user.id, CardState.card_id == item.card.id
+                )
+            )
+            assert memory_of(state) == expected.memory
+            assert state.version == item.version + 1 and not state.suspended
+            stored = db.session.get(Review, review.id)
+            assert (stored.card_id, stored.rating, stored.duration_ms) == (
+                item.card.id, Rating.GOOD, 1200
+            )  # fmt: skip
+            assert stored.before == before.snapshot()
+            assert stored.interval_days == review.interval_days
+            assert stored.state_after == expected.memory.state
+
+
+def test_the_report_filters_offer_the_taught_classes_and_their_quizzes(demo_app):
+    with demo_app.app_context():
+        staff = db.session.scalars(sa.select(User).where(User.role != Role.STUDENT)).all()
+        assert staff
+        for viewer in staff:
+            courses = classes.taught_courses(db.session, viewer)
+            choices = classes.taught_choices(db.session, viewer)
+            assert choices.courses == [(c.id, c.name, c.term) for c in courses]
+            assert choices.quizzes == [
+                (a.id, a.title, c.name) for c in courses for a in c.assignments if a.is_quiz
+            ]
+
+
+def test_the_dashboard_reads_card_states_once_and_counts_as_the_services_do(demo_app):
+    """Today's counts, forecast, mastery and readiness from one read of the cards equal those
+    of the study queue's and card_memories' own queries (a retired bank, suspended and buried
+    cards included)."""
+    with demo_app.app_context():
+        people = students()
+        some = db.session.scalars(sa.select(CardState).where(CardState.user_id == people[0].id))
+        for i, state in enumerate(some):
+            if i % 7 == 0:
+                state.suspended = True
+            elif i % 7 == 1:
+                state.buried_until = scheduling.study_day(utcnow(), "UTC")
+        db.session.execute(sa.update(Bank).where(Bank.id == 2).values(retired_at=utcnow()))
+        db.session.commit()
+        now = utcnow()
+        for user in people:
+            board = progress.dashboard(db.session, user, now)
+            assert board.today == study.deck_counts(db.session, user, None, now)
+            assert (board.forecast_start, board.forecast) == progress.forecast(
+                db.session, user, now
+            )
+            assert board.mastery == progress.mastery(db.session, user, now)
+            assert board.readiness == readiness_by_bank(db.session, user, now)
+            plain = card_memories(db.session, user, now)
+            cards = db.session.execute(progress._CARDS_AND_STATES, {"user": user.id}).all()
+            fast = memories_of((c[1:8] for c in cards if c.state is not None), user, now)
+            assert (fast.retained, fast.recall) == (plain.retained, plain.recall)
+            assert sorted(fast.review_dues) == sorted(plain.review_dues)  # order is not kept
