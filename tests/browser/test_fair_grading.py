@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 
 import pytest
 import sqlalchemy as sa
@@ -15,23 +14,16 @@ from quizapp.models import Attempt, AttemptItem, Question, User
 from quizapp.services import quizzes
 from quizapp.services.quizzes import QuizRequest
 from tests.browser.helpers import PASSWORD, log_in, register, serious_violations
-from tests.conftest import SAMPLE_BANKS, dispose, load_banks, make_app
 from tests.factories import answer_fields, enrol, getter, make_course, make_user
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def app(database, tmp_path):
+def app(editable_app):
     """The sample bank imported from a copy under the app's own QUESTIONS_DIR."""
-    folder = tmp_path / "questions"
-    folder.mkdir()
-    shutil.copy(SAMPLE_BANKS / "sample.yaml", folder / "sample.yaml")
-    app = make_app(database, QUESTIONS_DIR=str(folder))
-    load_banks(app, folder)
-    app.bank_file = folder / "sample.yaml"
-    yield app
-    dispose(app)
+    app, app.bank_file = editable_app
+    return app
 
 
 def quiz_for(app, username: str, mode: str) -> tuple[int, int]:

@@ -6,29 +6,22 @@ editor, whose "edit line N" links put the caret on the line."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from tests.browser.helpers import log_in, serious_violations
-from tests.conftest import SAMPLE_BANKS, dispose, load_banks, make_app
+from tests.conftest import SAMPLE_BANKS
 from tests.factories import STAFF_PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def app(database, tmp_path):
+def app(editable_app):
     """The sample bank imported from a copy under the app's own QUESTIONS_DIR, an instructor."""
-    folder = tmp_path / "questions"
-    folder.mkdir()
-    shutil.copy(SAMPLE_BANKS / "sample.yaml", folder / "sample.yaml")
-    app = make_app(database, QUESTIONS_DIR=str(folder))
-    load_banks(app, folder)
-    app.bank_file = folder / "sample.yaml"
+    app, app.bank_file = editable_app
     make_user(app, "teacher", "instructor", STAFF_PASSWORD)
-    yield app
-    dispose(app)
+    return app
 
 
 NEW_PROMPT = "Which planet orbits nearest to the Sun?"

@@ -5,8 +5,7 @@ silently."""
 
 from __future__ import annotations
 
-from ... import qtypes
-from ..moodle.banks import Export, category_path, to_moodle_question
+from ..moodle.banks import Export, category_path
 from ..moodle.model import Answer, MoodleQuestion
 from .syntax import RAW_UNSAFE, escape
 
@@ -29,18 +28,7 @@ def write_gift(banks: list[dict]) -> Export:
         )
         if header.get("summary"):
             out.append(f"// [summary]\n::summary::[markdown]{escape(header['summary'])}\n")
-        for question in data["questions"]:
-            key = f"{header['id']}/{question['id']}"
-            try:
-                moodle = to_moodle_question(question)
-                text, lost = gift_question(moodle)
-            except (qtypes.NotInMoodle, NotInGift) as exc:
-                report.skipped.append((key, str(exc)))
-                continue
-            report.add(key, moodle, lost)
-            out.append(text)
-        if data.get("cards"):
-            report.lossy.append((header["id"], [f"{len(data['cards'])} extra card(s)"]))
+        out.extend(report.written(data, gift_question, (NotInGift,)))
     report.text = "\n".join(out)
     return report
 

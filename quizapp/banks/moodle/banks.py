@@ -226,6 +226,23 @@ class Export:
         if refused:
             self.refused.append((key, refused))
 
+    def written(self, data: dict[str, Any], write, refusals: tuple[type[Exception], ...] = ()):
+        """The text of each question of one exported bank in a format (`write` gives a Moodle
+        question's text and what it lost), noting here what was skipped or lost."""
+        bank = data["bank"]["id"]
+        for question in data["questions"]:
+            key = f"{bank}/{question['id']}"
+            try:
+                moodle = to_moodle_question(question)
+                text, lost = write(moodle)
+            except (qtypes.NotInMoodle, *refusals) as exc:
+                self.skipped.append((key, str(exc)))
+                continue
+            self.add(key, moodle, lost)
+            yield text
+        if data.get("cards"):
+            self.lossy.append((bank, [f"{len(data['cards'])} extra card(s)"]))
+
 
 def to_moodle_question(data: dict[str, Any]) -> MoodleQuestion:
     """A bank question as Moodle holds it; raises qtypes.NotInMoodle."""

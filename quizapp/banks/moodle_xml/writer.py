@@ -6,7 +6,7 @@ markdown format; what the format cannot hold is named in the export's report."""
 from __future__ import annotations
 
 from ... import qtypes
-from ..moodle.banks import Export, category_path, to_moodle_question
+from ..moodle.banks import Export, category_path
 from ..moodle.model import Answer, MoodleQuestion, Text
 from .cloze import NotInCloze, write_blank
 
@@ -151,18 +151,7 @@ def write_moodle_xml(banks: list[dict]) -> Export:
             + text_element("info", summary)
             + f"    <idnumber>{cdata(header['id'])}</idnumber>\n  </question>\n"
         )
-        for question in data["questions"]:
-            key = f"{header['id']}/{question['id']}"
-            try:
-                moodle = to_moodle_question(question)
-                text, lost = xml_question(moodle)
-            except (qtypes.NotInMoodle, NotInCloze) as exc:
-                report.skipped.append((key, str(exc)))
-                continue
-            report.add(key, moodle, lost)
-            out.append(text)
-        if data.get("cards"):
-            report.lossy.append((header["id"], [f"{len(data['cards'])} extra card(s)"]))
+        out.extend(report.written(data, xml_question, (NotInCloze,)))
     out.append("</quiz>\n")
     report.text = "".join(out)
     return report
