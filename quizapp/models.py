@@ -295,6 +295,9 @@ class Review(db.Model):
         sa.Index("ix_review_user_id_card_id", "user_id", "card_id"),
         # A student's first reviews (from NEW) and their ratings, without reading the rest.
         sa.Index("ix_review_first_tries", "user_id", "state_before", "rating"),
+        # The class overview's retention: a window of reviews of review cards, read from the
+        # index alone.
+        sa.Index("ix_review_retention", "state_before", "reviewed_at", "user_id", "rating"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
