@@ -60,8 +60,10 @@ def render_bank_inline(text: str | None) -> str:
     return render_inline(text)
 
 
+@lru_cache(maxsize=BANK_CACHE_SIZE)
 def plain_excerpt(text: str | None, limit: int = 60) -> str:
-    """The start of some Markdown as plain text, cut at a word near `limit` characters."""
+    """The start of some bank Markdown as plain text, cut at a word near `limit` characters
+    (kept once made, like render_bank_markdown: never for anything a user typed)."""
     if not text:
         return ""
     plain = html.unescape(nh3.clean(_md.render(text), tags=set()))

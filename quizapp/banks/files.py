@@ -6,6 +6,7 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .document import Location, Problem
@@ -57,6 +58,7 @@ def display_path(path: Path) -> str:
 UPLOADED = "upload/"  # the names of uploaded files: never a place on the server
 
 
+@lru_cache(maxsize=1024)  # pages name the same few files on every row
 def shown_name(path: str | None, folder: str | Path | None) -> str:
     """A bank file's name as a page shows it: relative to the questions folder when it is in
     it, an upload's own name, else only the file's name (never a server's directories)."""
