@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -222,6 +223,50 @@ class NodeReader:
             seen[marker] = item
             values.append((value, item))
         return values if ok else None
+
+    def keyed_values(
+        self,
+        node: Node,
+        name: str,
+        shape: str,
+        keys: tuple[str, Collection[str], str],
+        read_value: Callable[[Node, str | None], Any],
+        accept: Callable[[Node, str, Any], bool] | None = None,
+        allow_empty: bool = True,
+    ) -> tuple[dict[str, Any], bool] | None:
+        """A mapping of some of `keys` to values, such as a bank's `fractions` or `feedback`:
+        (the values read, whether all were good), or None when `node` is no such mapping.
+
+        `keys` is (what one key is, the allowed keys, what they are called in a refusal);
+        `read_value` reads one value (reporting its own errors) and `accept`, if given, vets it
+        once its key is known to be good."""
+        noun, allowed, allowed_noun = keys
+        items = getattr(node, "value", None)
+        if (
+            not isinstance(items, list)
+            or not all(isinstance(i, tuple) for i in items)
+            or not (items or allow_empty)
+        ):
+            self.error(node, shape)
+            return None
+        found: dict[str, Any] = {}
+        ok = True
+        for key_node, value_node in items:
+            key = self.text(key_node, f"each {noun} in {name}")
+            value = read_value(value_node, key)
+            if key is None or value is None:
+                ok = False
+            elif key in found:
+                self.error(key_node, f"{name} gives '{key}' twice")
+                ok = False
+            elif key not in allowed:
+                self.error(key_node, f"{name} names '{key}', which is not {allowed_noun}")
+                ok = False
+            elif accept is not None and not accept(value_node, key, value):
+                ok = False
+            else:
+                found[key] = value
+        return found, ok
 
     def _check_split_numbers(self, node: SequenceNode, what: str) -> None:
         # In a flow list, [Over 1,000] is two entries, "Over 1" and "000": say so.

@@ -33,28 +33,24 @@ def pick(reader, value: str, answer_node, choices: list[str], key: str) -> bool:
 
 def read_percents(reader, node, choices: list[str]) -> dict[str, float] | None:
     """A `fractions` mapping: every choice once, each a percent from -100 to 100."""
-    items = getattr(node, "value", None)
-    if not isinstance(items, list) or not all(isinstance(i, tuple) for i in items):
-        reader.error(node, "fractions must be a mapping of each choice to a percent")
+
+    def within_range(value_node, choice: str, percent: float) -> bool:
+        if -100 <= percent <= 100:
+            return True
+        reader.error(value_node, f"the fraction of '{choice}' must be from -100 to 100")
+        return False
+
+    read = reader.keyed_values(
+        node,
+        "fractions",
+        "fractions must be a mapping of each choice to a percent",
+        ("choice", choices, "a choice"),
+        lambda value_node, choice: reader.number(value_node, f"the fraction of '{choice}'"),
+        within_range,
+    )
+    if read is None:
         return None
-    percents: dict[str, float] = {}
-    ok = True
-    for key_node, value_node in items:
-        choice = reader.text(key_node, "each choice in fractions")
-        percent = reader.number(value_node, f"the fraction of '{choice}'")
-        if choice is None or percent is None:
-            ok = False
-        elif choice in percents:
-            reader.error(key_node, f"fractions gives '{choice}' twice")
-            ok = False
-        elif choice not in choices:
-            reader.error(key_node, f"fractions names '{choice}', which is not a choice")
-            ok = False
-        elif not -100 <= percent <= 100:
-            reader.error(value_node, f"the fraction of '{choice}' must be from -100 to 100")
-            ok = False
-        else:
-            percents[choice] = percent
+    percents, ok = read
     missing = [c for c in choices if c not in percents]
     if ok and missing:
         reader.error(node, f"fractions does not give {', '.join(map(repr, missing))}")

@@ -26,27 +26,17 @@ def feedback_rule(reader, fields, body: dict[str, Any], keys: Collection[str], w
     as `what` in the message). False if anything was refused."""
     if "feedback" not in fields:
         return True
-    node = fields["feedback"][1]
-    items = getattr(node, "value", None)
-    if not isinstance(items, list) or not items or not all(isinstance(i, tuple) for i in items):
-        reader.error(node, "feedback must be a mapping of an answer to the text shown for it")
+    read = reader.keyed_values(
+        fields["feedback"][1],
+        "feedback",
+        "feedback must be a mapping of an answer to the text shown for it",
+        ("answer", keys, what),
+        lambda node, key: reader.text(node, f"the feedback for '{key}'"),
+        allow_empty=False,
+    )
+    if read is None:
         return False
-    found: dict[str, str] = {}
-    ok = True
-    for key_node, value_node in items:
-        key = reader.text(key_node, "each answer in feedback")
-        text = reader.text(value_node, f"the feedback for '{key}'")
-        if key is None or text is None:
-            ok = False
-        elif key in found:
-            reader.error(key_node, f"feedback gives '{key}' twice")
-            ok = False
-        elif key not in keys:
-            reader.error(key_node, f"feedback names '{key}', which is not {what}")
-            ok = False
-        else:
-            found[key] = text
-    body["feedback"] = found
+    body["feedback"], ok = read
     return ok
 
 
