@@ -100,10 +100,18 @@ def _last_scores(
     return latest
 
 
-def today(session: Session, user: User, idle: timedelta, now: datetime | None = None) -> Today:
-    """Everything the student's Today shows, from one plan of the day's cards."""
+def today(
+    session: Session,
+    user: User,
+    idle: timedelta,
+    now: datetime | None = None,
+    hidden: Collection[int] | None = None,
+) -> Today:
+    """Everything the student's Today shows, from one plan of the day's cards; `hidden` (the
+    attempts whose scores may not be shown) when the caller has read them already."""
     now = now or utcnow()
-    hidden = hidden_attempt_ids(session, user, now)
+    if hidden is None:
+        hidden = hidden_attempt_ids(session, user, now)
     decks = {deck.slug: deck for deck in study.decks(session, user, now)}
     marks = latest_marks(session, user, hidden)
     bank_of = dict(

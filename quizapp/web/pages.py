@@ -62,7 +62,8 @@ def hidden_from(user) -> set[int]:
 
 def render_dashboard(user, template_args: dict | None = None):
     """A student's dashboard; to the student, each number also leads to its action."""
-    board = progress.dashboard(db.session, user, hidden=hidden_from(user))
+    hidden = hidden_from(user)
+    board = progress.dashboard(db.session, user, hidden=hidden)
     own = user.id == current_user.id
     return render_template(
         "progress/dashboard.html",
@@ -71,7 +72,7 @@ def render_dashboard(user, template_args: dict | None = None):
         forecast_rows=forecast_rows(board),
         readiness=board.readiness,
         quiz_size=QUIZ_SIZE,
-        plan=today(db.session, user, practice_idle_time()) if own else None,
+        plan=today(db.session, user, practice_idle_time(), hidden=hidden) if own else None,
         action_form=CsrfOnlyForm(),
         **(template_args or {}),
     )
