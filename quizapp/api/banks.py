@@ -157,7 +157,7 @@ def _preview(stored) -> UploadPreview:
             for q in result.shown
             if q.updated
         ],
-        more_changed=_questions(result, changes.updated) - sum(q.updated for q in result.shown),
+        more_changed=result.questions_among(changes.updated) - sum(q.updated for q in result.shown),
         new_questions=[
             NewQuestion(
                 key=q.key, bank=q.bank_title, type=q.question.type, prompt=q.question.prompt
@@ -165,15 +165,9 @@ def _preview(stored) -> UploadPreview:
             for q in result.shown
             if not q.updated
         ],
-        more_new=_questions(result, changes.added) - sum(not q.updated for q in result.shown),
+        more_new=result.questions_among(changes.added) - sum(not q.updated for q in result.shown),
         changed_since_upload=result.changed_since_upload,
     )
-
-
-def _questions(result: import_preview.Preview, keys) -> int:
-    """How many of the changed keys are questions (the others are a bank's extra cards)."""
-    questions = {f"{b.id}/{q.id}" for b in result.banks for q in b.questions}
-    return sum(key in questions for key in keys)
 
 
 @api.operation(

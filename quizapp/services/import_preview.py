@@ -52,6 +52,11 @@ class Preview:
     changed_since_upload: list[str]  # banks another import changed after this upload
     hidden: int = 0  # added or updated questions not shown
 
+    def questions_among(self, keys) -> int:
+        """How many of these changed keys are questions (the others are a bank's extra cards)."""
+        questions = {f"{b.id}/{q.id}" for b in self.banks for q in b.questions}
+        return sum(key in questions for key in keys)
+
 
 def preview(session: Session, upload: Upload) -> Preview | None:
     """What confirming would change: the import's plan, which reads and never writes."""
