@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from quizapp.extensions import db
 from quizapp.services.accounts import create_user
@@ -46,6 +47,6 @@ def test_upload_fix_preview_confirm(app, live_server, page):
 
     page.get_by_role("button", name="Confirm and import").click()
     page.wait_for_url(live_server + "/authoring/")
-    assert "Imported: added 10" in page.content()
+    expect(page.locator("body")).to_contain_text("Imported: added 10")
     row = page.locator('tr[data-bank="sample-bank"]')
     assert "upload/sample.yaml" in row.inner_text()

@@ -8,6 +8,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Question, User
@@ -42,12 +43,12 @@ def test_a_student_overrules_a_rejected_practice_answer(app, live_server, page):
     page.goto(f"{live_server}/quiz/{attempt}/q/{position}")
     page.get_by_label("Your answer").fill("Shakespeare, William")
     page.get_by_role("button", name="Check answer").click()
-    assert page.locator("#feedback").inner_text().startswith("Incorrect: 0 of 1 point")
+    expect(page.locator("#feedback")).to_have_text(re.compile(r"^\s*Incorrect: 0 of 1 point"))
     assert serious_violations(page) == []
 
     page.get_by_role("button", name="I was right").click()
     page.wait_for_url(re.compile(rf".*/quiz/{attempt}/q/{position}$"))
-    assert "Marked right: this answer now counts as correct." in page.content()
+    expect(page.locator("body")).to_contain_text("Marked right: this answer now counts as correct.")
     feedback = page.locator("#feedback").inner_text()
     assert feedback.startswith("Correct: 1 of 1 point")
     assert "You marked this answer right (it was graded 0)." in feedback
@@ -88,7 +89,7 @@ def test_an_instructor_accepts_a_response_and_the_answers_are_regraded(app, live
     page.get_by_role("button", name="Confirm and import").click()
 
     page.wait_for_url(re.compile(rf".*/class/questions/{question}#responses$"))
-    assert "Regraded 1 answer(s)" in page.content()
+    expect(page.locator("body")).to_contain_text("Regraded 1 answer(s)")
     assert "accepted" in page.locator('tr.response-row[data-response="Marlowe"]').inner_text()
     after = app.bank_file.read_text()
     assert after == before.replace(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import QUESTIONS, load_banks
 
@@ -18,5 +19,5 @@ def test_home_page_lists_the_banks(app, live_server, page):
     # Bootstrap is served by the app itself: the page works offline.
     assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
     page.get_by_role("link", name="AI Photographer Goes Viral").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "AI Photographer Goes Viral"
+    expect(page.get_by_role("heading", level=1)).to_have_text("AI Photographer Goes Viral")
     assert "Miaoya" in page.locator(".summary").inner_text()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import log_in, serious_violations
 from tests.conftest import SAMPLE_BANKS
@@ -60,7 +61,7 @@ def test_an_instructor_fixes_a_question_with_a_live_preview_then_confirms(app, l
 
     page.get_by_role("button", name="Confirm and import").click()
     page.wait_for_url(re.compile(r".*/class/questions/\d+$"))
-    assert "Wrote sample.yaml." in page.content()
+    expect(page.locator("body")).to_contain_text("Wrote sample.yaml.")
     assert app.bank_file.read_text() == before.replace(
         "prompt: Which planet is closest to the Sun?", f"prompt: {NEW_PROMPT}"
     ).replace(
@@ -80,7 +81,7 @@ def test_the_question_form_works_with_javascript_off(app, live_server, browser):
         assert preview.get_by_role("combobox").count() == 5  # one select per position
         page.get_by_label("Items").fill("one\ntwo")
         page.get_by_role("button", name="Continue to the import preview").click()
-        assert "needs at least 3 items" in page.locator("#edit-problems").inner_text()
+        expect(page.locator("#edit-problems")).to_contain_text("needs at least 3 items")
         page.get_by_label("Items").fill("one\ntwo\nthree\nfour\nfive")
         page.get_by_role("button", name="Continue to the import preview").click()
         page.wait_for_url(re.compile(r".*/authoring/uploads/\d+$"))

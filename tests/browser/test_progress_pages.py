@@ -6,6 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from quizapp.extensions import db
 from quizapp.models import User
@@ -33,7 +34,7 @@ def test_student_dashboard_shows_charts(demo_app, live_server, page):
     assert page.locator("#score-chart circle").count() >= 1
     assert page.locator("#review-heatmap rect[data-count]").count() >= 365
     page.get_by_text("Scores as a table").click()
-    assert page.locator("#scores-table tbody tr").count() >= 1
+    expect(page.locator("#scores-table tbody tr").first).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("link", name="All attempts").click()
     assert serious_violations(page) == []
@@ -44,12 +45,12 @@ def test_item_analysis_shows_statistics_and_flags(demo_app, live_server, page):
     demo_app.config["ITEM_MIN_RESPONSES"] = 3
     log_in(page, live_server, "teacher", "marking essays all night")
     page.get_by_role("link", name="Students", exact=True).click()
-    assert page.locator("#class tbody tr").count() == DEMO_STUDENTS
+    expect(page.locator("#class tbody tr")).to_have_count(DEMO_STUDENTS)
     assert serious_violations(page) == []
     page.get_by_role("link", name="Item analysis").click()
     page.get_by_label("Bank", exact=True).select_option("love-and-hate-in-deepfake")
     page.get_by_role("button", name="Show").click()
-    assert "Cronbach" in page.locator("#test-stats").inner_text()
+    expect(page.locator("#test-stats")).to_contain_text("Cronbach")
     assert page.locator("#items tbody tr").count() >= 24
     flags = page.locator("#flags li")
     assert flags.count() >= 1

@@ -56,16 +56,18 @@ def test_practice_quiz_of_all_eight_types_with_feedback(sample_app, live_server,
     assert serious_violations(page) == []
     total = sample_counts()["questions"]
     for number in range(1, total + 1):
-        assert f"Question {number} of {total}" in page.content()
+        # A click on "Next question" starts a navigation: wait for the page, never read it mid-way.
+        expect(page.locator("body")).to_contain_text(f"Question {number} of {total}")
         answer_shown_question(page)
         page.get_by_role("button", name="Check answer").click()
         feedback = page.locator("#feedback")
-        assert feedback.inner_text().startswith("Correct: 1 of 1 point")
-        assert "Correct answer" in feedback.inner_text()
+        expect(feedback).to_have_text(re.compile(r"^\s*Correct: 1 of 1 point"))
+        expect(feedback).to_contain_text("Correct answer")
         if number == 1:
             assert serious_violations(page) == []
         if number < total:
             page.get_by_role("link", name="Next question").click()
+            page.wait_for_url(re.compile(rf".*/q/{number}$"))
     page.get_by_role("button", name="See my results").click()
     page.wait_for_url(re.compile(r".*/results$"))
     assert f"{total} / {total}" in page.locator("#score").inner_text()
@@ -107,5 +109,5 @@ def test_timed_exam_reload_resume_and_run_out(sample_app, live_server, page):
         db.session.commit()
     page.reload()
     page.wait_for_url(re.compile(r".*/results$"), timeout=20_000)
-    assert "submitted automatically" in page.content()
+    expect(page.locator("body")).to_contain_text("submitted automatically")
     assert "2 / 4" in page.locator("#score").inner_text()

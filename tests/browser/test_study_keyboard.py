@@ -56,7 +56,7 @@ def test_review_ten_cards_with_the_keyboard_only(sample_app, live_server, page):
     assert re.sub(r"\s+", " ", row.inner_text()).startswith("All decks 0 6 0")
     page.get_by_role("link", name=re.compile("^Study all")).click()
     page.get_by_role("link", name="Card info").click()
-    assert "Learning" in page.locator("#card-memory").inner_text()
+    expect(page.locator("#card-memory")).to_contain_text("Learning")
     assert serious_violations(page) == []
     page.goto(live_server + "/study/settings")
     assert serious_violations(page) == []
