@@ -31,9 +31,9 @@ def main() -> None:
     from quizapp import scheduling
     from quizapp.extensions import db
     from quizapp.memory.synthetic import student_log
-    from quizapp.models import Bank, Card, CardState, Review, User
+    from quizapp.models import Bank, Card, CardState, User
     from quizapp.scheduling import Memory, Rating
-    from quizapp.services import study
+    from quizapp.services import retention, study
 
     with app.app_context():
         user = User(username="bench", password_hash="x")
@@ -51,7 +51,7 @@ def main() -> None:
             rows.append(study.review_values(user, ids[r.card_id], Rating(r.rating), r.reviewed_at,
                                             r.duration_ms, before, done))  # fmt: skip
             memories[ids[r.card_id]] = done.memory
-        db.session.execute(sa.insert(Review), rows)
+        retention.add_reviews(db.session, rows)
         db.session.execute(sa.insert(CardState), [
             {"user_id": user.id, "card_id": c, **study.state_values(m), "suspended": False}
             for c, m in memories.items()

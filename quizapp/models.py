@@ -266,6 +266,8 @@ class CardState(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "card_id"),
         sa.Index("ix_card_state_user_id_due", "user_id", "due"),
+        # The class overview's overdue cards: a range of `due`, read from the index alone.
+        sa.Index("ix_card_state_overdue", "due", "user_id", "state", "suspended", "card_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -295,9 +297,6 @@ class Review(db.Model):
         sa.Index("ix_review_user_id_card_id", "user_id", "card_id"),
         # A student's first reviews (from NEW) and their ratings, without reading the rest.
         sa.Index("ix_review_first_tries", "user_id", "state_before", "rating"),
-        # The class overview's retention: a window of reviews of review cards, read from the
-        # index alone.
-        sa.Index("ix_review_retention", "state_before", "reviewed_at", "user_id", "rating"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -377,5 +376,5 @@ class Upload(db.Model):
 # The class models have their own module (this one would pass 400 lines); importing them here
 # maps every model whenever one is used.
 from .course_models import Assignment, AssignmentOverride, Course, CourseMember  # noqa: E402, F401
-from .study_models import CramSession  # noqa: E402, F401
+from .study_models import CramSession, RetentionDay  # noqa: E402, F401
 from .token_models import ApiToken  # noqa: E402, F401

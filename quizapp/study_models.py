@@ -1,10 +1,11 @@
-"""Typed model of cram: a pass over cards now, with the student's Know / Still learning marks,
-kept apart from the FSRS schedule (CardState and Review never change). Data only; the rules
-are in cram_rules.py and services/study/cram.py."""
+"""Typed models of study beside the schedule: cram (a pass over cards now, with the student's
+Know / Still learning marks, kept apart from the FSRS schedule: CardState and Review never
+change) and the daily retention tallies of reviews. Data only; the rules are in cram_rules.py,
+services/study/cram.py and services/retention.py."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -36,3 +37,14 @@ class CramSession(db.Model):
     finished_at: Mapped[datetime | None]  # every card known
 
     bank: Mapped[Bank | None] = relationship()
+
+
+class RetentionDay(db.Model):
+    """Per student and UTC day: reviews of cards already learnt (rated from the Review state)
+    and how many of them were not rated Again. Every grade adds to it and every undo takes
+    away, so the class overview reads about 30 rows per student, not each review."""
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    reviews: Mapped[int] = mapped_column(default=0)
+    remembered: Mapped[int] = mapped_column(default=0)

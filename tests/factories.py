@@ -30,11 +30,10 @@ from quizapp.models import (
     Course,
     Question,
     QuestionVersion,
-    Review,
     User,
 )
 from quizapp.scheduling import Memory, Rating
-from quizapp.services import classes, quizzes, study
+from quizapp.services import classes, quizzes, retention, study
 from quizapp.services.accounts import create_user
 from quizapp.services.classes import CourseDetails, GoalSettings, QuizSettings
 from quizapp.services.quizzes import QuizRequest
@@ -191,7 +190,7 @@ def study_history(app, user: User, records) -> dict[int, int]:
                 )
             )  # fmt: skip
             memories[card_id] = scheduled.memory
-        db.session.execute(sa.insert(Review), rows)
+        retention.add_reviews(db.session, rows)
         db.session.execute(
             sa.insert(CardState),
             [

@@ -47,5 +47,5 @@ class OverviewForm(ScopeForm):
 
     def offer_banks(self, banks) -> None:
         self.bank.choices = [SelectChoice("", "Every bank")] + [
-            SelectChoice(b.bank.slug, b.bank.title) for b in banks
+            SelectChoice(b.slug, b.title) for b in banks
         ]

@@ -4,6 +4,8 @@ the overview and item analysis narrow to one class and one assignment (?course=,
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -15,6 +17,7 @@ from ..ids import query_int
 from ..services import analysis, classes, quizzes, readiness, responses
 from ..services import overview as overview_service
 from ..services.catalogue import bank_listing
+from ..services.queries import bank_titles
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import attempts_listing, csv_download, render_dashboard, require_staff
 from ..web.questions import QuestionPreview, results_view
@@ -22,6 +25,8 @@ from .forms import OverviewForm, ResponseVerdictForm, ScopeForm
 
 bp = Blueprint("classroom", __name__, url_prefix="/class")
 require_staff(bp)
+
+STUDENTS_PER_PAGE = 50  # rows of the overview's table; its summary covers everyone
 
 
 def _scope(narrowed: bool = True) -> classes.Scope:
@@ -58,14 +63,14 @@ def _overview_filters(scope: classes.Scope):
     form = OverviewForm(request.args)
     everyone = "All students" if scope.user_ids is None else "All my students"
     form.offer(classes.taught_choices(db.session, current_user), everyone)
-    banks = bank_listing(db.session)
+    banks = bank_titles(db.session)
     form.offer_banks(banks)
     form.course.data, form.assignment.data = (
         str(v or "") for v in (scope.course_id, scope.assignment_id)
     )
     form.validate()
     slug = form.bank.data if not form.bank.errors else ""
-    bank_id = next((b.bank.id for b in banks if b.bank.slug == slug), None)
+    bank_id = next((b.id for b in banks if b.slug == slug), None)
     since = None if form.since.errors else form.since.data
     until = None if form.until.errors else form.until.data
     keep = {
@@ -88,10 +93,20 @@ def overview():
     rows = overview_service.class_overview(db.session, sort, descending, scope, filters)
     summary = overview_service.class_summary(db.session, rows, scope, filters)
     calibration = readiness.class_calibration(db.session, scope.attempt_clauses(), key=scope)
+    # The summary covers the whole class; the table shows it a page at a time, as Moodle's
+    # participants page does (the CSV export has every student).
+    pages = max(1, -(-len(rows) // STUDENTS_PER_PAGE))
+    page = min(max(1, query_int(request.args, "page", 1)), pages)
+    first = (page - 1) * STUDENTS_PER_PAGE
     return render_template(
         "classroom/overview.html",
-        rows=rows,
+        rows=rows[first : first + STUDENTS_PER_PAGE],
+        total=len(rows),
+        first=first,
+        page=page,
+        pages=pages,
         student_url=_student_url(),
+        overview_url=_overview_url(keep),
         sort=sort,
         descending=descending,
         filters=form,
@@ -101,6 +116,18 @@ def overview():
         calibration=calibration,
         calibration_chart=_calibration_chart(calibration),
     )
+
+
+def _overview_url(keep: dict):
+    """Links to the overview keeping its filters, with url_for called once (the page has a
+    few dozen: sorting, pages, banks)."""
+    path = url_for("classroom.overview")
+
+    def link(**args) -> str:
+        query = urlencode({**keep, **args})
+        return f"{path}?{query}" if query else path
+
+    return link
 
 
 def _student_url():

@@ -32,13 +32,13 @@ from ..models import (
     CardState,
     Question,
     QuestionVersion,
-    Review,
     User,
     utcnow,
 )
 from ..passwords import hash_password
 from ..scheduling import Memory, Preferences, Rating
 from ..vocab import AttemptStatus, Mode, Role
+from . import retention
 from .demo_classes import add_classes
 from .queries import active_cards_query, current_versions_query
 from .quizzes import item_values
@@ -363,7 +363,7 @@ def _reviews(session, user, ability, cards, start, now, rng, report):
             new_cards = [c for c in new_cards if c not in memories]
         day += timedelta(days=1)
     if rows:
-        session.execute(sa.insert(Review), rows)
+        retention.add_reviews(session, rows)
         report.reviews += len(rows)
     if memories:
         session.execute(

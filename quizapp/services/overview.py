@@ -14,9 +14,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..csvfiles import csv_text
-from ..models import Attempt, AttemptItem, Bank, Card, CardState, Question, Review, User, utcnow
+from ..models import (
+    Attempt,
+    AttemptItem,
+    Bank,
+    Card,
+    CardState,
+    Question,
+    RetentionDay,
+    Review,
+    User,
+    utcnow,
+)  # fmt: skip
 from ..scheduling import NEW, REVIEW, Rating
 from ..vocab import AttemptStatus, Role
+from . import retention
 from .classes.scope import EVERYONE, Scope
 from .queries import BANK_ORDER
 from .report_cache import all_stamps, cached
@@ -27,7 +39,7 @@ SORT_KEYS = (
 INACTIVE_DAYS = 7  # "inactive 7 days"
 LOW_AVERAGE = 50  # "average below 50%"
 MANY_OVERDUE = 10  # "N overdue cards" from this many
-RETENTION_DAYS = 30  # without dates, retention is over the last 30 days of reviews
+RETENTION_DAYS = 30  # without dates, retention is over the last 30 UTC days (today included)
 HISTOGRAM_BINS = 10  # students' averages in tens: 0-9%, ..., 90-100%
 
 
@@ -114,8 +126,11 @@ def attempt_figures(session: Session, scope: Scope, filters: OverviewFilter = EV
 
 
 def _overdue(session: Session, scope: Scope, filters: OverviewFilter, now: datetime):
+    # Grouped by user_id + 0: SQLite would otherwise walk the (user_id, due) index for the
+    # grouping's order, reading every card state, instead of the overdue range of `due`.
+    user_id = CardState.user_id + 0
     query = (
-        sa.select(CardState.user_id, sa.func.count())
+        sa.select(user_id, sa.func.count())
         .join(Card, CardState.card_id == Card.id)
         .where(
             CardState.state != NEW,
@@ -124,30 +139,40 @@ def _overdue(session: Session, scope: Scope, filters: OverviewFilter, now: datet
             Card.retired_at.is_(None),
             *scope.user_clauses(CardState.user_id),
         )
-        .group_by(CardState.user_id)
+        .group_by(user_id)
     )
     if filters.bank_id is not None:
         query = query.where(Card.bank_id == filters.bank_id)
-    return session.execute(query).all()
+    return session.connection().execute(query).all()
 
 
 def _retention(session: Session, scope: Scope, filters: OverviewFilter, now: datetime):
-    """(user id, reviews of review cards, those not rated Again) in the window."""
-    window = filters.between(Review.reviewed_at)
-    if filters.since is None and filters.until is None:
-        window = [Review.reviewed_at >= now - timedelta(days=RETENTION_DAYS)]
+    """(user id, reviews of review cards, those not rated Again) over the filters' days, or
+    the last RETENTION_DAYS UTC days (today included) without dates."""
+    since, until = filters.since, filters.until
+    if since is None and until is None:
+        since = now.date() - timedelta(days=RETENTION_DAYS - 1)
+    if filters.bank_id is None:  # the daily tallies kept by each grade and undo
+        return retention.retention_by_user(
+            session, scope.user_clauses(RetentionDay.user_id), since, until
+        )
+    window = OverviewFilter(since=since, until=until).between(Review.reviewed_at)
     query = (
         sa.select(
             Review.user_id,
             sa.func.count(),
             sa.func.sum(sa.case((Review.rating != int(Rating.AGAIN), 1), else_=0)),
         )
-        .where(Review.state_before == REVIEW, *window, *scope.user_clauses(Review.user_id))
+        .join(Card, Review.card_id == Card.id)
+        .where(
+            Review.state_before == REVIEW,
+            Card.bank_id == filters.bank_id,
+            *window,
+            *scope.user_clauses(Review.user_id),
+        )
         .group_by(Review.user_id)
     )
-    if filters.bank_id is not None:
-        query = query.join(Card, Review.card_id == Card.id).where(Card.bank_id == filters.bank_id)
-    return session.execute(query).all()
+    return session.connection().execute(query).all()
 
 
 def _badges(row: StudentRow, now: datetime) -> list[str]:
@@ -261,7 +286,7 @@ def _bank_averages(
     session: Session, users: set[int], scope: Scope, filters: OverviewFilter, now: datetime
 ) -> list[BankAverage]:
     """Per bank: each student's average percent over their finished attempts' questions of
-    that bank, then the mean over the students."""
+    that bank, then the mean over the students. Kept until finished answers change."""
     per_attempt = (
         sa.select(
             Attempt.user_id,
@@ -283,12 +308,16 @@ def _bank_averages(
     if filters.bank_id is not None:
         per_attempt = per_attempt.where(Question.bank_id == filters.bank_id)
     source = per_attempt.subquery()
+    query = sa.select(source.c.user_id, source.c.bank_id, sa.func.avg(source.c.percent)).group_by(
+        source.c.user_id, source.c.bank_id
+    )
+    averages = cached(
+        session,
+        ("bank averages", scope, filters, all_stamps(session)),
+        lambda: tuple(tuple(row) for row in session.execute(query)),
+    )
     students: dict[int, list[float]] = defaultdict(list)
-    for user_id, bank_id, average in session.execute(
-        sa.select(source.c.user_id, source.c.bank_id, sa.func.avg(source.c.percent)).group_by(
-            source.c.user_id, source.c.bank_id
-        )
-    ):
+    for user_id, bank_id, average in averages:
         if user_id in users and average is not None:
             students[bank_id].append(average)
     banks = session.scalars(sa.select(Bank).where(Bank.id.in_(students)).order_by(*BANK_ORDER))

@@ -47,6 +47,16 @@ class Shelf:
     questions: dict[int, list[int]]  # bank id -> question ids
 
 
+_BANK_TITLES = (
+    sa.select(Bank.id, Bank.slug, Bank.title).where(Bank.retired_at.is_(None)).order_by(*BANK_ORDER)
+)
+
+
+def bank_titles(session: Session) -> list[ShelfBank]:
+    """Active banks in bank order, as (id, slug, title) columns: for pickers and filters."""
+    return [ShelfBank._make(row) for row in rows(session, _BANK_TITLES)]
+
+
 # Each active bank with its active questions, one row per question (one for a bank without).
 _SHELF = (
     sa.select(Bank.id, Bank.slug, Bank.title, Question.id)

@@ -12,9 +12,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Bank, Card, Review, utcnow
+from quizapp.models import Bank, Card, User, utcnow
 from quizapp.scheduling import REVIEW, Rating
-from quizapp.services import overview
+from quizapp.services import overview, retention
 from tests.conftest import GIFT_DIR, Auth, load_banks
 from tests.factories import exam_with, make_review, make_user, staff_client, user_named
 
@@ -51,8 +51,8 @@ def test_the_summary_badges_and_columns(sample_app):
     for card in cards:  # ten cards learnt a month ago and never seen since: overdue
         make_review(app, bob, card, Rating.GOOD, now=now - timedelta(days=30))
     with app.app_context():  # four reviews of learnt cards last week, one forgotten
-        db.session.execute(
-            sa.insert(Review),
+        retention.add_reviews(
+            db.session,
             [
                 {"user_id": bob.id, "card_id": cards[0], "rating": int(rating),
                  "reviewed_at": now - timedelta(days=7), "day": (now - timedelta(days=7)).date(),
@@ -123,8 +123,8 @@ def test_retention_counts_only_learnt_cards_in_the_window(sample_app):
             (Rating.GOOD, REVIEW, 2),
             (Rating.AGAIN, REVIEW, 40),  # before the last 30 days
         ]
-        db.session.execute(
-            sa.insert(Review),
+        retention.add_reviews(
+            db.session,
             [
                 {"user_id": student.id, "card_id": card, "rating": int(rating),
                  "reviewed_at": now - timedelta(days=days), "day": now.date(),
@@ -139,3 +139,33 @@ def test_retention_counts_only_learnt_cards_in_the_window(sample_app):
         narrowed = overview.OverviewFilter(since=(now - timedelta(days=60)).date())
         (row,) = overview.class_overview(db.session, filters=narrowed, now=now)
         assert (row.reviews, row.retention) == (2, 0.5)
+
+
+def test_the_table_shows_the_class_a_page_at_a_time_and_the_summary_covers_everyone(sample_app):
+    app = sample_app
+    teacher = staff_client(app, "admin")
+    with app.app_context():  # 52 students: one real account, its hash shared by the others
+        first = make_user(app, "s00")
+        db.session.add_all(
+            User(username=f"s{n:02d}", password_hash=first.password_hash) for n in range(1, 52)
+        )
+        db.session.commit()
+
+    page = teacher.get("/class/?sort=name&dir=desc").get_data(as_text=True)
+    table = page.split('id="class"')[1].split("</table>")[0]
+    assert "Students 1–50 of 52" in table
+    assert table.count('<tr data-student="') == 50
+    assert 'data-student="s51"' in table and 'data-student="s01"' not in table
+    assert "2 students&#x27; averages" not in page  # nobody has an attempt: summary of all 52
+    assert "52 without a finished attempt" in page
+    pages = page.split('id="student-pages"')[1].split("</nav>")[0]
+    assert "page=2" in pages and "sort=name" in pages and "dir=desc" in pages
+
+    second = teacher.get("/class/?sort=name&dir=desc&page=2").get_data(as_text=True)
+    table = second.split('id="class"')[1].split("</table>")[0]
+    assert "Students 51–52 of 52" in table
+    assert re.findall(r'<tr data-student="(s\d+)">', table) == ["s01", "s00"]
+    assert 'aria-current="page">2<' in second
+    beyond = teacher.get("/class/?page=99").get_data(as_text=True)  # the last page, not a 500
+    assert "Students 51–52 of 52" in beyond
+    assert teacher.get("/class/?page=abc").status_code == 200

@@ -137,3 +137,54 @@ def test_classes_migration_keeps_existing_attempts(new_database):
             assert "course" not in sa.inspect(db.engine).get_table_names()
     finally:
         dispose(app)
+
+
+def test_retention_tallies_are_counted_from_stored_reviews(new_database):
+    """0018 counts each student's reviews of learnt cards per UTC day from the reviews already
+    stored: the tallies the class overview reads afterwards."""
+    app = make_app(new_database())
+    try:
+        with app.app_context():
+            upgrade(revision="3b7d9e4f2a60")  # the revision before the tallies
+            reviews = [  # (user, reviewed at, rating, state before)
+                (1, "2026-02-03 10:00:00", 3, 2),
+                (1, "2026-02-03 23:59:00", 1, 2),  # forgotten, same UTC day
+                (1, "2026-02-04 00:01:00", 4, 2),
+                (1, "2026-02-04 08:00:00", 1, 0),  # a new card: not counted
+                (2, "2026-02-03 12:00:00", 1, 2),
+            ]
+            statements = [
+                'INSERT INTO "user" (id, username, password_hash, role, session_version, timezone,'
+                " timezone_set, desired_retention, new_per_day, reviews_per_day, learning_steps,"
+                " created_at, cards_studied) VALUES"
+                " (1, 'ada', 'x', 'student', 1, 'UTC', false, 0.9, 20, 200, true,"
+                " '2026-01-01 00:00:00', 0),"
+                " (2, 'bo', 'x', 'student', 1, 'UTC', false, 0.9, 20, 200, true,"
+                " '2026-01-01 00:00:00', 0)",
+                "INSERT INTO bank (id, slug, title, position, summary, imported_at)"
+                " VALUES (1, 'b', 'B', 1, '', '2026-01-01 00:00:00')",
+                "INSERT INTO card (id, bank_id, slug, position, front, back, tags, content_hash,"
+                " created_at) VALUES (1, 1, 'c', 0, 'f', 'b', '[]', 'h', '2026-01-01 00:00:00')",
+                *(
+                    "INSERT INTO review (user_id, card_id, rating, reviewed_at, day,"
+                    " state_before, state_after, interval_days, before) VALUES"
+                    f" ({user}, 1, {rating}, '{at}', '{at[:10]}', {state}, 2, 1.0, '{{}}')"
+                    for user, at, rating, state in reviews
+                ),
+            ]
+            with db.engine.begin() as connection:
+                for statement in statements:
+                    connection.exec_driver_sql(statement)
+            upgrade()
+            with db.engine.connect() as connection:
+                tallies = connection.exec_driver_sql(
+                    "SELECT user_id, day, reviews, remembered FROM retention_day"
+                    " ORDER BY user_id, day"
+                ).all()
+            assert [(u, str(d), n, r) for u, d, n, r in tallies] == [
+                (1, "2026-02-03", 2, 1),
+                (1, "2026-02-04", 1, 1),
+                (2, "2026-02-03", 1, 0),
+            ]
+    finally:
+        dispose(app)

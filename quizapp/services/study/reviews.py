@@ -13,6 +13,7 @@ from ... import scheduling
 from ...database import later_of, write_transaction
 from ...models import Bank, Card, CardState, Review, User, utcnow
 from ...scheduling import NEW, Memory, Preferences, Rating, Scheduled
+from .. import retention
 from ..exam_secrecy import PAUSED, sealed_for
 from ..queries import rows
 
@@ -198,6 +199,7 @@ def grade_card(
         _count_activity(session, user, now, studied=1 if before.is_new else 0)
         values = review_values(user, card_id, rating, now, duration_ms, before, scheduled)
         review_id = rows(session, _ADD_REVIEW, **values).scalar_one()
+        retention.review_added(session, values)
     return Review(id=review_id, **values)
 
 
@@ -247,6 +249,7 @@ def undo(session: Session, user: User, review_id: int) -> int:
         if restored.is_new:
             _count_activity(session, user, None, studied=-1)
         card_id = review.card_id
+        retention.review_removed(session, review)
         session.delete(review)
     return card_id
 
