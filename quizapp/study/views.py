@@ -66,11 +66,18 @@ def _deck_title(deck: str | None) -> str | None:
 
 
 def card_payload(
-    item: study.StudyCard | None, counts: study.Deck, sealed=None, deck: str = "all"
+    item: study.StudyCard | None,
+    counts: study.Deck,
+    sealed=None,
+    deck: str = "all",
+    today: study.DayReviews | None = None,
+    now=None,
 ) -> dict:
     """What the reviewer's script needs to show the next card (or, past the last, the
-    session's summary) and today's progress in the deck."""
-    session = study.study_session(db.session, current_user, _deck_or_404(deck), counts.total)
+    session's summary) and today's progress in the deck. `today` and `now` as for
+    study.study_session."""
+    user = signed_in()
+    session = study.study_session(db.session, user, _deck_or_404(deck), counts.total, now, today)
     payload = {
         "counts": {"new": counts.new, "learning": counts.learning, "due": counts.due},
         "progress": {"done": session.reviews, "left": session.remaining},
@@ -95,6 +102,26 @@ def card_payload(
     return payload
 
 
+def _next_card(deck_slug: str | None, show: int | None = None):
+    """The next card of the signed-in student, with the day's reviews it was chosen from (read
+    once, shared with the session's summary), the sealed exam questions and the time."""
+    user = signed_in()
+    today = study.day_reviews(db.session, user)
+    now = today.now
+    sealed = sealed_for(db.session, user, now)
+    item, counts = study.next_card(
+        db.session,
+        user,
+        deck_slug,
+        now,
+        show=show,
+        title=_deck_title(deck_slug),
+        sealed=sealed,
+        today=today,
+    )
+    return item, counts, sealed, today, now
+
+
 @bp.get("/")
 def index():
     decks = study.decks(db.session, current_user)
@@ -107,36 +134,27 @@ def index():
 def review(deck: str):
     deck_slug = _deck_or_404(deck)
     user = signed_in()
-    sealed = sealed_for(db.session, user)
-    item, counts = study.next_card(
-        db.session,
-        user,
-        deck_slug,
-        show=query_int(request.args, "show"),
-        title=_deck_title(deck_slug),
-        sealed=sealed,
-    )
+    item, counts, sealed, today, now = _next_card(deck_slug, query_int(request.args, "show"))
     if wants_json():
-        return jsonify(card_payload(item, counts, sealed, deck))
-    # The page's forms only carry the CSRF token (the same one): one form object renders it.
-    token_form = CsrfOnlyForm()
+        return jsonify(card_payload(item, counts, sealed, deck, today, now))
+    session = study.study_session(db.session, user, deck_slug, counts.total, now, today)
     return render_template(
         "study/review.html",
         deck=deck,
         counts=counts,
         item=item,
         reveal=request.args.get("reveal") == "1",
-        grade_form=token_form,
-        undo_form=token_form,
-        action_form=token_form,
+        # The page's forms only carry the CSRF token (the same one): one form renders it.
+        action_form=CsrfOnlyForm(),
         last_review=query_int(request.args, "last"),
         format_interval=format_interval,
         grades=list(Rating),
         timezone_set=user.timezone_set,
         sealed=sealed,
         paused=PAUSED,
-        session=study.study_session(db.session, user, deck_slug, counts.total),
-        first_grades=study.first_grades(db.session, user),
+        session=session,
+        # Whoever reviewed today has graded before: no need to look.
+        first_grades=not session.reviews and study.first_grades(db.session, user),
     )
 
 
@@ -145,14 +163,8 @@ def _answer(
 ):
     """JSON for the script (with the card to show next), a redirect for plain forms."""
     if wants_json():
-        deck_slug = _deck_or_404(deck)
-        user = signed_in()
-        sealed = sealed_for(db.session, user)
-        title = _deck_title(deck_slug)
-        item, counts = study.next_card(
-            db.session, user, deck_slug, show=show, title=title, sealed=sealed
-        )
-        payload = card_payload(item, counts, sealed, deck)
+        item, counts, sealed, today, now = _next_card(_deck_or_404(deck), show)
+        payload = card_payload(item, counts, sealed, deck, today, now)
         return jsonify(ok=status == 200, message=message, **extra, **payload), status
     if message:
         flash(message, "info" if status == 200 else "warning")

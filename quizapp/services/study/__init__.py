@@ -29,8 +29,10 @@ from .optimise import (
     users_with_reviews,
 )
 from .queue import (
+    DayReviews,
     StudyCard,
     build_queue,
+    day_reviews,
     deck_counts,
     deck_title,
     decks,
@@ -69,6 +71,8 @@ from .settings import (
 from .workload import WorkloadTable, deck_size, estimate_workload, saved_workload
 
 __all__ = [
+    "DayReviews",
+    "day_reviews",
     "CardInfo",
     "CardRef",
     "CramView",

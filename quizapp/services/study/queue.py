@@ -55,11 +55,20 @@ _CANDIDATES = (
         )
     )
 )
-_DONE_TODAY = (
-    sa.select(Card.bank_id, Review.state_before, sa.func.count())
+# The student's reviews of one study day, with each card's bank: read once per request for
+# both the day's limits (_day_plan) and the session's summary (session.study_session).
+_DAY_REVIEWS = (
+    sa.select(
+        Card.bank_id,
+        Bank.slug,
+        Review.card_id,
+        Review.state_before,
+        Review.rating,
+        Review.duration_ms,
+    )  # fmt: skip
     .join(Card, Review.card_id == Card.id)
+    .join(Bank, Card.bank_id == Bank.id)
     .where(Review.user_id == sa.bindparam("user"), Review.day == sa.bindparam("day"))
-    .group_by(Card.bank_id, Review.state_before)
 )
 _DECK_LIMITS = sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.reviews_per_day).where(
     DeckLimit.user_id == sa.bindparam("user")
@@ -86,16 +95,41 @@ def _candidates(
     return cards, states
 
 
-def _done_today(session: Session, user: User, day: date) -> dict[int, tuple[int, int]]:
-    """Per bank: (new cards introduced, review-state cards reviewed) on this study day."""
-    done: dict[int, tuple[int, int]] = {}
-    for bank_id, state_before, count in rows(session, _DONE_TODAY, user=user.id, day=day):
-        new, reviews = done.get(bank_id, (0, 0))
-        done[bank_id] = (
-            new + (count if state_before == NEW else 0),
-            reviews + (count if state_before == REVIEW else 0),
-        )
-    return done
+class DayReview(NamedTuple):
+    bank_id: int
+    bank_slug: str
+    card_id: int
+    state_before: int
+    rating: int
+    duration_ms: int | None
+
+
+@dataclass(frozen=True)
+class DayReviews:
+    """The student's reviews of the study day `now` falls in (see _DAY_REVIEWS)."""
+
+    now: datetime
+    day: date
+    reviews: list[DayReview]
+
+    def done(self) -> dict[int, tuple[int, int]]:
+        """Per bank: (new cards introduced, review-state cards reviewed) on this day."""
+        done: dict[int, tuple[int, int]] = {}
+        for review in self.reviews:
+            new, reviews = done.get(review.bank_id, (0, 0))
+            done[review.bank_id] = (
+                new + (review.state_before == NEW),
+                reviews + (review.state_before == REVIEW),
+            )
+        return done
+
+
+def day_reviews(session: Session, user: User, now: datetime | None = None) -> DayReviews:
+    """The student's reviews of the study day `now` (default: this moment) falls in."""
+    now = now or utcnow()
+    day = scheduling.study_day(now, user.timezone)
+    found = rows(session, _DAY_REVIEWS, user=user.id, day=day)
+    return DayReviews(now, day, [DayReview(*row) for row in found])
 
 
 def deck_limits(session: Session, user: User) -> dict[int, tuple[int | None, int | None]]:
@@ -116,12 +150,16 @@ def _day_plan(
     now: datetime,
     sealed: Sealed | None = None,
     candidates: Candidates | None = None,
+    today: DayReviews | None = None,
 ) -> Queue:
     """The day's queue of all decks, from which each deck's queue is cut. Cards of an open
     exam's questions are left out until the exam ends (`sealed`, looked up unless given).
-    `candidates` gives the cards when the caller has read them (see is_candidate)."""
+    `candidates` gives the cards when the caller has read them (see is_candidate); `today`
+    the day's reviews when the caller has read them (day_reviews)."""
     day = scheduling.study_day(now, user.timezone)
-    done = _done_today(session, user, day)
+    if today is None or today.day != day:
+        today = day_reviews(session, user, now)
+    done = today.done()
     own = deck_limits(session, user)
     limits = Limits(
         user.new_per_day,
@@ -151,9 +189,10 @@ def build_queue(
     now: datetime,
     sealed: Sealed | None = None,
     candidates: Candidates | None = None,
+    today: DayReviews | None = None,
 ) -> Queue:
     """Today's queue of one deck ("all" when `deck` is None): its part of the day's queue."""
-    queue = _day_plan(session, user, now, sealed, candidates)
+    queue = _day_plan(session, user, now, sealed, candidates, today)
     if deck is None:
         return queue
     bank = active_bank(session, deck)
@@ -235,12 +274,14 @@ def next_card(
     show: int | None = None,
     title: str | None = None,
     sealed: Sealed | None = None,
+    today: DayReviews | None = None,
 ) -> tuple[StudyCard | None, Deck]:
     """The card to study next (or `show`, e.g. the card just undone, if it is in the deck
-    and not sealed by an open exam). `title` is the deck's title when the caller has it."""
+    and not sealed by an open exam). `title` is the deck's title when the caller has it;
+    `today`, the day's reviews (day_reviews) when the caller has read them."""
     now = now or utcnow()
     sealed = sealed_for(session, user, now) if sealed is None else sealed
-    queue = build_queue(session, user, deck, now, sealed=sealed)
+    queue = build_queue(session, user, deck, now, sealed=sealed, today=today)
     counts = queue.counts(deck or "all", title or deck_title(session, deck) or "")
     ref = queue.next(now)
     if show is not None and not sealed.hides_card(show):
