@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import (
     Blueprint,
@@ -40,6 +41,22 @@ bp.add_url_rule("/optimise/defaults", view_func=settings_pages.default_parameter
 bp.add_url_rule("/workload", view_func=settings_pages.workload, methods=["POST"])
 bp.add_url_rule("/retention", view_func=settings_pages.retention, methods=["POST"])
 cram_pages.register(bp)
+
+
+class GradeButton(NamedTuple):
+    rating: Rating
+    value: int
+    label: str
+    css: str
+
+
+# The reviewer's four grade buttons, made once rather than worked out from the enum per page.
+GRADE_BUTTONS = tuple(
+    GradeButton(rating, rating.value, rating.name.capitalize(), css)
+    for rating, css in zip(
+        Rating, ("btn-danger", "btn-secondary", "btn-success", "btn-primary"), strict=True
+    )
+)
 
 
 @bp.before_request
@@ -83,9 +100,7 @@ def card_payload(
         "progress": {"done": session.reviews, "left": session.remaining},
     }
     if item is None:
-        payload["summary"] = render_template(
-            "study/_summary.html", session=session, deck=deck, action_form=CsrfOnlyForm()
-        )
+        payload["summary"] = render_template("study/_summary.html", session=session, deck=deck)
     if sealed:
         payload["paused"] = PAUSED
     if item is not None:
@@ -144,11 +159,9 @@ def review(deck: str):
         counts=counts,
         item=item,
         reveal=request.args.get("reveal") == "1",
-        # The page's forms only carry the CSRF token (the same one): one form renders it.
-        action_form=CsrfOnlyForm(),
         last_review=query_int(request.args, "last"),
         format_interval=format_interval,
-        grades=list(Rating),
+        grades=GRADE_BUTTONS,
         timezone_set=user.timezone_set,
         sealed=sealed,
         paused=PAUSED,
