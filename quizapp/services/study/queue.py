@@ -55,20 +55,33 @@ _CANDIDATES = (
         )
     )
 )
-# The student's reviews of one study day, with each card's bank: read once per request for
-# both the day's limits (_day_plan) and the session's summary (session.study_session).
+# A card left on screen while the student walked away does not count as an hour of study
+# (Anki caps the time of one answer the same way).
+LONGEST_ANSWER_MS = 60_000
+
+
+def _count(condition):
+    return sa.func.count(sa.case((condition, 1)))
+
+
+_DURATION = sa.func.coalesce(Review.duration_ms, 0)
+# The student's reviews of one study day, summed per bank: read once per request for both the
+# day's limits (_day_plan) and the session's summary (session.study_session).
 _DAY_REVIEWS = (
     sa.select(
         Card.bank_id,
         Bank.slug,
-        Review.card_id,
-        Review.state_before,
-        Review.rating,
-        Review.duration_ms,
-    )  # fmt: skip
+        sa.func.count(),
+        sa.func.count(sa.distinct(Review.card_id)),
+        _count(Review.state_before == NEW),
+        _count(Review.state_before == REVIEW),
+        _count(Review.rating == int(Rating.AGAIN)),
+        sa.func.sum(sa.case((_DURATION > LONGEST_ANSWER_MS, LONGEST_ANSWER_MS), else_=_DURATION)),
+    )
     .join(Card, Review.card_id == Card.id)
     .join(Bank, Card.bank_id == Bank.id)
     .where(Review.user_id == sa.bindparam("user"), Review.day == sa.bindparam("day"))
+    .group_by(Card.bank_id, Bank.slug)
 )
 _DECK_LIMITS = sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.reviews_per_day).where(
     DeckLimit.user_id == sa.bindparam("user")
@@ -95,33 +108,30 @@ def _candidates(
     return cards, states
 
 
-class DayReview(NamedTuple):
+class BankDay(NamedTuple):
+    """One bank's reviews on one study day."""
+
     bank_id: int
-    bank_slug: str
-    card_id: int
-    state_before: int
-    rating: int
-    duration_ms: int | None
+    slug: str
+    reviews: int
+    cards: int
+    new: int  # reviews of new cards: cards introduced
+    review_state: int  # reviews of cards in the review state
+    again: int
+    millis: int  # time spent, each answer counted up to LONGEST_ANSWER_MS
 
 
 @dataclass(frozen=True)
 class DayReviews:
-    """The student's reviews of the study day `now` falls in (see _DAY_REVIEWS)."""
+    """The student's reviews of the study day `now` falls in, per bank (see _DAY_REVIEWS)."""
 
     now: datetime
     day: date
-    reviews: list[DayReview]
+    banks: list[BankDay]
 
     def done(self) -> dict[int, tuple[int, int]]:
         """Per bank: (new cards introduced, review-state cards reviewed) on this day."""
-        done: dict[int, tuple[int, int]] = {}
-        for review in self.reviews:
-            new, reviews = done.get(review.bank_id, (0, 0))
-            done[review.bank_id] = (
-                new + (review.state_before == NEW),
-                reviews + (review.state_before == REVIEW),
-            )
-        return done
+        return {bank.bank_id: (bank.new, bank.review_state) for bank in self.banks}
 
 
 def day_reviews(session: Session, user: User, now: datetime | None = None) -> DayReviews:
@@ -129,7 +139,7 @@ def day_reviews(session: Session, user: User, now: datetime | None = None) -> Da
     now = now or utcnow()
     day = scheduling.study_day(now, user.timezone)
     found = rows(session, _DAY_REVIEWS, user=user.id, day=day)
-    return DayReviews(now, day, [DayReview(*row) for row in found])
+    return DayReviews(now, day, [BankDay(*row) for row in found])
 
 
 def deck_limits(session: Session, user: User) -> dict[int, tuple[int | None, int | None]]:

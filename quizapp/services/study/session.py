@@ -12,14 +12,10 @@ from sqlalchemy.orm import Session
 from ... import scheduling
 from ...formatting import duration
 from ...models import Bank, Card, CardState, Review, User, utcnow
-from ...scheduling import NEW, Rating
+from ...scheduling import NEW
 from ...study_queue import Deck
 from ..queries import rows
 from .queue import DayReviews, day_reviews, decks
-
-# A card left on screen while the student walked away does not count as an hour of study
-# (Anki caps the time of one answer the same way).
-LONGEST_ANSWER_MS = 60_000
 
 
 @dataclass(frozen=True)
@@ -77,11 +73,18 @@ def next_due(
         dues = rows(session, _DECK_DUES, deck=deck, **params).scalars().all()
     if not dues:
         return None
-    # Study days follow time, so the first one is the earliest due's, and a due falls on it
-    # exactly when it comes before that day's end: no time-zone conversion per due.
-    first = scheduling.study_day(min(dues), user.timezone)
-    first_end = scheduling.day_end(first, user.timezone)
-    return NextDue(first, sum(due < first_end for due in dues), (first - today).days)
+    first, cards = first_due_day(dues, user.timezone)
+    return NextDue(first, cards, (first - today).days)
+
+
+def first_due_day(dues: list[datetime], timezone: str) -> tuple[date, int]:
+    """The earliest study day of `dues` (naive UTC, not empty) and how many fall on it.
+
+    Study days follow time, so the first is the earliest due's, and a due falls on it exactly
+    when it comes before that day's end: no time-zone conversion per due."""
+    first = scheduling.study_day(min(dues), timezone)
+    end = scheduling.day_end(first, timezone)
+    return first, sum(due < end for due in dues)
 
 
 def study_session(
@@ -97,8 +100,7 @@ def study_session(
     now = now or utcnow()
     if today is None or today.day != scheduling.study_day(now, user.timezone):
         today = day_reviews(session, user, now)
-    reviews = [r for r in today.reviews if deck is None or r.bank_slug == deck]
-    millis = sum(min(review.duration_ms or 0, LONGEST_ANSWER_MS) for review in reviews)
+    banks = [bank for bank in today.banks if deck is None or bank.slug == deck]
     later = next_deck = None
     if not remaining:  # the summary's lines, needed only once the deck is done for today
         later = next_due(session, user, now, deck)
@@ -106,10 +108,11 @@ def study_session(
             others = (d for d in decks(session, user, now) if d.slug not in ("all", deck))
             next_deck = next((other for other in others if other.total), None)
     return StudySession(
-        reviews=len(reviews),
-        cards=len({review.card_id for review in reviews}),
-        again=sum(review.rating == Rating.AGAIN for review in reviews),
-        seconds=round(millis / 1000),
+        reviews=sum(bank.reviews for bank in banks),
+        # A card is in one bank: the banks' counts of distinct cards add up.
+        cards=sum(bank.cards for bank in banks),
+        again=sum(bank.again for bank in banks),
+        seconds=round(sum(bank.millis for bank in banks) / 1000),
         remaining=remaining,
         next_due=later,
         next_deck=next_deck,
