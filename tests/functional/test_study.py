@@ -346,3 +346,22 @@ def test_activity_counters_follow_reviews_and_undo(learner, client, app):
     )
     with app.app_context():
         assert user(app).cards_studied == 0
+
+
+def test_grade_and_undo_need_the_csrf_token(learner, client, app):
+    payload = current(client)
+    card = payload["card"]
+    data = {"card_id": card["id"], "version": card["version"], "rating": 3}
+    for headers in ({}, JSON):
+        assert (
+            client.post("/study/sample-bank/grade", data=data, headers=headers).status_code == 400
+        )
+        assert (
+            client.post(
+                "/study/sample-bank/undo", data={"review_id": 1}, headers=headers
+            ).status_code
+            == 400
+        )
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 0
+    assert grade(learner, payload).json["ok"]  # with the token, the same grade goes through

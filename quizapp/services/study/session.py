@@ -125,4 +125,8 @@ _ANY_REVIEW = sa.select(Review.id).where(Review.user_id == sa.bindparam("user"))
 def first_grades(session: Session, user: User) -> bool:
     """True until the student grades their first card: the meaning of the four grades is
     explained to them until then."""
+    # Every card's first grade is of a new card, which the counter counts (an undo takes it
+    # back with the review): a student with cards studied has graded.
+    if user.cards_studied:
+        return False
     return rows(session, _ANY_REVIEW, user=user.id).first() is None
