@@ -365,3 +365,17 @@ def test_grade_and_undo_need_the_csrf_token(learner, client, app):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 0
     assert grade(learner, payload).json["ok"]  # with the token, the same grade goes through
+
+
+def test_a_card_retired_after_its_first_grade_cannot_be_graded_again(learner, client, app):
+    payload = current(client)
+    assert grade(learner, payload).json["ok"]
+    card_id = payload["card"]["id"]
+    with app.app_context():
+        card = db.session.get(Card, card_id)
+        card.retired_at = datetime(2026, 1, 1)
+        db.session.commit()
+    retired = grade(learner, payload, version=1)
+    assert retired.status_code == 422 and "not available" in retired.json["message"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 1
