@@ -87,7 +87,7 @@ def card_payload(
     counts: study.Deck,
     sealed=None,
     deck: str = "all",
-    today: study.DayReviews | None = None,
+    today: study.StudyDay | None = None,
     now=None,
 ) -> dict:
     """What the reviewer's script needs to show the next card (or, past the last, the
@@ -121,7 +121,7 @@ def _next_card(deck_slug: str | None, show: int | None = None):
     """The next card of the signed-in student, with the day's reviews it was chosen from (read
     once, shared with the session's summary), the sealed exam questions and the time."""
     user = signed_in()
-    today = study.day_reviews(db.session, user)
+    today = study.read_study_day(db.session, user)
     now = today.now
     sealed = sealed_for(db.session, user, now)
     item, counts = study.next_card(

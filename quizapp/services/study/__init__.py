@@ -29,15 +29,15 @@ from .optimise import (
     users_with_reviews,
 )
 from .queue import (
-    DayReviews,
     StudyCard,
+    StudyDay,
     build_queue,
-    day_reviews,
     deck_counts,
     deck_title,
     decks,
     is_candidate,
     next_card,
+    read_study_day,
     study_card,
 )
 from .reviews import (
@@ -71,8 +71,8 @@ from .settings import (
 from .workload import WorkloadTable, deck_size, estimate_workload, saved_workload
 
 __all__ = [
-    "DayReviews",
-    "day_reviews",
+    "StudyDay",
+    "read_study_day",
     "CardInfo",
     "CardRef",
     "CramView",

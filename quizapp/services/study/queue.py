@@ -65,10 +65,15 @@ def _count(condition):
 
 
 _DURATION = sa.func.coalesce(Review.duration_ms, 0)
-# The student's reviews of one study day, summed per bank: read once per request for both the
-# day's limits (_day_plan) and the session's summary (session.study_session).
-_DAY_REVIEWS = (
+_DECK_LIMITS = sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.reviews_per_day).where(
+    DeckLimit.user_id == sa.bindparam("user")
+)
+# What a request about today's study reads, in one query: the student's reviews of one study
+# day summed per bank (for the day's limits and the session's summary), then their own daily
+# limits per bank (rows of kind "limit", with no reviews).
+_STUDY_DAY = sa.union_all(
     sa.select(
+        sa.literal("reviews"),
         Card.bank_id,
         Bank.slug,
         sa.func.count(),
@@ -77,14 +82,20 @@ _DAY_REVIEWS = (
         _count(Review.state_before == REVIEW),
         _count(Review.rating == int(Rating.AGAIN)),
         sa.func.sum(sa.case((_DURATION > LONGEST_ANSWER_MS, LONGEST_ANSWER_MS), else_=_DURATION)),
+        sa.null(),
+        sa.null(),
     )
     .join(Card, Review.card_id == Card.id)
     .join(Bank, Card.bank_id == Bank.id)
     .where(Review.user_id == sa.bindparam("user"), Review.day == sa.bindparam("day"))
-    .group_by(Card.bank_id, Bank.slug)
-)
-_DECK_LIMITS = sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.reviews_per_day).where(
-    DeckLimit.user_id == sa.bindparam("user")
+    .group_by(Card.bank_id, Bank.slug),
+    sa.select(
+        sa.literal("limit"),
+        DeckLimit.bank_id,
+        *(sa.null(),) * 7,
+        DeckLimit.new_per_day,
+        DeckLimit.reviews_per_day,
+    ).where(DeckLimit.user_id == sa.bindparam("user")),
 )
 
 
@@ -122,24 +133,32 @@ class BankDay(NamedTuple):
 
 
 @dataclass(frozen=True)
-class DayReviews:
-    """The student's reviews of the study day `now` falls in, per bank (see _DAY_REVIEWS)."""
+class StudyDay:
+    """The student's reviews of the study day `now` falls in, per bank, and their own daily
+    limits per bank (see _STUDY_DAY)."""
 
     now: datetime
     day: date
     banks: list[BankDay]
+    limits: dict[int, tuple[int | None, int | None]]  # as deck_limits gives them
 
     def done(self) -> dict[int, tuple[int, int]]:
         """Per bank: (new cards introduced, review-state cards reviewed) on this day."""
         return {bank.bank_id: (bank.new, bank.review_state) for bank in self.banks}
 
 
-def day_reviews(session: Session, user: User, now: datetime | None = None) -> DayReviews:
-    """The student's reviews of the study day `now` (default: this moment) falls in."""
+def read_study_day(session: Session, user: User, now: datetime | None = None) -> StudyDay:
+    """The student's reviews of the study day `now` (default: this moment) falls in, and their
+    own daily limits."""
     now = now or utcnow()
     day = scheduling.study_day(now, user.timezone)
-    found = rows(session, _DAY_REVIEWS, user=user.id, day=day)
-    return DayReviews(now, day, [BankDay(*row) for row in found])
+    banks, limits = [], {}
+    for kind, bank_id, *values in rows(session, _STUDY_DAY, user=user.id, day=day):
+        if kind == "limit":
+            limits[bank_id] = (values[-2], values[-1])
+        else:
+            banks.append(BankDay(bank_id, *values[:-2]))
+    return StudyDay(now, day, banks, limits)
 
 
 def deck_limits(session: Session, user: User) -> dict[int, tuple[int | None, int | None]]:
@@ -160,17 +179,17 @@ def _day_plan(
     now: datetime,
     sealed: Sealed | None = None,
     candidates: Candidates | None = None,
-    today: DayReviews | None = None,
+    today: StudyDay | None = None,
 ) -> Queue:
     """The day's queue of all decks, from which each deck's queue is cut. Cards of an open
     exam's questions are left out until the exam ends (`sealed`, looked up unless given).
     `candidates` gives the cards when the caller has read them (see is_candidate); `today`
-    the day's reviews when the caller has read them (day_reviews)."""
+    the day's reviews and limits when the caller has read them (read_study_day)."""
     day = scheduling.study_day(now, user.timezone)
     if today is None or today.day != day:
-        today = day_reviews(session, user, now)
+        today = read_study_day(session, user, now)
     done = today.done()
-    own = deck_limits(session, user)
+    own = today.limits
     limits = Limits(
         user.new_per_day,
         user.reviews_per_day,
@@ -199,7 +218,7 @@ def build_queue(
     now: datetime,
     sealed: Sealed | None = None,
     candidates: Candidates | None = None,
-    today: DayReviews | None = None,
+    today: StudyDay | None = None,
 ) -> Queue:
     """Today's queue of one deck ("all" when `deck` is None): its part of the day's queue."""
     queue = _day_plan(session, user, now, sealed, candidates, today)
@@ -284,11 +303,11 @@ def next_card(
     show: int | None = None,
     title: str | None = None,
     sealed: Sealed | None = None,
-    today: DayReviews | None = None,
+    today: StudyDay | None = None,
 ) -> tuple[StudyCard | None, Deck]:
     """The card to study next (or `show`, e.g. the card just undone, if it is in the deck
     and not sealed by an open exam). `title` is the deck's title when the caller has it;
-    `today`, the day's reviews (day_reviews) when the caller has read them."""
+    `today`, the day's reviews (read_study_day) when the caller has read them."""
     now = now or utcnow()
     sealed = sealed_for(session, user, now) if sealed is None else sealed
     queue = build_queue(session, user, deck, now, sealed=sealed, today=today)

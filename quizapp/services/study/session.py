@@ -15,7 +15,7 @@ from ...models import Bank, Card, CardState, Review, User, utcnow
 from ...scheduling import NEW
 from ...study_queue import Deck
 from ..queries import rows
-from .queue import DayReviews, day_reviews, decks
+from .queue import StudyDay, decks, read_study_day
 
 
 @dataclass(frozen=True)
@@ -93,13 +93,13 @@ def study_session(
     deck: str | None,
     remaining: int,
     now: datetime | None = None,
-    today: DayReviews | None = None,
+    today: StudyDay | None = None,
 ) -> StudySession:
     """Today's study of `deck` (None: all decks), given how many cards it still has today;
-    `today`, the day's reviews (queue.day_reviews) when the caller has read them."""
+    `today`, the day's reviews (queue.read_study_day) when the caller has read them."""
     now = now or utcnow()
     if today is None or today.day != scheduling.study_day(now, user.timezone):
-        today = day_reviews(session, user, now)
+        today = read_study_day(session, user, now)
     banks = [bank for bank in today.banks if deck is None or bank.slug == deck]
     later = next_deck = None
     if not remaining:  # the summary's lines, needed only once the deck is done for today
