@@ -85,16 +85,15 @@ def _deck_title(deck: str | None) -> str | None:
 def card_payload(
     item: study.StudyCard | None,
     counts: study.Deck,
-    sealed=None,
-    deck: str = "all",
-    today: study.StudyDay | None = None,
-    now=None,
+    sealed,
+    deck: str,
+    today: study.StudyDay,
 ) -> dict:
     """What the reviewer's script needs to show the next card (or, past the last, the
-    session's summary) and today's progress in the deck. `today` and `now` as for
-    study.study_session."""
-    user = signed_in()
-    session = study.study_session(db.session, user, _deck_or_404(deck), counts.total, now, today)
+    session's summary) and today's progress in the deck (`today`: as the card was chosen)."""
+    session = study.study_session(
+        db.session, signed_in(), _deck_or_404(deck), counts.total, today.now, today
+    )
     payload = {
         "counts": {"new": counts.new, "learning": counts.learning, "due": counts.due},
         "progress": {"done": session.reviews, "left": session.remaining},
@@ -118,23 +117,22 @@ def card_payload(
 
 
 def _next_card(deck_slug: str | None, show: int | None = None):
-    """The next card of the signed-in student, with the day's reviews it was chosen from (read
-    once, shared with the session's summary), the sealed exam questions and the time."""
+    """The next card of the signed-in student, with the exam questions sealed from them and
+    the study day it was chosen in (read once, shared with the session's summary)."""
     user = signed_in()
     today = study.read_study_day(db.session, user)
-    now = today.now
-    sealed = sealed_for(db.session, user, now)
+    sealed = sealed_for(db.session, user, today.now)
     item, counts = study.next_card(
         db.session,
         user,
         deck_slug,
-        now,
+        today.now,
         show=show,
         title=_deck_title(deck_slug),
         sealed=sealed,
         today=today,
     )
-    return item, counts, sealed, today, now
+    return item, counts, sealed, today
 
 
 @bp.get("/")
@@ -149,10 +147,10 @@ def index():
 def review(deck: str):
     deck_slug = _deck_or_404(deck)
     user = signed_in()
-    item, counts, sealed, today, now = _next_card(deck_slug, query_int(request.args, "show"))
+    item, counts, sealed, today = _next_card(deck_slug, query_int(request.args, "show"))
     if wants_json():
-        return jsonify(card_payload(item, counts, sealed, deck, today, now))
-    session = study.study_session(db.session, user, deck_slug, counts.total, now, today)
+        return jsonify(card_payload(item, counts, sealed, deck, today))
+    session = study.study_session(db.session, user, deck_slug, counts.total, today.now, today)
     return render_template(
         "study/review.html",
         deck=deck,
@@ -176,8 +174,8 @@ def _answer(
 ):
     """JSON for the script (with the card to show next), a redirect for plain forms."""
     if wants_json():
-        item, counts, sealed, today, now = _next_card(_deck_or_404(deck), show)
-        payload = card_payload(item, counts, sealed, deck, today, now)
+        item, counts, sealed, today = _next_card(_deck_or_404(deck), show)
+        payload = card_payload(item, counts, sealed, deck, today)
         return jsonify(ok=status == 200, message=message, **extra, **payload), status
     if message:
         flash(message, "info" if status == 200 else "warning")

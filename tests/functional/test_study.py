@@ -379,3 +379,19 @@ def test_a_card_retired_after_its_first_grade_cannot_be_graded_again(learner, cl
     assert retired.status_code == 422 and "not available" in retired.json["message"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 1
+
+
+def test_an_edited_card_shows_its_new_text(learner, client, app):
+    shown = current(client)["card"]
+    with app.app_context():
+        card = db.session.get(Card, shown["id"])
+        card.front, card.back = "Edited *front*", "Edited back"
+        db.session.commit()
+    again = current(client)["card"]
+    assert again["id"] == shown["id"]
+    assert (
+        again["front"] == "<p>Edited <em>front</em></p>\n"
+        and again["back"] == "<p>Edited back</p>\n"
+    )
+    page = client.get("/study/sample-bank?reveal=1").get_data(as_text=True)
+    assert "Edited <em>front</em>" in page and "<p>Edited back</p>" in page

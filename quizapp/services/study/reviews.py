@@ -151,9 +151,9 @@ MEMORY_COLUMNS = (
     CardState.lapses,
 )
 # A grade reads and writes the card's state and adds its review as plain SQL, built once: no
-# ORM objects to build, track and flush for one row read and two written.
-# The state is read only while the card is studyable: one query for both on a card already
-# seen (for a new one, check_studyable then tells a missing state from a card gone).
+# ORM objects to build, track and flush for one row read and two written. The state is read
+# only while the card is studyable: one query for both on a card already seen (for a new one,
+# check_studyable then tells a missing state from a card gone).
 _LOCK_MEMORY = (
     sa.select(CardState.id, CardState.version, CardState.suspended, *MEMORY_COLUMNS)
     .where(
