@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 import nh3
@@ -48,10 +49,27 @@ def render_inline(text: str | None) -> str:
 BANK_CACHE_SIZE = 4096
 
 
+# One paragraph of plain words: it starts with a letter (no list, heading, quote, code or
+# HTML block can), stays on one line and holds no character Markdown or HTML gives a meaning
+# to (no * _ ` [ ] ! < > & \ ~ | #, nothing outside ASCII). Such text renders to itself in
+# <p>, as markdown-it and nh3 would render it (tests/unit/test_markdown.py checks they agree).
+_PLAIN_CHARACTER = r"-A-Za-z0-9,.;:?'\"()%/$=+"
+_PLAIN_PARAGRAPH = re.compile(rf"[A-Za-z](?:[{_PLAIN_CHARACTER} ]*[{_PLAIN_CHARACTER}])?")
+
+
+def plain_paragraphs(text: str) -> str | None:
+    """The HTML of `text` if it is only plain paragraphs (see _PLAIN_PARAGRAPH), else None."""
+    paragraphs = text.split("\n\n")
+    if all(_PLAIN_PARAGRAPH.fullmatch(paragraph) for paragraph in paragraphs):
+        return "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs)
+    return None
+
+
 @lru_cache(maxsize=BANK_CACHE_SIZE)
 def render_bank_markdown(text: str | None) -> str:
-    """render_markdown for the text of a question bank, rendered once per process."""
-    return render_markdown(text)
+    """render_markdown for the text of a question bank, rendered once per process (plain
+    paragraphs, most card faces, without the Markdown parser)."""
+    return (text and plain_paragraphs(text)) or render_markdown(text)
 
 
 @lru_cache(maxsize=BANK_CACHE_SIZE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import (
     Blueprint,
@@ -42,6 +43,22 @@ bp.add_url_rule("/retention", view_func=settings_pages.retention, methods=["POST
 cram_pages.register(bp)
 
 
+class GradeButton(NamedTuple):
+    rating: Rating
+    value: int
+    label: str
+    css: str
+
+
+# The reviewer's four grade buttons, made once rather than worked out from the enum per page.
+GRADE_BUTTONS = tuple(
+    GradeButton(rating, rating.value, rating.name.capitalize(), css)
+    for rating, css in zip(
+        Rating, ("btn-danger", "btn-secondary", "btn-success", "btn-primary"), strict=True
+    )
+)
+
+
 @bp.before_request
 @login_required
 def require_login():
@@ -66,19 +83,23 @@ def _deck_title(deck: str | None) -> str | None:
 
 
 def card_payload(
-    item: study.StudyCard | None, counts: study.Deck, sealed=None, deck: str = "all"
+    item: study.StudyCard | None,
+    counts: study.Deck,
+    sealed,
+    deck: str,
+    today: study.StudyDay,
 ) -> dict:
     """What the reviewer's script needs to show the next card (or, past the last, the
-    session's summary) and today's progress in the deck."""
-    session = study.study_session(db.session, current_user, _deck_or_404(deck), counts.total)
+    session's summary) and today's progress in the deck (`today`: as the card was chosen)."""
+    session = study.study_session(
+        db.session, signed_in(), _deck_or_404(deck), counts.total, today.now, today
+    )
     payload = {
         "counts": {"new": counts.new, "learning": counts.learning, "due": counts.due},
         "progress": {"done": session.reviews, "left": session.remaining},
     }
     if item is None:
-        payload["summary"] = render_template(
-            "study/_summary.html", session=session, deck=deck, action_form=CsrfOnlyForm()
-        )
+        payload["summary"] = render_template("study/_summary.html", session=session, deck=deck)
     if sealed:
         payload["paused"] = PAUSED
     if item is not None:
@@ -95,6 +116,25 @@ def card_payload(
     return payload
 
 
+def _next_card(deck_slug: str | None, show: int | None = None):
+    """The next card of the signed-in student, with the exam questions sealed from them and
+    the study day it was chosen in (read once, shared with the session's summary)."""
+    user = signed_in()
+    today = study.read_study_day(db.session, user)
+    sealed = sealed_for(db.session, user, today.now)
+    item, counts = study.next_card(
+        db.session,
+        user,
+        deck_slug,
+        today.now,
+        show=show,
+        title=_deck_title(deck_slug),
+        sealed=sealed,
+        today=today,
+    )
+    return item, counts, sealed, today
+
+
 @bp.get("/")
 def index():
     decks = study.decks(db.session, current_user)
@@ -107,36 +147,25 @@ def index():
 def review(deck: str):
     deck_slug = _deck_or_404(deck)
     user = signed_in()
-    sealed = sealed_for(db.session, user)
-    item, counts = study.next_card(
-        db.session,
-        user,
-        deck_slug,
-        show=query_int(request.args, "show"),
-        title=_deck_title(deck_slug),
-        sealed=sealed,
-    )
+    item, counts, sealed, today = _next_card(deck_slug, query_int(request.args, "show"))
     if wants_json():
-        return jsonify(card_payload(item, counts, sealed, deck))
-    # The page's forms only carry the CSRF token (the same one): one form object renders it.
-    token_form = CsrfOnlyForm()
+        return jsonify(card_payload(item, counts, sealed, deck, today))
+    session = study.study_session(db.session, user, deck_slug, counts.total, today.now, today)
     return render_template(
         "study/review.html",
         deck=deck,
         counts=counts,
         item=item,
         reveal=request.args.get("reveal") == "1",
-        grade_form=token_form,
-        undo_form=token_form,
-        action_form=token_form,
         last_review=query_int(request.args, "last"),
         format_interval=format_interval,
-        grades=list(Rating),
+        grades=GRADE_BUTTONS,
         timezone_set=user.timezone_set,
         sealed=sealed,
         paused=PAUSED,
-        session=study.study_session(db.session, user, deck_slug, counts.total),
-        first_grades=study.first_grades(db.session, user),
+        session=session,
+        # Whoever reviewed today has graded before: no need to look.
+        first_grades=not session.reviews and study.first_grades(db.session, user),
     )
 
 
@@ -145,14 +174,8 @@ def _answer(
 ):
     """JSON for the script (with the card to show next), a redirect for plain forms."""
     if wants_json():
-        deck_slug = _deck_or_404(deck)
-        user = signed_in()
-        sealed = sealed_for(db.session, user)
-        title = _deck_title(deck_slug)
-        item, counts = study.next_card(
-            db.session, user, deck_slug, show=show, title=title, sealed=sealed
-        )
-        payload = card_payload(item, counts, sealed, deck)
+        item, counts, sealed, today = _next_card(_deck_or_404(deck), show)
+        payload = card_payload(item, counts, sealed, deck, today)
         return jsonify(ok=status == 200, message=message, **extra, **payload), status
     if message:
         flash(message, "info" if status == 200 else "warning")

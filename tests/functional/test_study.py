@@ -346,3 +346,52 @@ def test_activity_counters_follow_reviews_and_undo(learner, client, app):
     )
     with app.app_context():
         assert user(app).cards_studied == 0
+
+
+def test_grade_and_undo_need_the_csrf_token(learner, client, app):
+    payload = current(client)
+    card = payload["card"]
+    data = {"card_id": card["id"], "version": card["version"], "rating": 3}
+    for headers in ({}, JSON):
+        assert (
+            client.post("/study/sample-bank/grade", data=data, headers=headers).status_code == 400
+        )
+        assert (
+            client.post(
+                "/study/sample-bank/undo", data={"review_id": 1}, headers=headers
+            ).status_code
+            == 400
+        )
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 0
+    assert grade(learner, payload).json["ok"]  # with the token, the same grade goes through
+
+
+def test_a_card_retired_after_its_first_grade_cannot_be_graded_again(learner, client, app):
+    payload = current(client)
+    assert grade(learner, payload).json["ok"]
+    card_id = payload["card"]["id"]
+    with app.app_context():
+        card = db.session.get(Card, card_id)
+        card.retired_at = datetime(2026, 1, 1)
+        db.session.commit()
+    retired = grade(learner, payload, version=1)
+    assert retired.status_code == 422 and "not available" in retired.json["message"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 1
+
+
+def test_an_edited_card_shows_its_new_text(learner, client, app):
+    shown = current(client)["card"]
+    with app.app_context():
+        card = db.session.get(Card, shown["id"])
+        card.front, card.back = "Edited *front*", "Edited back"
+        db.session.commit()
+    again = current(client)["card"]
+    assert again["id"] == shown["id"]
+    assert (
+        again["front"] == "<p>Edited <em>front</em></p>\n"
+        and again["back"] == "<p>Edited back</p>\n"
+    )
+    page = client.get("/study/sample-bank?reveal=1").get_data(as_text=True)
+    assert "Edited <em>front</em>" in page and "<p>Edited back</p>" in page

@@ -30,12 +30,14 @@ from .optimise import (
 )
 from .queue import (
     StudyCard,
+    StudyDay,
     build_queue,
     deck_counts,
     deck_title,
     decks,
     is_candidate,
     next_card,
+    read_study_day,
     study_card,
 )
 from .reviews import (
@@ -69,6 +71,8 @@ from .settings import (
 from .workload import WorkloadTable, deck_size, estimate_workload, saved_workload
 
 __all__ = [
+    "StudyDay",
+    "read_study_day",
     "CardInfo",
     "CardRef",
     "CramView",

@@ -55,14 +55,47 @@ _CANDIDATES = (
         )
     )
 )
-_DONE_TODAY = (
-    sa.select(Card.bank_id, Review.state_before, sa.func.count())
-    .join(Card, Review.card_id == Card.id)
-    .where(Review.user_id == sa.bindparam("user"), Review.day == sa.bindparam("day"))
-    .group_by(Card.bank_id, Review.state_before)
-)
+# A card left on screen while the student walked away does not count as an hour of study
+# (Anki caps the time of one answer the same way).
+LONGEST_ANSWER_MS = 60_000
+
+
+def _count(condition):
+    return sa.func.count(sa.case((condition, 1)))
+
+
+_DURATION = sa.func.coalesce(Review.duration_ms, 0)
 _DECK_LIMITS = sa.select(DeckLimit.bank_id, DeckLimit.new_per_day, DeckLimit.reviews_per_day).where(
     DeckLimit.user_id == sa.bindparam("user")
+)
+# What a request about today's study reads, in one query: the student's reviews of one study
+# day summed per bank (for the day's limits and the session's summary), then their own daily
+# limits per bank (rows of kind "limit", with no reviews).
+_STUDY_DAY = sa.union_all(
+    sa.select(
+        sa.literal("reviews"),
+        Card.bank_id,
+        Bank.slug,
+        sa.func.count(),
+        sa.func.count(sa.distinct(Review.card_id)),
+        _count(Review.state_before == NEW),
+        _count(Review.state_before == REVIEW),
+        _count(Review.rating == int(Rating.AGAIN)),
+        sa.func.sum(sa.case((_DURATION > LONGEST_ANSWER_MS, LONGEST_ANSWER_MS), else_=_DURATION)),
+        sa.null(),
+        sa.null(),
+    )
+    .join(Card, Review.card_id == Card.id)
+    .join(Bank, Card.bank_id == Bank.id)
+    .where(Review.user_id == sa.bindparam("user"), Review.day == sa.bindparam("day"))
+    .group_by(Card.bank_id, Bank.slug),
+    sa.select(
+        sa.literal("limit"),
+        DeckLimit.bank_id,
+        *(sa.null(),) * 7,
+        DeckLimit.new_per_day,
+        DeckLimit.reviews_per_day,
+    ).where(DeckLimit.user_id == sa.bindparam("user")),
 )
 
 
@@ -86,16 +119,46 @@ def _candidates(
     return cards, states
 
 
-def _done_today(session: Session, user: User, day: date) -> dict[int, tuple[int, int]]:
-    """Per bank: (new cards introduced, review-state cards reviewed) on this study day."""
-    done: dict[int, tuple[int, int]] = {}
-    for bank_id, state_before, count in rows(session, _DONE_TODAY, user=user.id, day=day):
-        new, reviews = done.get(bank_id, (0, 0))
-        done[bank_id] = (
-            new + (count if state_before == NEW else 0),
-            reviews + (count if state_before == REVIEW else 0),
-        )
-    return done
+class BankDay(NamedTuple):
+    """One bank's reviews on one study day."""
+
+    bank_id: int
+    slug: str
+    reviews: int
+    cards: int
+    new: int  # reviews of new cards: cards introduced
+    review_state: int  # reviews of cards in the review state
+    again: int
+    millis: int  # time spent, each answer counted up to LONGEST_ANSWER_MS
+
+
+@dataclass(frozen=True)
+class StudyDay:
+    """The student's reviews of the study day `now` falls in, per bank, and their own daily
+    limits per bank (see _STUDY_DAY)."""
+
+    now: datetime
+    day: date
+    banks: list[BankDay]
+    limits: dict[int, tuple[int | None, int | None]]  # as deck_limits gives them
+
+    def done(self) -> dict[int, tuple[int, int]]:
+        """Per bank: (new cards introduced, review-state cards reviewed) on this day."""
+        return {bank.bank_id: (bank.new, bank.review_state) for bank in self.banks}
+
+
+def read_study_day(session: Session, user: User, now: datetime | None = None) -> StudyDay:
+    """The student's reviews of the study day `now` (default: this moment) falls in, and their
+    own daily limits."""
+    now = now or utcnow()
+    day = scheduling.study_day(now, user.timezone)
+    banks, limits = [], {}
+    for kind, bank_id, *values in rows(session, _STUDY_DAY, user=user.id, day=day):
+        if kind == "limit":
+            limits[bank_id] = (values[-2], values[-1])
+        else:
+            banks.append(BankDay(bank_id, *values[:-2]))
+    return StudyDay(now, day, banks, limits)
 
 
 def deck_limits(session: Session, user: User) -> dict[int, tuple[int | None, int | None]]:
@@ -116,13 +179,17 @@ def _day_plan(
     now: datetime,
     sealed: Sealed | None = None,
     candidates: Candidates | None = None,
+    today: StudyDay | None = None,
 ) -> Queue:
     """The day's queue of all decks, from which each deck's queue is cut. Cards of an open
     exam's questions are left out until the exam ends (`sealed`, looked up unless given).
-    `candidates` gives the cards when the caller has read them (see is_candidate)."""
+    `candidates` gives the cards when the caller has read them (see is_candidate); `today`
+    the day's reviews and limits when the caller has read them (read_study_day)."""
     day = scheduling.study_day(now, user.timezone)
-    done = _done_today(session, user, day)
-    own = deck_limits(session, user)
+    if today is None or today.day != day:
+        today = read_study_day(session, user, now)
+    done = today.done()
+    own = today.limits
     limits = Limits(
         user.new_per_day,
         user.reviews_per_day,
@@ -151,9 +218,10 @@ def build_queue(
     now: datetime,
     sealed: Sealed | None = None,
     candidates: Candidates | None = None,
+    today: StudyDay | None = None,
 ) -> Queue:
     """Today's queue of one deck ("all" when `deck` is None): its part of the day's queue."""
-    queue = _day_plan(session, user, now, sealed, candidates)
+    queue = _day_plan(session, user, now, sealed, candidates, today)
     if deck is None:
         return queue
     bank = active_bank(session, deck)
@@ -235,12 +303,14 @@ def next_card(
     show: int | None = None,
     title: str | None = None,
     sealed: Sealed | None = None,
+    today: StudyDay | None = None,
 ) -> tuple[StudyCard | None, Deck]:
     """The card to study next (or `show`, e.g. the card just undone, if it is in the deck
-    and not sealed by an open exam). `title` is the deck's title when the caller has it."""
+    and not sealed by an open exam). `title` is the deck's title when the caller has it;
+    `today`, the day's reviews (read_study_day) when the caller has read them."""
     now = now or utcnow()
     sealed = sealed_for(session, user, now) if sealed is None else sealed
-    queue = build_queue(session, user, deck, now, sealed=sealed)
+    queue = build_queue(session, user, deck, now, sealed=sealed, today=today)
     counts = queue.counts(deck or "all", title or deck_title(session, deck) or "")
     ref = queue.next(now)
     if show is not None and not sealed.hides_card(show):

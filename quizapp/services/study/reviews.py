@@ -152,10 +152,16 @@ MEMORY_COLUMNS = (
     CardState.lapses,
 )
 # A grade reads and writes the card's state and adds its review as plain SQL, built once: no
-# ORM objects to build, track and flush for one row read and two written.
+# ORM objects to build, track and flush for one row read and two written. The state is read
+# only while the card is studyable: one query for both on a card already seen (for a new one,
+# check_studyable then tells a missing state from a card gone).
 _LOCK_MEMORY = (
     sa.select(CardState.id, CardState.version, CardState.suspended, *MEMORY_COLUMNS)
-    .where(CardState.user_id == sa.bindparam("user"), CardState.card_id == sa.bindparam("card"))
+    .where(
+        CardState.user_id == sa.bindparam("user"),
+        CardState.card_id == sa.bindparam("card"),
+        _STUDYABLE.exists(),
+    )
     .with_for_update()
 )
 # The memory's columns come with the parameters (state_values); the row is locked already.
@@ -181,8 +187,9 @@ def grade_card(
     as stored (not added to the session)."""
     now = now or utcnow()
     with write_transaction(session, keep=(user,)):
-        check_studyable(session, card_id)
         found = rows(session, _LOCK_MEMORY, user=user.id, card=card_id).first()
+        if found is None:
+            check_studyable(session, card_id)
         current = found.version if found else 0
         if version != current:
             raise StaleCard("This card was already graded (or changed in another tab).")

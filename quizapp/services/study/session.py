@@ -3,7 +3,6 @@ Again count, when the next cards come due and which deck still has cards today. 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -13,13 +12,10 @@ from sqlalchemy.orm import Session
 from ... import scheduling
 from ...formatting import duration
 from ...models import Bank, Card, CardState, Review, User, utcnow
-from ...scheduling import NEW, Rating
+from ...scheduling import NEW
 from ...study_queue import Deck
-from .queue import decks
-
-# A card left on screen while the student walked away does not count as an hour of study
-# (Anki caps the time of one answer the same way).
-LONGEST_ANSWER_MS = 60_000
+from ..queries import rows
+from .queue import StudyDay, decks, read_study_day
 
 
 @dataclass(frozen=True)
@@ -46,10 +42,21 @@ class StudySession:
         return duration(timedelta(seconds=self.seconds))
 
 
-def _deck_filter(query, deck: str | None):
-    if deck is None:
-        return query
-    return query.join(Bank, Card.bank_id == Bank.id).where(Bank.slug == deck)
+# The due times of the student's cards coming due in the year after today (`end`: today's
+# end), of every deck or (_DECK_DUES) of one; built once, the parameters bound per request.
+_DUES = (
+    sa.select(CardState.due)
+    .join(Card, CardState.card_id == Card.id)
+    .where(
+        CardState.user_id == sa.bindparam("user"),
+        CardState.state != NEW,
+        CardState.suspended.is_(False),
+        CardState.due >= sa.bindparam("end"),
+        CardState.due < sa.bindparam("until"),
+        Card.retired_at.is_(None),
+    )
+)
+_DECK_DUES = _DUES.join(Bank, Card.bank_id == Bank.id).where(Bank.slug == sa.bindparam("deck"))
 
 
 def next_due(
@@ -59,39 +66,41 @@ def next_due(
     now = now or utcnow()
     today = scheduling.study_day(now, user.timezone)
     end = scheduling.day_end(today, user.timezone)
-    query = (
-        sa.select(CardState.due)
-        .join(Card, CardState.card_id == Card.id)
-        .where(
-            CardState.user_id == user.id,
-            CardState.state != NEW,
-            CardState.suspended.is_(False),
-            CardState.due >= end,
-            CardState.due < end + timedelta(days=366),
-            Card.retired_at.is_(None),
-        )
-    )
-    dues = session.scalars(_deck_filter(query, deck)).all()
+    params = {"user": user.id, "end": end, "until": end + timedelta(days=366)}
+    if deck is None:
+        dues = rows(session, _DUES, **params).scalars().all()
+    else:
+        dues = rows(session, _DECK_DUES, deck=deck, **params).scalars().all()
     if not dues:
         return None
-    days = Counter(scheduling.study_day(due, user.timezone) for due in dues)
-    first = min(days)
-    return NextDue(first, days[first], (first - today).days)
+    first, cards = first_due_day(dues, user.timezone)
+    return NextDue(first, cards, (first - today).days)
+
+
+def first_due_day(dues: list[datetime], timezone: str) -> tuple[date, int]:
+    """The earliest study day of `dues` (naive UTC, not empty) and how many fall on it.
+
+    Study days follow time, so the first is the earliest due's, and a due falls on it exactly
+    when it comes before that day's end: no time-zone conversion per due."""
+    first = scheduling.study_day(min(dues), timezone)
+    end = scheduling.day_end(first, timezone)
+    return first, sum(due < end for due in dues)
 
 
 def study_session(
-    session: Session, user: User, deck: str | None, remaining: int, now: datetime | None = None
+    session: Session,
+    user: User,
+    deck: str | None,
+    remaining: int,
+    now: datetime | None = None,
+    today: StudyDay | None = None,
 ) -> StudySession:
-    """Today's study of `deck` (None: all decks), given how many cards it still has today."""
+    """Today's study of `deck` (None: all decks), given how many cards it still has today;
+    `today`, the day's reviews (queue.read_study_day) when the caller has read them."""
     now = now or utcnow()
-    today = scheduling.study_day(now, user.timezone)
-    query = (
-        sa.select(Review.card_id, Review.rating, Review.duration_ms)
-        .join(Card, Review.card_id == Card.id)
-        .where(Review.user_id == user.id, Review.day == today)
-    )
-    rows = session.execute(_deck_filter(query, deck)).all()
-    millis = sum(min(ms or 0, LONGEST_ANSWER_MS) for _, _, ms in rows)
+    if today is None or today.day != scheduling.study_day(now, user.timezone):
+        today = read_study_day(session, user, now)
+    banks = [bank for bank in today.banks if deck is None or bank.slug == deck]
     later = next_deck = None
     if not remaining:  # the summary's lines, needed only once the deck is done for today
         later = next_due(session, user, now, deck)
@@ -99,17 +108,25 @@ def study_session(
             others = (d for d in decks(session, user, now) if d.slug not in ("all", deck))
             next_deck = next((other for other in others if other.total), None)
     return StudySession(
-        reviews=len(rows),
-        cards=len({card for card, _, _ in rows}),
-        again=sum(rating == Rating.AGAIN for _, rating, _ in rows),
-        seconds=round(millis / 1000),
+        reviews=sum(bank.reviews for bank in banks),
+        # A card is in one bank: the banks' counts of distinct cards add up.
+        cards=sum(bank.cards for bank in banks),
+        again=sum(bank.again for bank in banks),
+        seconds=round(sum(bank.millis for bank in banks) / 1000),
         remaining=remaining,
         next_due=later,
         next_deck=next_deck,
     )
 
 
+_ANY_REVIEW = sa.select(Review.id).where(Review.user_id == sa.bindparam("user")).limit(1)
+
+
 def first_grades(session: Session, user: User) -> bool:
     """True until the student grades their first card: the meaning of the four grades is
     explained to them until then."""
-    return session.scalar(sa.select(Review.id).where(Review.user_id == user.id).limit(1)) is None
+    # Every card's first grade is of a new card, which the counter counts (an undo takes it
+    # back with the review): a student with cards studied has graded.
+    if user.cards_studied:
+        return False
+    return rows(session, _ANY_REVIEW, user=user.id).first() is None
