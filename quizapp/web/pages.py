@@ -14,7 +14,6 @@ from ..ids import query_int
 from ..services import progress, review
 from ..services.catalogue import bank_listing
 from ..services.readiness import QUIZ_SIZE
-from ..services.today import today
 from .dashboard import dashboard_charts, forecast_rows
 from .forms import AttemptFilterForm, CsrfOnlyForm
 
@@ -62,9 +61,9 @@ def hidden_from(user) -> set[int]:
 
 def render_dashboard(user, template_args: dict | None = None):
     """A student's dashboard; to the student, each number also leads to its action."""
-    hidden = hidden_from(user)
-    board = progress.dashboard(db.session, user, hidden=hidden)
     own = user.id == current_user.id
+    idle = practice_idle_time() if own else None
+    board = progress.dashboard(db.session, user, hidden=hidden_from(user), idle=idle)
     return render_template(
         "progress/dashboard.html",
         board=board,
@@ -72,7 +71,7 @@ def render_dashboard(user, template_args: dict | None = None):
         forecast_rows=forecast_rows(board),
         readiness=board.readiness,
         quiz_size=QUIZ_SIZE,
-        plan=today(db.session, user, practice_idle_time(), hidden=hidden) if own else None,
+        plan=board.plan,
         action_form=CsrfOnlyForm(),
         **(template_args or {}),
     )
