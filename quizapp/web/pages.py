@@ -18,7 +18,7 @@ from ..services import progress, review
 from ..services.catalogue import bank_listing
 from ..services.readiness import QUIZ_SIZE
 from .dashboard import dashboard_charts, forecast_rows
-from .forms import AttemptFilterForm, CsrfOnlyForm
+from .forms import AttemptFilterForm
 
 PER_PAGE = 20
 
@@ -98,7 +98,6 @@ def render_dashboard(user, template_args: dict | None = None):
         quiz_size=QUIZ_SIZE,
         plan=board.plan,
         links=links,
-        action_form=CsrfOnlyForm(),
         **(template_args or {}),
     )
 
