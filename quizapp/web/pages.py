@@ -17,7 +17,7 @@ from ..ids import query_int
 from ..services import progress, review
 from ..services.catalogue import bank_listing
 from ..services.readiness import QUIZ_SIZE
-from .dashboard import dashboard_charts, forecast_rows
+from .dashboard import dashboard_charts, dashboard_tables
 from .forms import AttemptFilterForm
 
 PER_PAGE = 20
@@ -93,7 +93,7 @@ def render_dashboard(user, template_args: dict | None = None):
         "progress/dashboard.html",
         board=board,
         charts=dashboard_charts(board),
-        forecast_rows=forecast_rows(board),
+        tables=dashboard_tables(board),
         readiness=board.readiness,
         quiz_size=QUIZ_SIZE,
         plan=board.plan,
