@@ -93,12 +93,15 @@ def line_chart(
 
     body = _axis(y_max, unit)
     if n:
-        path = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        # Each point's coordinates formatted once, for the line and for its circle.
+        points = [(f"{x(i):.1f}", f"{y(v):.1f}") for i, v in enumerate(values)]
+        path = " ".join(f"{px},{py}" for px, py in points)
         body.append(f'<polyline points="{path}" fill="none" stroke="{PRIMARY}" stroke-width="2"/>')
-        for i, v in enumerate(values):
+        shown_unit = escape(unit)
+        for i, (px, py) in enumerate(points):
             body.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{PRIMARY}">'
-                f"<title>{escape(labels[i])}: {v:.0f}{escape(unit)}</title></circle>"
+                f'<circle cx="{px}" cy="{py}" r="3" fill="{PRIMARY}">'
+                f"<title>{escape(labels[i])}: {values[i]:.0f}{shown_unit}</title></circle>"
             )
         body.extend(_x_label(x(i), labels[i], i == 0, i == n - 1) for i in sorted({0, n - 1}))
     if trend is not None and n > 1:
