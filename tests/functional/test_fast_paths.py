@@ -6,6 +6,7 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from quizapp import scheduling
@@ -199,7 +200,10 @@ def test_the_dashboards_plan_and_a_banks_row_count_as_today_does(demo_app):
             for bank, shelf_bank in zip(full.banks, active_shelf(db.session).banks, strict=True):
                 mine = [m for q, m in marks.items() if question_bank[q] == shelf_bank.id]
                 assert (bank.answered, bank.right) == (len(mine), sum(m >= 1 for m in mine))
-                assert bank_today(db.session, user, bank.slug, now) == bank
+                one = bank_today(db.session, user, bank.slug, now)
+                assert replace(one, last_percent=None) == replace(bank, last_percent=None)
+                # PostgreSQL may sum one bank's points in another order than all banks'.
+                assert one.last_percent == pytest.approx(bank.last_percent)
             assert bank_today(db.session, user, retired, now) is None
         assert progress.dashboard(db.session, people[0], now).plan is None  # staff's view
         assert today(db.session, people[0], idle, now).unfinished  # the practice counts
