@@ -93,12 +93,15 @@ def line_chart(
 
     body = _axis(y_max, unit)
     if n:
-        path = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        # Each point's coordinates formatted once, for the line and for its circle.
+        points = [(f"{x(i):.1f}", f"{y(v):.1f}") for i, v in enumerate(values)]
+        path = " ".join(f"{px},{py}" for px, py in points)
         body.append(f'<polyline points="{path}" fill="none" stroke="{PRIMARY}" stroke-width="2"/>')
-        for i, v in enumerate(values):
+        shown_unit = escape(unit)
+        for i, (px, py) in enumerate(points):
             body.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{PRIMARY}">'
-                f"<title>{escape(labels[i])}: {v:.0f}{escape(unit)}</title></circle>"
+                f'<circle cx="{px}" cy="{py}" r="3" fill="{PRIMARY}">'
+                f"<title>{escape(labels[i])}: {values[i]:.0f}{shown_unit}</title></circle>"
             )
         body.extend(_x_label(x(i), labels[i], i == 0, i == n - 1) for i in sorted({0, n - 1}))
     if trend is not None and n > 1:
@@ -178,23 +181,27 @@ def heatmap(chart_id: str, title: str, counts: dict[date, int], end: date, weeks
     for name, row in (("Mon", 0), ("Wed", 2), ("Fri", 4)):
         y = top + row * (cell + gap) + 9
         body.append(f'<text x="0" y="{y}" font-size="9" fill="{MUTED}">{name}</text>')
-    # One square a day, ~371 of them: the parts of each square that repeat are formatted once.
+    # One square a day, ~371 of them: the parts of each square that repeat are formatted once,
+    # and the days are walked in order (start is a Monday: the offset gives the weekday).
     ys = [f'y="{top + weekday * (cell + gap)}" width="{cell}" height="{cell}" rx="2" fill="'
           for weekday in range(7)]  # fmt: skip
     fills = [f'{colour}" data-count="' for colour in HEAT]
     active = total = 0
+    one_day = timedelta(days=1)
+    day = start
     for offset in range((end - start).days + 1):
-        day = start + timedelta(days=offset)
         x = left + offset // 7 * (cell + gap)
         count = counts.get(day, 0)
-        active += count > 0
-        total += count
+        if count:
+            active += 1
+            total += count
         if day.day == 1:
             body.append(_month_label(x, day, left + weeks * (cell + gap)))
         body.append(
-            f'<rect x="{x}" {ys[day.weekday()]}{fills[heat_level(count)]}{count}"><title>'
+            f'<rect x="{x}" {ys[offset % 7]}{fills[heat_level(count)]}{count}"><title>'
             f"{day.isoformat()}: {count} review(s)</title></rect>"
         )
+        day += one_day
     width = left + weeks * (cell + gap)
     description = (
         f"{total} reviews on {active} days between {start.isoformat()} and {end.isoformat()}."

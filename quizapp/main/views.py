@@ -11,7 +11,7 @@ from ..services.catalogue import bank_listing, bank_overview
 from ..services.classes import due_next
 from ..services.quizzes import QUICK_EXAM_MINUTES
 from ..services.readiness import QUIZ_SIZE, bank_readiness
-from ..services.today import today
+from ..services.today import bank_today, today
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import practice_idle_time
 
@@ -43,7 +43,7 @@ def bank(slug: str):
     readiness = state = None
     if current_user.is_authenticated:
         readiness = bank_readiness(db.session, current_user, slug)
-        state = today(db.session, current_user, practice_idle_time()).bank(slug)
+        state = bank_today(db.session, current_user, slug)
     return render_template(
         "main/bank.html",
         overview=overview,

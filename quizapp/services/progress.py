@@ -29,7 +29,7 @@ from ..scheduling import Rating
 from ..vocab import AttemptStatus
 from . import study
 from .queries import BANK_ORDER, Shelf, active_shelf, rows
-from .quizzes import latest_marks
+from .quizzes import latest_marks, unfinished
 from .readiness import (
     BankReadiness,
     CardMemories,
@@ -37,6 +37,7 @@ from .readiness import (
     memories_of,
     readiness_by_bank,
 )
+from .today import ALL_DECKS, Plan, plan_of
 
 FORECAST_DAYS = 30
 
@@ -81,6 +82,7 @@ class Dashboard:
     reviews_today: int
     today_date: date
     readiness: list[BankReadiness]
+    plan: Plan | None = None  # what to do next, bank by bank (to the student only)
 
 
 def score_history(session: Session, user: User, hidden: Collection[int] = ()) -> list[ScorePoint]:
@@ -116,11 +118,13 @@ def mastery(
     memories: CardMemories | None = None,
     shelf: Shelf | None = None,
     cards: Counter[int] | None = None,
+    marks: dict[int, float] | None = None,
 ) -> list[BankMastery]:
     """Per active bank: questions right on the latest try, and cards in review whose chance of
     recall is above the student's desired retention (`memories`: card_memories at `now`,
-    `shelf` and `cards`, the active cards per bank, when the caller has read them already)."""
-    marks = latest_marks(session, user, hidden)
+    `shelf`, `cards` (the active cards per bank) and `marks` (latest_marks) when the caller has
+    read them already)."""
+    marks = latest_marks(session, user, hidden) if marks is None else marks
     memories = card_memories(session, user, now) if memories is None else memories
     shelf = shelf or active_shelf(session)
     cards = dict(rows(session, _ACTIVE_CARDS_BY_BANK).all()) if cards is None else cards
@@ -197,11 +201,16 @@ def _candidates_in(cards: list) -> Callable:
 
 
 def dashboard(
-    session: Session, user: User, now: datetime | None = None, hidden: Collection[int] = ()
+    session: Session,
+    user: User,
+    now: datetime | None = None,
+    hidden: Collection[int] = (),
+    idle: timedelta | None = None,
 ) -> Dashboard:
     """The dashboard; `hidden` attempts (assigned ones whose scores are not released to the
-    student yet) count nowhere in it. The card states are read once, for the mastery, the
-    forecast and the readiness."""
+    student yet) count nowhere in it. With `idle` (how long a practice may sit untouched), also
+    the student's Plan. The card states, the banks and the latest marks are read once, for the
+    mastery, the forecast, the readiness, today's queue and the Plan."""
     now = now or utcnow()
     today = scheduling.study_day(now, user.timezone)
     scores = score_history(session, user, hidden)
@@ -209,22 +218,26 @@ def dashboard(
     cards = rows(session, _CARDS_AND_STATES, user=user.id).all()
     memories = memories_of((card[1:8] for card in cards if card[3] is not None), user, now)
     shelf = active_shelf(session)
+    marks = latest_marks(session, user, hidden)
+    queue = study.build_queue(session, user, None, now, candidates=_candidates_in(cards))
     start, upcoming = forecast(session, user, now, memories)
+    per_bank = Counter(card[1] for card in cards)
     return Dashboard(
         user=user,
         scores=scores,
         trend=stats.linear_trend([p.percent for p in scores]),
-        mastery=mastery(
-            session, user, now, hidden, memories, shelf, Counter(card[1] for card in cards)
-        ),
+        mastery=mastery(session, user, now, hidden, memories, shelf, per_bank, marks),
         review_days=days,
         streak=stats.streak({d for d, n in days.items() if n}, today),
         forecast=upcoming,
         forecast_start=start,
-        today=study.deck_counts(session, user, None, now, _candidates_in(cards)),
+        today=queue.counts("all", ALL_DECKS),
         reviews_today=days.get(today, 0),
         today_date=today,
         readiness=readiness_by_bank(session, user, now, memories=memories, shelf=shelf),
+        plan=None
+        if idle is None
+        else plan_of(queue, shelf, marks, unfinished(session, user, idle, now)),
     )
 
 

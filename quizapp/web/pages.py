@@ -3,7 +3,10 @@ student and to staff), CSV downloads, and the staff-only guard."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import NamedTuple
+from urllib.parse import quote
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -14,9 +17,8 @@ from ..ids import query_int
 from ..services import progress, review
 from ..services.catalogue import bank_listing
 from ..services.readiness import QUIZ_SIZE
-from ..services.today import today
-from .dashboard import dashboard_charts, forecast_rows
-from .forms import AttemptFilterForm, CsrfOnlyForm
+from .dashboard import dashboard_charts, dashboard_tables
+from .forms import AttemptFilterForm
 
 PER_PAGE = 20
 
@@ -60,20 +62,42 @@ def hidden_from(user) -> set[int]:
     return review.hidden_attempt_ids(db.session, user) if user.id == current_user.id else set()
 
 
+def slug_urls(endpoint: str, name: str) -> Callable[[str], str]:
+    """`url_for(endpoint, name=slug)` for slug after slug with url_for called once (a route
+    whose slug is its last part; bank slugs are [a-z0-9-], quote keeps it a path part anyway)."""
+    folder = url_for(endpoint, **{name: "_"}).rsplit("/", 1)[0]
+    return lambda slug: f"{folder}/{quote(slug, safe='')}"
+
+
+class BankLinks(NamedTuple):
+    """Where each bank's row of the dashboard leads, by slug."""
+
+    page: Callable[[str], str]
+    study: Callable[[str], str]
+    practise: Callable[[str], str]
+
+
 def render_dashboard(user, template_args: dict | None = None):
     """A student's dashboard; to the student, each number also leads to its action."""
-    hidden = hidden_from(user)
-    board = progress.dashboard(db.session, user, hidden=hidden)
     own = user.id == current_user.id
+    idle = practice_idle_time() if own else None
+    board = progress.dashboard(db.session, user, hidden=hidden_from(user), idle=idle)
+    links = None
+    if own:
+        links = BankLinks(
+            slug_urls("main.bank", "slug"),
+            slug_urls("study.review", "deck"),
+            slug_urls("quiz.quick", "slug"),
+        )
     return render_template(
         "progress/dashboard.html",
         board=board,
         charts=dashboard_charts(board),
-        forecast_rows=forecast_rows(board),
+        tables=dashboard_tables(board),
         readiness=board.readiness,
         quiz_size=QUIZ_SIZE,
-        plan=today(db.session, user, practice_idle_time(), hidden=hidden) if own else None,
-        action_form=CsrfOnlyForm(),
+        plan=board.plan,
+        links=links,
         **(template_args or {}),
     )
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
 import sqlalchemy as sa
 
 from quizapp import scheduling
@@ -18,11 +23,13 @@ from quizapp.models import (
     utcnow,
 )
 from quizapp.scheduling import Rating
-from quizapp.services import classes, progress, study
+from quizapp.services import classes, progress, quizzes, study
 from quizapp.services.queries import active_banks, active_shelf
 from quizapp.services.quizzes import latest_marks
 from quizapp.services.readiness import card_memories, memories_of, readiness_by_bank
+from quizapp.services.review import hidden_attempt_ids
 from quizapp.services.study import memory_of, preferences
+from quizapp.services.today import bank_today, today
 from quizapp.vocab import Role
 
 
@@ -160,3 +167,43 @@ def test_the_dashboard_reads_card_states_once_and_counts_as_the_services_do(demo
             fast = memories_of((c[1:8] for c in cards if c.state is not None), user, now)
             assert (fast.retained, fast.recall) == (plain.retained, plain.recall)
             assert sorted(fast.review_dues) == sorted(plain.review_dues)  # order is not kept
+
+
+def test_the_dashboards_plan_and_a_banks_row_count_as_today_does(demo_app):
+    """The dashboard's Plan (from the dashboard's own reads), the standalone Today and one
+    bank's row (bank_today) give the same counts, and those are study's decks and each bank's
+    latest marks (a retired bank and an unfinished practice included)."""
+    idle = timedelta(days=7)
+    with demo_app.app_context():
+        people = students()
+        first = active_shelf(db.session).banks[0].slug
+        request = quizzes.QuizRequest(banks=[first], count=3)
+        quizzes.start_quiz(db.session, people[0], request, rng=random.Random(1))
+        db.session.execute(sa.update(Bank).where(Bank.id == 2).values(retired_at=utcnow()))
+        db.session.commit()
+        retired = db.session.get(Bank, 2).slug
+        question_bank = dict(db.session.execute(sa.select(Question.id, Question.bank_id)).all())
+        now = utcnow()
+        for user in people:
+            hidden = hidden_attempt_ids(db.session, user, now)
+            full = today(db.session, user, idle, now, hidden)
+            board = progress.dashboard(db.session, user, now, hidden, idle=idle)
+            plan = board.plan
+            assert plan.cards == full.cards == board.today
+            assert plan.unfinished == full.unfinished
+            bare = [replace(bank, last_percent=None, last_at=None) for bank in full.banks]
+            assert plan.banks == bare
+            assert [bank.deck for bank in full.banks] + [full.cards] == study.decks(
+                db.session, user, now
+            )
+            marks = latest_marks(db.session, user, hidden)
+            for bank, shelf_bank in zip(full.banks, active_shelf(db.session).banks, strict=True):
+                mine = [m for q, m in marks.items() if question_bank[q] == shelf_bank.id]
+                assert (bank.answered, bank.right) == (len(mine), sum(m >= 1 for m in mine))
+                one = bank_today(db.session, user, bank.slug, now)
+                assert replace(one, last_percent=None) == replace(bank, last_percent=None)
+                # PostgreSQL may sum one bank's points in another order than all banks'.
+                assert one.last_percent == pytest.approx(bank.last_percent)
+            assert bank_today(db.session, user, retired, now) is None
+        assert progress.dashboard(db.session, people[0], now).plan is None  # staff's view
+        assert today(db.session, people[0], idle, now).unfinished  # the practice counts

@@ -153,3 +153,27 @@ def test_the_command_closes_idle_practices_of_everyone(student, app, runner):
     result = runner.invoke(args=["quizzes", "close-abandoned", "--days", "1"])
     assert "closed 1 abandoned" in result.output
     assert status_of(app, fresh) == AttemptStatus.ABANDONED
+
+
+def test_the_attempts_to_resume_are_those_in_progress_less_the_idle_practices(student, app):
+    """quizzes.unfinished (one statement, for home and the dashboard) against in_progress and
+    idle_attempts: idle practices drop out, a practice answered lately, an old exam with no
+    time limit and fresh attempts stay, an exam out of time drops out."""
+    stale = idle_practice(app, "practiser", days=8)
+    kept = idle_practice(app, "practiser", days=10)
+    answer(student, app, kept, 0, answer_fields(items_of(app, kept)[0]), action="next")
+    fresh = idle_practice(app, "practiser", days=2)
+    with app.app_context():
+        user = user_named("practiser")
+        then = utcnow() - timedelta(days=9)
+        exam = QuizRequest(banks=["sample-bank"], count=2, mode="exam")
+        old_exam = quizzes.start_quiz(db.session, user, exam, now=then).id
+        timed = QuizRequest(banks=["sample-bank"], count=2, mode="exam", time_limit_minutes=5)
+        late = quizzes.start_quiz(db.session, user, timed, now=utcnow() - timedelta(hours=2)).id
+        idle, now = timedelta(days=7), utcnow()
+        found = [a.id for a in quizzes.unfinished(db.session, user, idle, now)]
+        stale_ids = quizzes.idle_attempts(db.session, user, idle, now)
+        plain = [a.id for a in quizzes.in_progress(db.session, user, now) if a.id not in stale_ids]
+        assert found == plain
+        assert set(found) == {kept, fresh, old_exam}
+        assert stale_ids == {stale} and late not in found

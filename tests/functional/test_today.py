@@ -123,3 +123,24 @@ def test_the_deck_list_links_each_deck_and_says_when_cards_come_next(student, cl
     assert re.search(r'id="next-due">Nothing to study now. Next: <strong>\d+ cards?</strong>', page)
     info = client.get(f"/study/card/{card['id']}").get_data(as_text=True)
     assert 'href="/study/sample-bank">Back to the deck' in info
+
+
+def test_the_dashboard_home_and_the_bank_page_show_the_same_counts(student, client, app):
+    """The dashboard builds its Today from its own reads; home and the bank's page read theirs:
+    the cards due, the mistakes and the unfinished quiz agree on all three."""
+    take(student, app, right={0}, count=3)
+    unfinished = start(student, count="2")
+    dashboard = client.get("/progress/").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    modes = section(client.get("/banks/sample-bank").get_data(as_text=True), "modes")
+    due = int(re.search(r'data-bank="sample-bank".*?data-field="due">(\d+)<', home, re.S)[1])
+    assert due == min(sample_counts()["cards"], 20)
+    row = dashboard.split('data-mastery="sample-bank"', 1)[1].split("</tr>", 1)[0]
+    assert f'href="/study/sample-bank">Study {due}<' in row
+    assert f"<strong>{due}</strong> cards due today" in modes
+    assert ">Retry 2<" in row and 'name="count" value="2"' in row
+    assert re.search(r'id="mode-retry">Retry mistakes <span[^>]*>2</span>', modes)
+    assert 'id="mistakes-count">2</span>' in section(home, "today")
+    assert "finish " in section(dashboard, "recommended")
+    assert f'href="/quiz/{unfinished}">Resume' in section(dashboard, "recommended")
+    assert f'href="/quiz/{unfinished}">Resume' in section(home, "today")

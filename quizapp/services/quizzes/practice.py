@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ...attempt_rules import time_is_up
 from ...database import write_transaction
 from ...models import Attempt, AttemptItem, User, utcnow
 from ...vocab import AttemptStatus, Mode
-from .answer import in_progress
+from ..queries import rows
 from .start import QuizRequest, start_quiz, start_retry
 
 
@@ -60,10 +61,33 @@ def idle_attempts(session: Session, user: User, idle: timedelta, now=None) -> se
     return set(session.scalars(query))
 
 
+# A student's attempts in progress with when each was last touched (what in_progress and
+# idle_attempts read), as columns: most students have none to resume, and loading ORM rows
+# costs even when there are none. The attempts to resume are loaded after, by id.
+_OPEN_WITH_ACTIVITY = sa.select(Attempt.id, Attempt.mode, Attempt.deadline, _last_activity()).where(
+    Attempt.user_id == sa.bindparam("user"), Attempt.status == AttemptStatus.IN_PROGRESS
+)
+_NEWEST_FIRST = (
+    sa.select(Attempt)
+    .where(
+        Attempt.id.in_(sa.bindparam("ids", expanding=True)),
+        Attempt.status == AttemptStatus.IN_PROGRESS,
+    )
+    .order_by(Attempt.started_at.desc())
+)
+
+
 def unfinished(session: Session, user: User, idle: timedelta, now=None) -> list[Attempt]:
-    """The attempts to resume on the home page: in progress, neither out of time nor idle."""
-    stale = idle_attempts(session, user, idle, now)
-    return [attempt for attempt in in_progress(session, user, now) if attempt.id not in stale]
+    """The attempts to resume on the home page: in progress, neither out of time nor idle
+    (in_progress without idle_attempts), newest first."""
+    now = now or utcnow()
+    cutoff = now - idle
+    ids = [
+        attempt_id
+        for attempt_id, mode, deadline, touched in rows(session, _OPEN_WITH_ACTIVITY, user=user.id)
+        if not time_is_up(deadline, now) and not (mode == Mode.PRACTICE and touched < cutoff)
+    ]
+    return list(session.scalars(_NEWEST_FIRST, {"ids": ids})) if ids else []
 
 
 def selection(settings: dict) -> tuple:
