@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import random
 import re
+import statistics
 
 import sqlalchemy as sa
 
@@ -19,8 +20,11 @@ from tests.conftest import QUESTIONS, Auth, load_banks
 from tests.factories import staff_client
 
 # The demo's students answer studied questions as well as they recall the cards, and the rest
-# at random with partial credit; over its few dozen quizzes, predictions must be this close.
-DEMO_TOLERANCE = 0.10
+# at random with partial credit. Its few dozen quizzes of about ten questions each score
+# with a spread of about 0.15, so the bins' error alone varies by day and seed (0.05-0.11
+# over eight seeds); the predictions must stay this close, and order the scores.
+DEMO_TOLERANCE = 0.15
+DEMO_CORRELATION = 0.6  # 0.75-0.91 over those seeds; shuffled predictions give about 0
 SENTENCE = re.compile(
     r"If you took a quiz on this bank now, you would likely score about (\d+)% "
     r"\(range (\d+)%–(\d+)%\)\."
@@ -119,6 +123,9 @@ def test_instructors_see_predictions_against_scores_on_demo_data(demo_app):
         calibration = readiness.class_calibration(db.session)
     assert calibration.count >= 40  # most demo quizzes start after some study
     assert calibration.mean_abs_error <= DEMO_TOLERANCE
+    with demo_app.app_context():
+        predicted, actual = zip(*readiness.prediction_pairs(db.session, ()), strict=True)
+    assert statistics.correlation(predicted, actual) >= DEMO_CORRELATION
     page = text(staff_client(demo_app, "admin"), "/class/")
     assert "Are the readiness predictions right?" in page
     assert re.search(rf"Over {calibration.count} finished quizzes, the score predicted", page)
