@@ -168,11 +168,16 @@ def _trim(words: list[str]) -> list[str]:
     return words
 
 
-@functools.lru_cache(maxsize=4096)  # keys, contexts and common responses come back often
 def normalise(text: str) -> str:
     """The canonical form two answers are compared in; normalise(normalise(x)) == normalise(x)."""
     words = [_number(word) for word in _words(_fold(text))]
     return " ".join(_trim(_dates(words)))
+
+
+# An author's words (keys, near misses, a question's context) come back with every response,
+# so their normal forms are kept; what a student typed never is (B1: no user's text in a
+# process-wide cache).
+_authored = functools.lru_cache(maxsize=4096)(normalise)
 
 
 def compact(text: str) -> str:
@@ -263,11 +268,11 @@ def _same(a: str, b: str) -> bool:
 
 def same_text(response: str, text: str) -> bool:
     """Whether a response is `text` once both are normalised (no typo allowed)."""
-    return _same(normalise(response), normalise(text))
+    return _same(normalise(response), _authored(text))
 
 
 def _years(texts: Sequence[str]) -> set[str]:
-    return {word for text in texts for word in normalise(text).split() if _year(word)}
+    return {word for text in texts for word in _authored(text).split() if _year(word)}
 
 
 def _same_date(given: str, wanted: str, years: set[str]) -> bool:
@@ -306,9 +311,9 @@ def owners(context: str) -> frozenset[str]:
     found: set[str] = set()
     for index, word in enumerate(names):
         if word[:1].isupper():
-            found.add(normalise(word))
+            found.add(_authored(word))
             if index + 1 < len(names) and names[index + 1][:1].isupper():
-                found.add(normalise(f"{word} {names[index + 1]}"))
+                found.add(_authored(f"{word} {names[index + 1]}"))
     found.discard("")
     return frozenset(found)
 
@@ -330,10 +335,10 @@ def judge(response: str, key: TextKey) -> Verdict:
     given = normalise(response)
     if not given:
         return Verdict(False)
-    rejected = [normalise(text) for text in key.reject]
+    rejected = [_authored(text) for text in key.reject]
     if any(_same(given, wrong) for wrong in rejected):
         return Verdict(False)
-    accepted = [(text, normalise(text)) for text in key.answers]
+    accepted = [(text, _authored(text)) for text in key.answers]
     forms = _forms(given, key.context)
     if any(_same(form, wanted) for form in forms for _, wanted in accepted):
         return Verdict(True)
@@ -347,7 +352,7 @@ def judge(response: str, key: TextKey) -> Verdict:
         return Verdict(True)
     if not key.typos:
         return Verdict(False)
-    others = [text for text in rejected + [normalise(t) for t in key.distractors] if text]
+    others = [text for text in rejected + [_authored(t) for t in key.distractors] if text]
     for form in forms:
         close = []
         for text, wanted in accepted:

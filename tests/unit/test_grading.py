@@ -10,6 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from quizapp import qtypes
+from quizapp.qtypes import textmatch
 from quizapp.qtypes.helpers import NotANumber, parse_number
 from quizapp.qtypes.textmatch import (
     TextKey,
@@ -18,6 +19,7 @@ from quizapp.qtypes.textmatch import (
     distance,
     judge,
     normalise,
+    same_text,
     typo_budget,
 )
 from quizapp.qtypes.textmatch import normalise as normalise_text
@@ -229,3 +231,17 @@ def test_B7_the_probe_pattern_returns_promptly_and_does_not_accept():
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_B1_typed_text_is_never_kept_in_a_process_wide_cache():
+    """B1: judging keeps the author's words (keys, near misses, context) in a cache, and
+    nothing a student typed: a thousand different responses leave every cache as it was."""
+    key = TextKey(answers=["Ernie Bot"], reject=["Ernie"], context="Baidu's chatbot, by 2023?")
+    judge("ernie bot", key)
+    caches = [value for value in vars(textmatch).values() if hasattr(value, "cache_info")]
+    before = [cache.cache_info().currsize for cache in caches]
+    for n in range(1000):
+        judge(f"student secret {n}", key)
+        same_text(f"another secret {n}", "Ernie Bot")
+    assert [cache.cache_info().currsize for cache in caches] == before
+    assert not hasattr(textmatch.normalise, "cache_info")
