@@ -127,3 +127,40 @@ def test_no_two_classes_share_a_name():
             if isinstance(node, ast.ClassDef):
                 defined[node.name].append(f"{short(path)}:{node.lineno}")
     assert {name: places for name, places in defined.items() if len(places) > 1} == {}
+
+
+def _bank_column(node: ast.AST, names: tuple[str, ...]) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and getattr(node.value, "id", None) == "Bank"
+        and node.attr in names
+    )
+
+
+def _bank_orderings(tree: ast.AST) -> list[int]:
+    """Lines that order banks by a column of their own: Bank.position anywhere, or an
+    order_by naming Bank.title or Bank.slug."""
+    lines = [node.lineno for node in ast.walk(tree) if _bank_column(node, ("position",))]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "order_by":
+            lines += [
+                part.lineno
+                for arg in node.args
+                for part in ast.walk(arg)
+                if _bank_column(part, ("title", "slug"))
+            ]
+    return lines
+
+
+def test_banks_are_ordered_one_way():
+    """Banks are listed in one order everywhere: queries.BANK_ORDER, used by every query that
+    orders banks, and no module orders them by a column of its own."""
+    allowed = {PACKAGE / "services" / "queries.py", PACKAGE / "models.py"}
+    found = {
+        f"{path.relative_to(PACKAGE)}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path not in allowed
+        for line in _bank_orderings(ast.parse(path.read_text(encoding="utf-8")))
+    }
+    assert not found, "order banks with queries.BANK_ORDER"
+    assert _bank_orderings(ast.parse("s.order_by(Bank.title)\nBank.position"))  # the check works
