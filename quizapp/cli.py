@@ -28,6 +28,7 @@ from .services.accounts import (
     clear_login_failures,
     create_user,
     normalise_username,
+    reset_password,
     set_role,
 )
 from .services.demo import DEMO_PASSWORD, generate, history_end
@@ -177,15 +178,33 @@ def users() -> None:
 @with_appcontext
 def create_user_command(name: str, role: str, password_stdin: bool) -> None:
     """Create user NAME; the password comes from a prompt, or from stdin when piped."""
-    if password_stdin or not sys.stdin.isatty():
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_user(db.session, name, password, role)
+        user = create_user(db.session, name, _new_password(password_stdin), role)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created {user.role} '{user.username}'")
+
+
+def _new_password(from_stdin: bool) -> str:
+    """A password from stdin (piped, or with --password-stdin) or from a prompt asked twice."""
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("set-password")
+@click.argument("name")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (for scripts)."
+)
+@with_appcontext
+def set_password_command(name: str, password_stdin: bool) -> None:
+    """Give user NAME a new password (for one who forgot theirs); their sessions end."""
+    try:
+        user = reset_password(db.session, name, _new_password(password_stdin))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"new password set for '{user.username}'; their sessions have ended")
 
 
 @users.command("set-role")

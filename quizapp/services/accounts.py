@@ -274,6 +274,24 @@ def change_password(
         )
 
 
+def reset_password(session: Session, username: str, new: str) -> User:
+    """Set a forgotten password (an admin's act: no current password). Every session of the
+    account ends and its failed logins are forgotten."""
+    name = normalise_username(username)
+    problems = password_problems(new, name)
+    if problems:
+        raise AccountError(" ".join(problems))
+    new_hash = hash_password(new)  # slow: outside the write lock
+    with write_transaction(session):
+        user = find_user(session, name)
+        if user is None:
+            raise AccountError(f"No user named '{name}'.")
+        user.password_hash = new_hash
+        user.session_version += 1
+    clear_login_failures(session, name)
+    return user
+
+
 def load_session_user(session: Session, token: str) -> User | None:
     """Flask-Login's loader: the token is "<id>:<session version>"."""
     user_id, _, version = token.partition(":")

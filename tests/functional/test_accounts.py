@@ -165,3 +165,21 @@ def test_users_cli_creates_and_sets_roles(app, runner):
         assert db.session.scalar(sa.select(User.role).where(User.username == "teacher")) == "admin"
     missing = runner.invoke(args=["users", "set-role", "nobody", "admin"])
     assert missing.exit_code != 0 and "No user named" in missing.output
+
+
+def test_an_admin_sets_a_forgotten_password_from_the_command_line(app, client, auth, runner):
+    """No email, so no self-service reset: `quizapp users set-password NAME` gives a student
+    who forgot theirs a new one, ends their sessions and lifts their login limits."""
+    auth.register()
+    assert client.get("/quiz/new").status_code == 200
+    new = "a fresh start at last"
+    result = runner.invoke(args=["users", "set-password", "Student1"], input=f"{new}\n")
+    assert result.exit_code == 0, result.output
+    assert "new password set for 'student1'" in result.output
+    assert client.get("/quiz/new").status_code == 302  # the old session ended
+    assert auth.login(password=Auth.PASSWORD).status_code == 422
+    assert auth.login(password=new).status_code == 302
+    weak = runner.invoke(args=["users", "set-password", "student1"], input="short\n")
+    assert weak.exit_code != 0 and "at least 8" in weak.output
+    missing = runner.invoke(args=["users", "set-password", "nobody"], input=f"{new}\n")
+    assert missing.exit_code != 0 and "No user named 'nobody'" in missing.output
