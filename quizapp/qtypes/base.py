@@ -202,6 +202,10 @@ class QuestionType:
         """The correct answer as short Markdown, for card backs and results."""
         raise NotImplementedError
 
+    def also_accepted(self, data: Data) -> list[str]:
+        """Other answers that count as right, listed after the correct one in feedback."""
+        return []
+
     def card_front(self, data: Data) -> str:
         """The front of the flashcard derived from the question."""
         return data.get("prompt") or ""

@@ -185,6 +185,9 @@ class ShortAnswer(QuestionType):
     def answer_text(self, data: Data) -> str:
         return data["answers"][0]
 
+    def also_accepted(self, data: Data) -> list[str]:
+        return list(data["answers"][1:])
+
     def sample(self, data, presentation, right, rng):
         return data["answers"][0] if right else "not sure"
 

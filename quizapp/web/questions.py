@@ -40,6 +40,7 @@ class Feedback:
     # template names them (only what `shown` allows: no right answers unless it shows them).
     marks: dict[str, PartReview] = field(default_factory=dict)
     dont_know: bool = False  # the student chose "I don't know" (practice)
+    also_accepted: tuple[str, ...] = ()  # a short answer's other accepted wordings
 
     @property
     def overridden(self) -> bool:
@@ -151,6 +152,7 @@ def feedback_for(item: AttemptItem, shown: Shown, mark: Mark | None = None) -> F
         can_override=mark is None and shown.score and can_override(item, item.attempt.mode),
         marks=marks,
         dont_know=item.response is None and item.fraction is not None,
+        also_accepted=tuple(qtype.also_accepted(version.data)) if shown.answers else (),
     )
 
 

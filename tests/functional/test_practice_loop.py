@@ -9,7 +9,7 @@ import pytest
 
 from quizapp.extensions import db
 from quizapp.models import Attempt
-from tests.factories import answer, answer_fields, items_of, start
+from tests.factories import answer, answer_fields, items_of, start, step_of
 
 MARK = re.compile(
     r'<span class="mark mark-(\w+)" id="([\w-]+)-mark">'
@@ -148,3 +148,22 @@ def test_a_short_exam_warns_for_its_last_fifth_not_its_whole_length(student, cli
     attempt = start(student, mode="exam", count="2", time_limit="1")
     page = client.get(f"/quiz/{attempt}/q/0").get_data(as_text=True)
     assert 'data-warn="12"' in page and "timer warning" not in page
+
+
+@pytest.mark.parametrize("mode", ["practice", "exam"])
+def test_a_short_answer_lists_its_other_accepted_wordings_once_answers_show(
+    student, client, app, mode
+):
+    """Feedback names every wording the key accepts ("Also accepted: Shakespeare"), not only
+    the first; an exam shows none of it before it is submitted."""
+    attempt = start(student, mode=mode)
+    item = item_of(app, attempt, "short")
+    answer(student, app, attempt, item.position, {"answer": "Marlowe"})
+    page = client.get(f"/quiz/{attempt}/q/{item.position}").get_data(as_text=True)
+    assert ("Also accepted: Shakespeare" in page) is (mode == "practice")
+    assert (
+        student.post(f"/quiz/{attempt}/submit", {"step": str(step_of(app, attempt))}).status_code
+        == 302
+    )
+    results = client.get(f"/quiz/{attempt}/results").get_data(as_text=True)
+    assert "Also accepted: Shakespeare" in results
