@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Attempt
+from quizapp.models import Attempt, Bank
+from tests.conftest import QUESTIONS, load_banks
 from tests.factories import answer, answer_fields, items_of, start
 
 
@@ -76,3 +78,32 @@ def test_a_try_is_compared_with_the_last_one_of_the_same_quiz(student, client, a
     assert "Up from 25% last time" in page
     third = take(student, app, right={0, 1, 2}, count="4")
     assert "The same as last time" in client.get(f"/quiz/{third}/results").get_data(as_text=True)
+
+
+def test_a_quiz_of_several_banks_gives_a_score_per_bank(app, client, auth):
+    """The results of a quiz drawn from two banks say how each bank went; a one-bank quiz
+    says nothing more than its score."""
+    load_banks(app, QUESTIONS)
+    auth.register("twobanks")
+    banks = {"surge-of-chinese-llms": "Surge of Chinese LLMs",
+             "year-of-ai-unicorns": "The Year of AI Unicorns"}  # fmt: skip
+    attempt = start(auth, banks=list(banks), count="20")  # both banks, surely
+    items = items_of(app, attempt)
+    with app.app_context():
+        unicorn_bank = db.session.scalar(
+            sa.select(Bank.id).where(Bank.slug == "year-of-ai-unicorns")
+        )
+    right = {item.position for item in items if item.question.bank_id == unicorn_bank}
+    for item in items:
+        if item.position in right:
+            answer(auth, app, attempt, item.position, answer_fields(item))
+        else:
+            answer(auth, app, attempt, item.position, {}, action="dont-know")
+    auth.post(f"/quiz/{attempt}/submit", {"step": str(len(items))})
+    page = client.get(f"/quiz/{attempt}/results").get_data(as_text=True)
+    line = re.search(r'id="bank-scores">(.*?)</dd>', page).group(1)
+    unicorns, surge = len(right), len(items) - len(right)
+    assert f"The Year of AI Unicorns {unicorns}/{unicorns}" in line
+    assert f"Surge of Chinese LLMs 0/{surge}" in line
+    one_bank = take(auth, app, right=set(), banks=["surge-of-chinese-llms"], count="2")
+    assert 'id="bank-scores"' not in client.get(f"/quiz/{one_bank}/results").get_data(as_text=True)
