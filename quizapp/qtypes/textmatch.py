@@ -63,9 +63,17 @@ _CARDINALS = (
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
     "nineteen", "twenty",
 )  # fmt: skip
-NUMBER_WORDS = {word: str(value) for value, word in enumerate(_CARDINALS)} | {
-    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
-}  # fmt: skip
+_ORDINAL_WORDS = (
+    "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+    "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+    "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+)  # fmt: skip
+NUMBER_WORDS = (
+    {word: str(value) for value, word in enumerate(_CARDINALS)}
+    | {word: str(value) for value, word in enumerate(_ORDINAL_WORDS) if value}
+    | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
+       "thirtieth": "30"}
+)  # fmt: skip
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december",
@@ -107,7 +115,7 @@ def _words(text: str) -> list[str]:
 
 
 def _number(word: str) -> str:
-    """'eight' -> '8', '18th' -> '18'; anything else unchanged."""
+    """'eight' -> '8', '18th' and 'eighteenth' -> '18'; anything else unchanged."""
     if word in NUMBER_WORDS:
         return NUMBER_WORDS[word]
     ordinal = _ORDINAL.fullmatch(word)

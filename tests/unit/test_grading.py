@@ -38,6 +38,8 @@ def grade(qtype: str, data: dict, response):
         ("Straße", "strasse"),
         ("RMB 9.9", "rmb 9.9"),  # a decimal point is not punctuation to drop
         ("1,000", "1000"),
+        ("the eighteenth", "18"),  # an ordinal in words is its number, like '18th'
+        ("August first", "august 1"),
         ("", ""),
     ],
 )
