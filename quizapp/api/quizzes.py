@@ -143,16 +143,20 @@ def start_quiz(body: StartQuiz):
 
 
 @api.operation(
-    "POST", "/quizzes/retry", tag="quizzes", scopes=STUDY, body=RetryMistakes,
-    replies={201: Reply("The new practice", AttemptState, ATTEMPT_LINKS)}, problems=(422,),
+    "POST", "/quizzes/retry", tag="quizzes", scopes=STUDY, body=RetryMistakes, replies=STARTED,
+    problems=(422,),
 )  # fmt: skip
 def retry_mistakes(body: RetryMistakes):
-    """Practise the questions answered wrong most recently"""
+    """Practise the questions answered wrong most recently
+
+    Carries on the unfinished retry of all banks (200) instead of starting another."""
     try:
-        attempt = quizzes.start_retry(db.session, current_user(), body.count)
+        attempt, resumed = quizzes.retry_mistakes(
+            db.session, current_user(), body.count, practice_idle_time()
+        )
     except QuizError as exc:
         raise ApiProblem(422, str(exc), "refused") from None
-    return created(attempt)
+    return created(attempt, resumed)
 
 
 @api.operation(
@@ -162,10 +166,17 @@ def retry_mistakes(body: RetryMistakes):
 def list_attempts(query: AttemptFilter):
     """List attempts
 
+    Abandoned practice is left out unless `show_abandoned` is true, as on the attempts page.
     Scores of assigned attempts stay hidden until their review options release them."""
     user = current_user()
     rows, total = progress.attempts_page(
-        db.session, user, bank=query.bank, mode=query.mode, page=query.page, per_page=query.per_page
+        db.session,
+        user,
+        bank=query.bank,
+        mode=query.mode,
+        page=query.page,
+        per_page=query.per_page,
+        idle=None if query.show_abandoned else practice_idle_time(),
     )
     hidden = review.hidden_attempt_ids(db.session, user)
     return AttemptPage(

@@ -80,7 +80,8 @@ def quick_exam(slug: str):
 
 
 def retry():
-    """Retry my mistakes: the questions most recently got wrong (of one bank, if given)."""
+    """Retry my mistakes: the questions most recently got wrong (of one bank, if given), or
+    the unfinished retry of the same banks, carried on."""
     form = RetryForm()
     bank = form.bank.data or None
     back = url_for("main.bank", slug=bank) if bank else url_for(".new")
@@ -89,11 +90,13 @@ def retry():
         return redirect(back)
     banks = [bank] if bank else []
     try:
-        attempt = quizzes.start_retry(db.session, current_user, form.count.data or 10, banks=banks)
+        started = quizzes.retry_mistakes(
+            db.session, current_user, form.count.data or 10, practice_idle_time(), banks=banks
+        )
     except QuizError as exc:
         flash(str(exc), "info")
         return redirect(back)
-    return _opened(attempt)
+    return _opened(*started)
 
 
 def retry_missed(attempt_id: int):

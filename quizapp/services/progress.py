@@ -29,7 +29,7 @@ from ..scheduling import Rating
 from ..vocab import AttemptStatus
 from . import study
 from .queries import BANK_ORDER, Shelf, active_shelf, rows
-from .quizzes import latest_marks, unfinished
+from .quizzes import abandoned_practice, latest_marks, unfinished
 from .readiness import (
     BankReadiness,
     CardMemories,
@@ -250,9 +250,15 @@ def attempts_page(
     until: date | None = None,
     page: int = 1,
     per_page: int = 20,
+    idle: timedelta | None = None,
+    now: datetime | None = None,
 ):
-    """Finished and unfinished attempts, newest first, filtered; returns (rows, total)."""
+    """Finished and unfinished attempts, newest first, filtered; returns (rows, total). With
+    `idle` (how long a practice may sit untouched), abandoned practice is left out: discarded,
+    closed, or open and idle that long (exams are always listed)."""
     query = sa.select(Attempt).where(Attempt.user_id == user.id)
+    if idle is not None:
+        query = query.where(sa.not_(abandoned_practice((now or utcnow()) - idle)))
     if bank:
         query = query.where(
             sa.exists(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, widgets
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
@@ -43,3 +43,5 @@ class AttemptFilterForm(QueryForm):
     )
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
+    # Off: practice discarded, abandoned or idle past ABANDON_PRACTICE_DAYS is left out.
+    show_abandoned = BooleanField("Show abandoned and discarded practice")

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..ids import query_int
-from ..services import progress, review
+from ..services import progress, quizzes, review
 from ..services.catalogue import bank_listing
 from ..services.readiness import QUIZ_SIZE
 from .dashboard import dashboard_charts, dashboard_tables
@@ -120,7 +120,19 @@ def attempts_listing(user, endpoint: str, **endpoint_args):
         if valid
         else {}
     )
-    rows, total = progress.attempts_page(db.session, user, page=page, per_page=PER_PAGE, **filters)
+    show_abandoned = valid and form.show_abandoned.data
+    idle = practice_idle_time()
+    rows, total = progress.attempts_page(
+        db.session,
+        user,
+        page=page,
+        per_page=PER_PAGE,
+        idle=None if show_abandoned else idle,
+        **filters,
+    )
+    # Open practice idle too long is abandoned already (home no longer offers it), though
+    # only the next practice start closes it: list it as such, with nothing to resume.
+    stale = quizzes.idle_attempts(db.session, user, idle) if show_abandoned else set()
     pages = max(1, -(-total // PER_PAGE))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
 
@@ -137,4 +149,5 @@ def attempts_listing(user, endpoint: str, **endpoint_args):
         page_url=page_url,
         subject=user,
         hidden=hidden_from(user),
+        stale=stale,
     ), (200 if valid else 422)

@@ -114,6 +114,10 @@ def test_practise_resumes_and_the_student_can_start_fresh_or_discard(app, live_s
     expect(page.get_by_role("alert")).to_contain_text("Practice discarded.")
     assert page.locator("#today [data-action=resume]").count() == 0
     page.goto(live_server + "/progress/attempts")
+    assert page.locator("#attempts tbody td", has_text="Abandoned").count() == 0
+    page.get_by_label("Show abandoned and discarded practice").check()
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r".*show_abandoned=y"))
     assert page.locator("#attempts tbody td", has_text="Abandoned").count() == 2
 
 

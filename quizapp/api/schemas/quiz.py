@@ -81,6 +81,12 @@ class AttemptFilter(Query):
     per_page: int = Field(20, ge=1, le=100)
     bank: Slug | None = None
     mode: Literal["practice", "exam"] | None = None
+    show_abandoned: bool = Field(
+        False,
+        description="Also list abandoned practice: discarded, closed, or untouched for longer "
+        "than the server's limit (7 days by default) though still `in_progress`. Exams are "
+        "always listed.",
+    )
 
 
 class AnswerFeedback(BaseModel):

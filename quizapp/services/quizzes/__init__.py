@@ -17,7 +17,16 @@ from .answer import (
 from .finish import AttemptResults, Mark, is_over, results, submit, time_ran_out
 from .followup import PreviousTry, missed_questions, previous_try, retry_missed
 from .override import can_override, override
-from .practice import close_abandoned, discard, idle_attempts, practise, start_fresh, unfinished
+from .practice import (
+    abandoned_practice,
+    close_abandoned,
+    discard,
+    idle_attempts,
+    practise,
+    retry_mistakes,
+    start_fresh,
+    unfinished,
+)
 from .start import (
     MODES,
     QUICK_EXAM_MINUTES,
@@ -44,6 +53,7 @@ __all__ = [
     "QuestionPage",
     "QuizError",
     "QuizRequest",
+    "abandoned_practice",
     "attempt_for",
     "available_tags",
     "can_override",
@@ -64,6 +74,7 @@ __all__ = [
     "record_answer",
     "results",
     "retry_missed",
+    "retry_mistakes",
     "start_fresh",
     "start_quiz",
     "start_retry",

@@ -7,6 +7,7 @@ that (`idle`); the next quiz start, a discard, or `quizapp quizzes close-abandon
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -52,6 +53,15 @@ def close_abandoned(session: Session, idle: timedelta, now: datetime | None = No
     """Close every student's practice attempts idle for longer than `idle`; returns how many."""
     with write_transaction(session):
         return _close_idle(session, (now or utcnow()) - idle)
+
+
+def abandoned_practice(cutoff: datetime):
+    """SQL: the attempt is a practice closed as abandoned (discarded or idle), or one still
+    open but untouched since `cutoff` (abandoned, though not yet closed). Never an exam."""
+    return (Attempt.mode == Mode.PRACTICE) & (
+        (Attempt.status == AttemptStatus.ABANDONED)
+        | ((Attempt.status == AttemptStatus.IN_PROGRESS) & (_last_activity() < cutoff))
+    )
 
 
 def idle_attempts(session: Session, user: User, idle: timedelta, now=None) -> set[int]:
@@ -101,6 +111,22 @@ def selection(settings: dict) -> tuple:
     )
 
 
+def _resumer(user: User, cutoff: datetime, same, found: list[Attempt]):
+    """The `resume` hook of start_quiz and start_retry: closes the user's practices idle since
+    `cutoff`, then returns (and notes in `found`) their newest open practice whose settings
+    `same` accepts."""
+
+    def resume(session: Session) -> Attempt | None:
+        _close_idle(session, cutoff, user)
+        for attempt in session.scalars(_open_practice(user).order_by(Attempt.started_at.desc())):
+            if same(attempt.settings or {}):
+                found.append(attempt)
+                return attempt
+        return None
+
+    return resume
+
+
 def practise(
     session: Session,
     user: User,
@@ -122,16 +148,32 @@ def practise(
         }
     )
     resumed: list[Attempt] = []
-
-    def resume(session: Session) -> Attempt | None:
-        _close_idle(session, now - idle, user)
-        for attempt in session.scalars(_open_practice(user).order_by(Attempt.started_at.desc())):
-            if selection(attempt.settings or {}) == wanted:
-                resumed.append(attempt)
-                return attempt
-        return None
-
+    resume = _resumer(user, now - idle, lambda settings: selection(settings) == wanted, resumed)
     attempt = start_quiz(session, user, request, rng, now, resume=resume)
+    return attempt, bool(resumed)
+
+
+def retry_mistakes(
+    session: Session,
+    user: User,
+    count: int,
+    idle: timedelta,
+    banks: Collection[str] = (),
+    rng: random.Random | None = None,
+    now: datetime | None = None,
+) -> tuple[Attempt, bool]:
+    """Resume the student's unfinished "Retry my mistakes" of the same banks, or start one:
+    (attempt, resumed), as practise. The number of questions is not compared: the buttons ask
+    for as many as there are mistakes left, which drops as the retry is answered."""
+    now = now or utcnow()
+    wanted = sorted(banks)
+
+    def same(settings: dict) -> bool:
+        return bool(settings.get("retry")) and sorted(settings.get("banks") or []) == wanted
+
+    resumed: list[Attempt] = []
+    resume = _resumer(user, now - idle, same, resumed)
+    attempt = start_retry(session, user, count, rng, now, banks=wanted, resume=resume)
     return attempt, bool(resumed)
 
 

@@ -216,16 +216,29 @@ def _retry_request(session: Session, count: int = 10, banks: Collection[str] = (
 
 
 def start_retry(
-    session: Session, user: User, count: int = 10, rng=None, now=None, banks: Collection[str] = ()
+    session: Session,
+    user: User,
+    count: int = 10,
+    rng=None,
+    now=None,
+    banks: Collection[str] = (),
+    resume: Callable[[Session], Attempt | None] | None = None,
 ) -> Attempt:
-    """A practice quiz of the questions this student most recently got wrong."""
+    """A practice quiz of the questions this student most recently got wrong. `resume` as for
+    start_quiz; it is asked also when no mistakes are left, since answering a retry right
+    clears them and its unfinished attempt is still there to carry on."""
     mistakes = latest_mistakes(session, user, exclude=hidden_attempt_ids(session, user, now))
     query = current_versions_query().where(Question.id.in_(mistakes))
     if banks:
         query = query.where(Bank.slug.in_(list(banks)))
     versions = session.scalars(query).all()
     if not versions:
+        if resume is not None:
+            with write_transaction(session):
+                unfinished = resume(session)
+            if unfinished is not None:
+                return unfinished
         raise QuizError("No mistakes to retry: every question you answered last was right.")
     versions = _unsealed(session, user, versions, now)
     request = _retry_request(session, count, banks)
-    return _create_attempt(session, user, versions, request, rng, now)
+    return _create_attempt(session, user, versions, request, rng, now, resume)
