@@ -87,7 +87,9 @@ def test_a_discarded_practice_is_closed_and_counts_nowhere(student, client, app)
     assert "Practice discarded." in response.get_data(as_text=True)
     assert status_of(app, first) == AttemptStatus.ABANDONED
     assert f"/quiz/{first}" not in client.get("/").get_data(as_text=True)
-    listing = client.get("/progress/attempts").get_data(as_text=True)
+    hidden = client.get("/progress/attempts").get_data(as_text=True)
+    assert not re.search(rf'/quiz/{first}[/"]', hidden)  # hidden by default
+    listing = client.get("/progress/attempts?show_abandoned=y").get_data(as_text=True)
     assert "<td>Abandoned</td>" in listing
     # Answers and submits to it are refused; its pages say why.
     item = items_of(app, first)[0]
