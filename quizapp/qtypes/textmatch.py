@@ -163,7 +163,12 @@ def _trim(words: list[str]) -> list[str]:
     changed = True
     while changed:
         changed = False
-        if len(words) > 1 and words[0] in ARTICLES:
+        # "A 100" and "A-100" are the chip A100, not the article before a number.
+        if (
+            len(words) > 1
+            and words[0] in ARTICLES
+            and not (words[0] == "a" and words[1][:1].isdigit())
+        ):
             words, changed = words[1:], True
             continue
         for title in TITLES:

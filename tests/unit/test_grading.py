@@ -40,6 +40,8 @@ def grade(qtype: str, data: dict, response):
         ("1,000", "1000"),
         ("the eighteenth", "18"),  # an ordinal in words is its number, like '18th'
         ("August first", "august 1"),
+        ("A-100", "a 100"),  # a chip's name, not an article before a number
+        ("the 8", "8"),
         ("", ""),
     ],
 )
