@@ -131,6 +131,8 @@ class User(db.Model):
     new_per_day: Mapped[int] = mapped_column(default=20)
     reviews_per_day: Mapped[int] = mapped_column(default=200)
     learning_steps: Mapped[bool] = mapped_column(default=True)
+    # The reviewer offers Again and Good only (Quizlet's "Still learning" / "Know it").
+    two_buttons: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Personal FSRS parameters fitted to the student's reviews; None: FSRS's defaults.
     fsrs_parameters: Mapped[list | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

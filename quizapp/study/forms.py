@@ -74,6 +74,11 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired()],
     )
     learning_steps = BooleanField("Use learning steps (1 and 10 minutes) for new and lapsed cards")
+    two_buttons = BooleanField(
+        "Grade with two buttons: Again (still learning) and Good (know it)",
+        description="Instead of Again, Hard, Good and Easy. The schedule works the same way; "
+        "only the Hard and Easy buttons go.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

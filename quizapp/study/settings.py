@@ -28,6 +28,7 @@ def settings():
             reviews_per_day=form.reviews_per_day.data,
             timezone=form.timezone.data,
             learning_steps=form.learning_steps.data,
+            two_buttons=form.two_buttons.data,
         )
         try:
             changed = study.update_settings(db.session, current_user, change)
@@ -97,6 +98,7 @@ def retention():
         reviews_per_day=current_user.reviews_per_day,
         timezone=current_user.timezone,
         learning_steps=current_user.learning_steps,
+        two_buttons=current_user.two_buttons,
     )
     changed = study.update_settings(db.session, current_user, change)
     flash(

@@ -48,6 +48,7 @@ class GradeButton(NamedTuple):
     value: int
     label: str
     css: str
+    meaning: str = ""
 
 
 # The reviewer's four grade buttons, made once rather than worked out from the enum per page.
@@ -56,6 +57,12 @@ GRADE_BUTTONS = tuple(
     for rating, css in zip(
         Rating, ("btn-danger", "btn-secondary", "btn-success", "btn-primary"), strict=True
     )
+)
+# Two-button mode: Again and Good, keeping their ratings (and keys 1 and 3) so the schedule
+# and the keyboard mean the same in both modes.
+TWO_BUTTONS = (
+    GRADE_BUTTONS[0]._replace(meaning="still learning"),
+    GRADE_BUTTONS[2]._replace(meaning="know it"),
 )
 
 
@@ -159,7 +166,8 @@ def review(deck: str):
         reveal=request.args.get("reveal") == "1",
         last_review=query_int(request.args, "last"),
         format_interval=format_interval,
-        grades=GRADE_BUTTONS,
+        grades=TWO_BUTTONS if user.two_buttons else GRADE_BUTTONS,
+        two_buttons=user.two_buttons,
         timezone_set=user.timezone_set,
         sealed=sealed,
         paused=PAUSED,

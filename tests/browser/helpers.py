@@ -18,6 +18,13 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+def counts(page) -> tuple[int, int, int]:
+    """The reviewer's new, learning and due counts."""
+    return tuple(
+        int(page.locator(f"#count-{name}").inner_text()) for name in ("new", "learning", "due")
+    )
+
+
 def register(page, base: str, name: str) -> None:
     page.goto(base + "/register")
     page.get_by_label("Username").fill(name)

@@ -7,15 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import register, serious_violations
+from tests.browser.helpers import counts, register, serious_violations
 
 pytestmark = pytest.mark.browser
-
-
-def counts(page) -> tuple[int, int, int]:
-    return tuple(
-        int(page.locator(f"#count-{name}").inner_text()) for name in ("new", "learning", "due")
-    )
 
 
 def test_review_ten_cards_with_the_keyboard_only(sample_app, live_server, page):

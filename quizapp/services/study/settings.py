@@ -55,6 +55,7 @@ class SettingsChange:
     reviews_per_day: int
     timezone: str
     learning_steps: bool
+    two_buttons: bool  # grade with Again and Good only; scheduling is unchanged
 
 
 def _check_retention(value: float) -> None:
@@ -88,6 +89,7 @@ def update_settings(session: Session, user: User, change: SettingsChange) -> int
         row.new_per_day, row.reviews_per_day = change.new_per_day, change.reviews_per_day
         row.timezone, row.timezone_set = change.timezone, True
         row.learning_steps = change.learning_steps
+        row.two_buttons = change.two_buttons
     return reschedule(session, user) if replan else 0
 
 

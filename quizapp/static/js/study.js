@@ -1,6 +1,7 @@
 // Keyboard-first reviewer: Space (or a tap on the card) shows the answer, 1-4 grade, u undoes,
-// s suspends, b buries. Cards change in place (fetch + JSON); without JavaScript the same forms
-// and links work.
+// s suspends, b buries. In two-button mode only 1 (Again) and 3 (Good) grade, and Space then
+// means Good. Cards change in place (fetch + JSON); without JavaScript the same forms and links
+// work.
 (function () {
   "use strict";
   const root = document.getElementById("reviewer");
@@ -13,6 +14,11 @@
   let revealed = !$("back").hidden;
   let shownAt = Date.now();
   let busy = false;
+  // The grades the page offers (two-button mode offers Again and Good only).
+  const offered = Array.from(gradeForm.querySelectorAll("button[name=rating]"), function (b) {
+    return b.value;
+  });
+  const twoButtons = offered.length === 2;
 
   function setHidden(id, hidden) { const node = $(id); if (node) node.hidden = hidden; }
 
@@ -145,7 +151,11 @@
     const key = event.key;
     if (key === " " || (key === "Enter" && !revealed)) {
       if (!revealed) { event.preventDefault(); reveal(); }
-    } else if (["1", "2", "3", "4"].includes(key)) {
+      // Two buttons: Space is Good, unless it presses the button or link that has the focus.
+      else if (twoButtons && key === " " && !event.target.closest("button, a")) {
+        event.preventDefault(); grade("3");
+      }
+    } else if (offered.includes(key)) {
       event.preventDefault(); grade(key);
     } else if (key === "u") {
       event.preventDefault(); undo();
