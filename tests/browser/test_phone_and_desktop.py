@@ -10,7 +10,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from quizapp.extensions import db
+from quizapp.models import User
 from tests.browser.helpers import register, serious_violations
+from tests.factories import (
+    enrol,
+    first_card,
+    make_attempt,
+    make_course,
+    make_quiz_assignment,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +59,11 @@ def focused(page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.tagName")
 
 
+def find_user_of(app, name: str) -> User:
+    with app.app_context():
+        return db.session.scalar(db.select(User).where(User.username == name))
+
+
 def check_page(page, where: str) -> None:
     assert fits(page), f"{where} scrolls sideways"
     assert serious_violations(page) == [], where
@@ -73,6 +88,27 @@ def test_every_student_page_fits_and_passes_axe(sample_app, live_server, page, s
         expect(menu).to_be_hidden()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(re.compile(r".*/(login)?$"))
+
+
+def test_pages_reached_from_other_pages_fit_and_pass_axe(sample_app, live_server, page, size):
+    """The pages a student reaches only through another one: a card's info, the cram start,
+    results showing the wrong ones only, and an enrolled student's class and assignment."""
+    register(page, live_server, f"deeper-{size}")
+    student = find_user_of(sample_app, f"deeper-{size}")
+    attempt = make_attempt(sample_app, student, answers="wrong", submit=True)
+    course = make_course(sample_app, make_user(sample_app, f"teacher-{size}", "instructor"))
+    enrol(sample_app, course, student)
+    assignment = make_quiz_assignment(sample_app, course)
+    for path in (
+        f"/study/card/{first_card(sample_app)}",
+        "/study/sample-bank/cram",
+        f"/quiz/{attempt}/results?show=wrong",
+        f"/classes/{course}",
+        f"/classes/{course}/assignments/{assignment}",
+    ):
+        response = page.goto(live_server + path)
+        assert response.status == 200, path
+        check_page(page, f"{path} at {size}")
 
 
 def test_today_leads_to_each_action(sample_app, live_server, page, size):
