@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -354,3 +355,42 @@ def test_B1_oversized_answers_are_refused_with_422_and_nothing_stored(student, a
     assert autosave.status_code == 422 and "too long" in autosave.json["message"]
     assert step_of(app, attempt) == step
     assert all(i.response is None for i in items_of(app, attempt))
+
+
+def test_B1_a_flood_of_oversized_answers_never_stops_another_students_answers(student, app):
+    """B1: while two threads post oversized answers and over-large bodies in a loop (each
+    refused, 422 or 413), another student's answers are all stored, once each. How fast they
+    stay is the re-probe's business (docs/security.md: slowest 0.76 s); tests never time."""
+    flooder = Auth(app.test_client())
+    flooder.register("flooder")
+    target = start(flooder, mode="exam")
+    short = next(i for i in items_of(app, target) if i.version.type == "short")
+    step = str(step_of(app, target))
+    oversized = {"step": step, "action": "save", "answer": "a b " * 3000}
+    huge = {**oversized, "answer": "z" * (300 * 1024)}
+    done, refused, other = threading.Event(), [], []
+
+    def flood(fields):
+        while not done.is_set():
+            status = flooder.post(f"/quiz/{target}/q/{short.position}", fields).status_code
+            (refused if status in (413, 422) else other).append(status)
+
+    threads = [threading.Thread(target=flood, args=(f,)) for f in (oversized, huge)]
+    for thread in threads:
+        thread.start()
+    try:
+        attempt = start(student, mode="exam")
+        items = items_of(app, attempt)
+        statuses = [
+            answer(student, app, attempt, i.position, answer_fields(i), action="save").status_code
+            for i in items
+        ]
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+    assert statuses == [302] * len(items)
+    assert all(i.response is not None for i in items_of(app, attempt))
+    assert step_of(app, attempt) == len(items)  # each saved once
+    assert refused and not other  # the flood ran all along, and was refused every time
+    assert all(i.response is None for i in items_of(app, target))
