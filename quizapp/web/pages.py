@@ -12,8 +12,10 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from ..attempt_rules import time_is_up
 from ..extensions import db
 from ..ids import query_int
+from ..models import utcnow
 from ..services import progress, quizzes, review
 from ..services.catalogue import bank_listing
 from ..services.readiness import QUIZ_SIZE
@@ -150,4 +152,6 @@ def attempts_listing(user, endpoint: str, **endpoint_args):
         subject=user,
         hidden=hidden_from(user),
         stale=stale,
+        # An exam whose time ran out is submitted by its next write; until then it is over.
+        time_up={a.id for a in rows if not a.finished and time_is_up(a.deadline, utcnow())},
     ), (200 if valid else 422)

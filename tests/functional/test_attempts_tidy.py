@@ -221,3 +221,24 @@ def test_the_api_retry_carries_on_too(student, app):
     again = api.post("/quizzes/retry", json={"count": 2})
     assert again.status_code == 200
     assert again.get_json()["id"] == first.get_json()["id"] and again.get_json()["resumed"]
+
+
+def test_an_exam_whose_time_ran_out_reads_time_up_with_its_results(student, client, app):
+    """An exam past its deadline is over even before a write closes it: the list says Time
+    up and leads to its results, not back into it (and the page writes nothing)."""
+    # Started in this order because a start submits the student's exams whose time is up.
+    running = started_ago(app, "tidier", days=0, mode="exam", time_limit_minutes=10)
+    over = started_ago(app, "tidier", days=1, mode="exam", time_limit_minutes=10)
+    page = client.get("/progress/attempts").get_data(as_text=True)
+    assert "<td>Time up</td>" in row(page, over)
+    assert f'href="/quiz/{over}/results">Review<' in page
+    assert f'href="/quiz/{over}">Resume<' not in page
+    assert f'href="/quiz/{running}">Resume<' in page and "<td>In progress</td>" in row(
+        page, running
+    )
+    assert status_of(app, over) == AttemptStatus.IN_PROGRESS
+    assert (
+        "Your score"
+        in client.get(f"/quiz/{over}/results", follow_redirects=True).get_data(as_text=True)
+        or client.get(f"/quiz/{over}/results").status_code == 200
+    )
