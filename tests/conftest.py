@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from quizapp import create_app
 from quizapp.banks.loader import load_paths
 from quizapp.extensions import db
+from quizapp.services.demo import generate
 from quizapp.services.importer import import_banks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,6 +184,17 @@ def demo_app(app):
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0, result.output
     assert f"created {DEMO_STUDENTS} students" in result.output
+    return app
+
+
+@pytest.fixture
+def demo_app_at_clock(app, clock):
+    """demo_app's data with its history ending at the clock's moment, for tests that call the
+    services with `now=clock.now()` (demo_app's ends at the real now, which pages read)."""
+    load_banks(app, QUESTIONS)
+    with app.app_context():
+        report = generate(db.session, DEMO_STUDENTS, 40, 7, now=clock.now())
+    assert report.students == DEMO_STUDENTS
     return app
 
 

@@ -26,6 +26,11 @@ pytestmark = pytest.mark.browser
 PARIS = ZoneInfo("Europe/Paris")
 
 
+# Real time throughout: the server and the browser read the real now. Every date is minutes,
+# hours or a day from it and compared as a moment, never as a calendar day, so the hour and
+# the time zone do not matter; paris() writes it in the class's zone, to the minute.
+
+
 def paris(moment) -> str:
     """A naive UTC time as the class's datetime-local field takes it."""
     return moment.replace(tzinfo=UTC).astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")

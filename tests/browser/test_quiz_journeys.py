@@ -104,7 +104,8 @@ def test_timed_exam_reload_resume_and_run_out(sample_app, live_server, page):
     assert nav.get_by_role("button", name="Question 2, answered").count() == 1
 
     with sample_app.app_context():
-        # Bring the deadline close rather than wait ten minutes; the server still decides.
+        # Bring the deadline close rather than wait ten minutes; the server still decides (by
+        # the real now: the page and its countdown read it).
         db.session.get(Attempt, attempt_id).deadline = utcnow() + timedelta(seconds=3)
         db.session.commit()
     page.reload()

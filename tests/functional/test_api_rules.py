@@ -100,7 +100,7 @@ def test_the_server_ends_an_exam_whose_time_ran_out(sample_app, ada):
     with sample_app.app_context():
         owner = db.session.get(User, user.id)
         request = QuizRequest(banks=["sample-bank"], count=2, mode="exam", time_limit_minutes=5)
-        began = utcnow() - timedelta(minutes=10)
+        began = utcnow() - timedelta(minutes=10)  # real time: the API ends it by the real now
         attempt_id = quizzes.start_quiz(db.session, owner, request, random.Random(1), began).id
     item = items_of(sample_app, attempt_id)[0]
     state = api.get(f"/attempts/{attempt_id}").get_json()
@@ -183,7 +183,7 @@ def test_assigned_quizzes_keep_their_settings_attempts_and_review_options(sample
     user, api = ada
     teacher = make_user(sample_app, "teacher", "instructor")
     course = make_course(sample_app, teacher)
-    closes = utcnow() + timedelta(days=1)
+    closes = utcnow() + timedelta(days=1)  # real time: the API opens it by the real now
     assignment = make_quiz_assignment(sample_app, course, closes_at=closes, review=AFTER_CLOSE_ONLY)
     path = f"/classes/{course}/assignments/{assignment}/start"
     assert api.post(path).status_code == 404  # not a student of the class

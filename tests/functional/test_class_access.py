@@ -38,6 +38,8 @@ def two_classes(sample_app):
         course_id = make_course(sample_app, instructor, name=f"Class {name}")
         members = [make_user(sample_app, student) for student in students]
         enrol(sample_app, course_id, *members)
+        # Real time: the pages decide what is open from the real now; two days ahead stays
+        # open however long the test runs, whatever the hour.
         assignment = make_quiz_assignment(sample_app, course_id, attempts_allowed=2,
                                           closes_at=utcnow() + timedelta(days=2))  # fmt: skip
         goal = make_goal(sample_app, course_id, due_at=utcnow() + timedelta(days=2))

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from quizapp.assignment_rules import AssignmentStatus
 from quizapp.extensions import db
-from quizapp.models import Attempt, Course, CourseMember, User, utcnow
+from quizapp.models import Attempt, Course, CourseMember, User
 from quizapp.services import classes, progress, quizzes, review
 from quizapp.services.classes import ClassError, CourseDetails, QuizSettings
 from quizapp.services.demo import DEMO_PASSWORD
@@ -439,8 +439,8 @@ def test_unassigned_attempts_are_never_hidden(course, clock):
 # ---- the demo ---------------------------------------------------------------------------------
 
 
-def test_demo_classes_are_consistent_with_their_assignments(demo_app):
-    now = utcnow()
+def test_demo_classes_are_consistent_with_their_assignments(demo_app_at_clock, clock):
+    demo_app, now = demo_app_at_clock, clock.now()
     with demo_app.app_context():
         courses = db.session.scalars(sa.select(Course)).all()
         assert len(courses) == 2

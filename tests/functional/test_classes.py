@@ -37,6 +37,12 @@ from tests.factories import (
 PARIS = ZoneInfo("Europe/Paris")
 
 
+# Real time throughout: these tests go through the pages, which read the real now. Every date
+# is minutes or whole days from it and compared as a moment, never as a calendar day, so the
+# hour and the time zone do not matter; local() writes it in the class's zone (Paris), to the
+# minute (an hour early at most in autumn's repeated hour, well within those margins).
+
+
 def local(moment: datetime) -> str:
     """A naive UTC time as a Paris datetime-local field value."""
     return moment.replace(tzinfo=UTC).astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")

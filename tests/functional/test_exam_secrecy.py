@@ -137,7 +137,7 @@ def test_b8_an_exam_whose_time_ran_out_seals_nothing(sample_app, student):
     exam = start(student, mode="exam", count=str(EXAM_SIZE), time_limit="5")
     card_id = next(iter(exam_cards(sample_app, exam)))
     assert student.client.get(f"/study/card/{card_id}").status_code == 403
-    with sample_app.app_context():
+    with sample_app.app_context():  # real time: the page compares the deadline with it
         db.session.get(Attempt, exam).deadline = utcnow() - timedelta(minutes=1)
         db.session.commit()
     assert student.client.get(f"/study/card/{card_id}").status_code == 200

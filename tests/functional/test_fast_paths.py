@@ -20,7 +20,6 @@ from quizapp.models import (
     Question,
     Review,
     User,
-    utcnow,
 )
 from quizapp.scheduling import Rating
 from quizapp.services import classes, progress, quizzes, study
@@ -139,21 +138,23 @@ def test_the_report_filters_offer_the_taught_classes_and_their_quizzes(demo_app)
             ]
 
 
-def test_the_dashboard_reads_card_states_once_and_counts_as_the_services_do(demo_app):
+def test_the_dashboard_reads_card_states_once_and_counts_as_the_services_do(
+    demo_app_at_clock, clock
+):
     """Today's counts, forecast, mastery and readiness from one read of the cards equal those
     of the study queue's and card_memories' own queries (a retired bank, suspended and buried
     cards included)."""
-    with demo_app.app_context():
+    now = clock.now()
+    with demo_app_at_clock.app_context():
         people = students()
         some = db.session.scalars(sa.select(CardState).where(CardState.user_id == people[0].id))
         for i, state in enumerate(some):
             if i % 7 == 0:
                 state.suspended = True
             elif i % 7 == 1:
-                state.buried_until = scheduling.study_day(utcnow(), "UTC")
-        db.session.execute(sa.update(Bank).where(Bank.id == 2).values(retired_at=utcnow()))
+                state.buried_until = scheduling.study_day(now, "UTC")
+        db.session.execute(sa.update(Bank).where(Bank.id == 2).values(retired_at=now))
         db.session.commit()
-        now = utcnow()
         for user in people:
             board = progress.dashboard(db.session, user, now)
             assert board.today == study.deck_counts(db.session, user, None, now)
@@ -169,21 +170,20 @@ def test_the_dashboard_reads_card_states_once_and_counts_as_the_services_do(demo
             assert sorted(fast.review_dues) == sorted(plain.review_dues)  # order is not kept
 
 
-def test_the_dashboards_plan_and_a_banks_row_count_as_today_does(demo_app):
+def test_the_dashboards_plan_and_a_banks_row_count_as_today_does(demo_app_at_clock, clock):
     """The dashboard's Plan (from the dashboard's own reads), the standalone Today and one
     bank's row (bank_today) give the same counts, and those are study's decks and each bank's
     latest marks (a retired bank and an unfinished practice included)."""
-    idle = timedelta(days=7)
-    with demo_app.app_context():
+    idle, now = timedelta(days=7), clock.now()
+    with demo_app_at_clock.app_context():
         people = students()
         first = active_shelf(db.session).banks[0].slug
         request = quizzes.QuizRequest(banks=[first], count=3)
-        quizzes.start_quiz(db.session, people[0], request, rng=random.Random(1))
-        db.session.execute(sa.update(Bank).where(Bank.id == 2).values(retired_at=utcnow()))
+        quizzes.start_quiz(db.session, people[0], request, rng=random.Random(1), now=now)
+        db.session.execute(sa.update(Bank).where(Bank.id == 2).values(retired_at=now))
         db.session.commit()
         retired = db.session.get(Bank, 2).slug
         question_bank = dict(db.session.execute(sa.select(Question.id, Question.bank_id)).all())
-        now = utcnow()
         for user in people:
             hidden = hidden_attempt_ids(db.session, user, now)
             full = today(db.session, user, idle, now, hidden)

@@ -133,7 +133,7 @@ def test_b6_ceiling_over_all_addresses_and_unlock_command(app, runner):
 def test_b6_old_failure_rows_are_pruned(app):
     """B6 note: login_failure rows older than the window are deleted, not kept forever."""
     register(app, "alice")
-    with app.app_context():
+    with app.app_context():  # real time: the login that prunes reads it
         old = utcnow() - timedelta(hours=2)
         db.session.add_all(
             LoginFailure(username=f"x{n}", address=f"2001:db8::{n}", at=old) for n in range(50)

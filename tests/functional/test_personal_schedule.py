@@ -137,7 +137,8 @@ def test_one_run_at_a_time_and_an_interrupted_run_can_be_restarted(strong, app):
         first, created = study.start_run(db.session, user)
         again, created_again = study.start_run(db.session, user)
         assert created and not created_again and again.id == first.id
-        # Its process died: not heard from for longer than the run may take.
+        # Its process died: not heard from for longer than the run may take. Real time: the
+        # page below and the next start_run judge it by the real now.
         first.updated_at = utcnow() - timedelta(hours=1)
         db.session.commit()
         assert study.interrupted(first)

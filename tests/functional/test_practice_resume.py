@@ -16,7 +16,15 @@ from quizapp.services import quizzes
 from quizapp.services.quizzes import QuizRequest
 from quizapp.vocab import AttemptStatus
 from tests.conftest import Auth
-from tests.factories import answer, answer_fields, items_of, make_user, start, user_named
+from tests.factories import (
+    answer,
+    answer_fields,
+    getter,
+    items_of,
+    make_user,
+    start,
+    user_named,
+)
 
 
 @pytest.fixture
@@ -116,12 +124,14 @@ def test_only_ones_own_open_practice_can_be_discarded(student, app):
     assert student.client.post(f"/quiz/{first}/discard").status_code == 400  # no CSRF token
 
 
-def idle_practice(app, name: str, days: float) -> int:
-    """A practice of the sample bank started (and untouched since) `days` ago."""
+def idle_practice(app, name: str, days: float, now=None) -> int:
+    """A practice of the sample bank started (and untouched since) `days` before `now`. Tests
+    that then go through the pages or the CLI leave `now` out: those read the real now, and
+    idleness is a length of time (no calendar day), so any hour and time zone will do."""
     with app.app_context():
         user = user_named(name)
         request = QuizRequest(banks=["sample-bank"], count=10)
-        then = utcnow() - timedelta(days=days)
+        then = (now or utcnow()) - timedelta(days=days)
         return quizzes.start_quiz(db.session, user, request, now=then).id
 
 
@@ -157,22 +167,27 @@ def test_the_command_closes_idle_practices_of_everyone(student, app, runner):
     assert status_of(app, fresh) == AttemptStatus.ABANDONED
 
 
-def test_the_attempts_to_resume_are_those_in_progress_less_the_idle_practices(student, app):
+def test_the_attempts_to_resume_are_those_in_progress_less_the_idle_practices(student, app, clock):
     """quizzes.unfinished (one statement, for home and the dashboard) against in_progress and
     idle_attempts: idle practices drop out, a practice answered lately, an old exam with no
     time limit and fresh attempts stay, an exam out of time drops out."""
-    stale = idle_practice(app, "practiser", days=8)
-    kept = idle_practice(app, "practiser", days=10)
-    answer(student, app, kept, 0, answer_fields(items_of(app, kept)[0]), action="next")
-    fresh = idle_practice(app, "practiser", days=2)
+    now = clock.now()
+    stale = idle_practice(app, "practiser", days=8, now=now)
+    kept = idle_practice(app, "practiser", days=10, now=now)
+    with app.app_context():  # answered an hour ago: active again
+        item = items_of(app, kept)[0]
+        user, step = user_named("practiser"), db.session.get(Attempt, kept).step
+        fields = getter(answer_fields(item))
+        quizzes.record_answer(db.session, user, kept, 0, step, fields, "next",
+                              now=now - timedelta(hours=1))  # fmt: skip
+    fresh = idle_practice(app, "practiser", days=2, now=now)
     with app.app_context():
         user = user_named("practiser")
-        then = utcnow() - timedelta(days=9)
         exam = QuizRequest(banks=["sample-bank"], count=2, mode="exam")
-        old_exam = quizzes.start_quiz(db.session, user, exam, now=then).id
+        old_exam = quizzes.start_quiz(db.session, user, exam, now=now - timedelta(days=9)).id
         timed = QuizRequest(banks=["sample-bank"], count=2, mode="exam", time_limit_minutes=5)
-        late = quizzes.start_quiz(db.session, user, timed, now=utcnow() - timedelta(hours=2)).id
-        idle, now = timedelta(days=7), utcnow()
+        late = quizzes.start_quiz(db.session, user, timed, now=now - timedelta(hours=2)).id
+        idle = timedelta(days=7)
         found = [a.id for a in quizzes.unfinished(db.session, user, idle, now)]
         stale_ids = quizzes.idle_attempts(db.session, user, idle, now)
         plain = [a.id for a in quizzes.in_progress(db.session, user, now) if a.id not in stale_ids]

@@ -219,7 +219,7 @@ def test_time_limit_is_enforced_on_the_server(student, client, app):
     answer(student, app, attempt, 0, right_answer(items[0]), action="next")
     page = client.get(f"/quiz/{attempt}/q/1").get_data(as_text=True)
     assert 'id="countdown" data-deadline="' in page
-    with app.app_context():
+    with app.app_context():  # real time here and below: the server compares deadlines with it
         # The deadline passes (beyond the grace period) while the student still types.
         db.session.get(Attempt, attempt).deadline = utcnow() - timedelta(seconds=30)
         db.session.commit()
