@@ -188,8 +188,9 @@ def heatmap(chart_id: str, title: str, counts: dict[date, int], end: date, weeks
             active += 1
             total += count
             square, iso = squares[offset]
+            colour = _HEAT_COLOURS[count] if count < 40 else HEAT[4]
             cells[offset] = (
-                f'{square}{HEAT[heat_level(count)]}" data-count="{count}"><title>'
+                f'{square}{colour}" data-count="{count}"><title>'
                 f"{iso}: {count} review(s)</title></rect>"
             )
     cell, gap = _HEAT_CELL, _HEAT_GAP
@@ -203,6 +204,7 @@ def heatmap(chart_id: str, title: str, counts: dict[date, int], end: date, weeks
 
 
 _HEAT_CELL, _HEAT_GAP, _HEAT_LEFT, _HEAT_TOP = 11, 2, 28, 16
+_HEAT_COLOURS = tuple(HEAT[heat_level(count)] for count in range(40))  # 40 and up: HEAT[4]
 _HEAT_WEEKDAYS = "".join(
     f'<text x="0" y="{_HEAT_TOP + row * (_HEAT_CELL + _HEAT_GAP) + 9}" font-size="9" '
     f'fill="{MUTED}">{name}</text>'
