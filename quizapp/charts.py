@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from html import escape
 
 from .stats import Trend
@@ -175,41 +176,62 @@ def _month_label(x: int, day: date, width: int) -> str:
 
 def heatmap(chart_id: str, title: str, counts: dict[date, int], end: date, weeks: int = 53) -> str:
     """A year of study days: one square a day, columns are weeks (Monday on top)."""
-    cell, gap, left, top = 11, 2, 28, 16
-    start = end - timedelta(days=end.weekday()) - timedelta(weeks=weeks - 1)
-    body = []
-    for name, row in (("Mon", 0), ("Wed", 2), ("Fri", 4)):
-        y = top + row * (cell + gap) + 9
-        body.append(f'<text x="0" y="{y}" font-size="9" fill="{MUTED}">{name}</text>')
-    # One square a day, ~371 of them: the parts of each square that repeat are formatted once,
-    # and the days are walked in order (start is a Monday: the offset gives the weekday).
-    ys = [f'y="{top + weekday * (cell + gap)}" width="{cell}" height="{cell}" rx="2" fill="'
-          for weekday in range(7)]  # fmt: skip
-    fills = [f'{colour}" data-count="' for colour in HEAT]
+    first, squares, empty = _heatmap_layout(end, weeks)
+    # The year's layout is drawn once per `end`: a request fills in only the squares of the
+    # days it has reviews on.
+    cells = list(empty)
     active = total = 0
-    one_day = timedelta(days=1)
-    day = start
-    for offset in range((end - start).days + 1):
-        x = left + offset // 7 * (cell + gap)
-        count = counts.get(day, 0)
-        if count:
+    last = len(cells) - 1
+    for day, count in counts.items():
+        offset = day.toordinal() - first
+        if count and 0 <= offset <= last:
             active += 1
             total += count
-        if day.day == 1:
-            body.append(_month_label(x, day, left + weeks * (cell + gap)))
-        body.append(
-            f'<rect x="{x}" {ys[offset % 7]}{fills[heat_level(count)]}{count}"><title>'
-            f"{day.isoformat()}: {count} review(s)</title></rect>"
-        )
-        day += one_day
-    width = left + weeks * (cell + gap)
+            square, iso = squares[offset]
+            colour = _HEAT_COLOURS[count] if count < 40 else HEAT[4]
+            cells[offset] = (
+                f'{square}{colour}" data-count="{count}"><title>'
+                f"{iso}: {count} review(s)</title></rect>"
+            )
+    cell, gap = _HEAT_CELL, _HEAT_GAP
+    start = date.fromordinal(first)
     description = (
         f"{total} reviews on {active} days between {start.isoformat()} and {end.isoformat()}."
     )
-    svg = _frame(chart_id, title, description, body, width=width)
-    return svg.replace(
-        f'viewBox="0 0 {width} {HEIGHT}"', f'viewBox="0 0 {width} {top + 7 * (cell + gap)}"'
-    )
+    body = [_HEAT_WEEKDAYS, *cells]
+    width, height = _HEAT_LEFT + weeks * (cell + gap), _HEAT_TOP + 7 * (cell + gap)
+    return _frame(chart_id, title, description, body, width=width, height=height)
+
+
+_HEAT_CELL, _HEAT_GAP, _HEAT_LEFT, _HEAT_TOP = 11, 2, 28, 16
+_HEAT_COLOURS = tuple(HEAT[heat_level(count)] for count in range(40))  # 40 and up: HEAT[4]
+_HEAT_WEEKDAYS = "".join(
+    f'<text x="0" y="{_HEAT_TOP + row * (_HEAT_CELL + _HEAT_GAP) + 9}" font-size="9" '
+    f'fill="{MUTED}">{name}</text>'
+    for name, row in (("Mon", 0), ("Wed", 2), ("Fri", 4))
+)
+
+
+@lru_cache(maxsize=8)
+def _heatmap_layout(end: date, weeks: int):
+    """The heatmap ending on `end`: its first day (a Monday, as an ordinal); each day's square
+    up to its colour (after its month's name, on the first of a month) with the day in ISO
+    form; and each day's whole square as drawn without reviews."""
+    cell, gap, top, left = _HEAT_CELL, _HEAT_GAP, _HEAT_TOP, _HEAT_LEFT
+    start = end - timedelta(days=end.weekday()) - timedelta(weeks=weeks - 1)
+    squares, empty = [], []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        x = left + offset // 7 * (cell + gap)
+        label = _month_label(x, day, left + weeks * (cell + gap)) if day.day == 1 else ""
+        square = (
+            f'{label}<rect x="{x}" y="{top + offset % 7 * (cell + gap)}" width="{cell}" '
+            f'height="{cell}" rx="2" fill="'
+        )
+        iso = day.isoformat()
+        squares.append((square, iso))
+        empty.append(f'{square}{HEAT[0]}" data-count="0"><title>{iso}: 0 review(s)</title></rect>')
+    return start.toordinal(), tuple(squares), tuple(empty)
 
 
 def two_line_chart(

@@ -7,9 +7,9 @@ Marks are fractions of a question's points (0..1) unless said otherwise.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 MIN_RESPONSES_FOR_FLAGS = 10
 
@@ -158,11 +158,15 @@ def linear_trend(values: Sequence[float]) -> Trend | None:
     return Trend(slope, my - slope * mx)
 
 
-def streak(days_with_reviews: set[date], today: date) -> int:
+def streak(days_with_reviews: Iterable[date], today: date) -> int:
     """Consecutive study days ending today (or yesterday, if today has none yet)."""
-    day = today if today in days_with_reviews else today - timedelta(days=1)
+    # Day numbers, not dates: a year's streak walks back a year (no timedelta per step).
+    days = {day.toordinal() for day in days_with_reviews}
+    day = today.toordinal()
+    if day not in days:
+        day -= 1
     count = 0
-    while day in days_with_reviews:
+    while day in days:
         count += 1
-        day -= timedelta(days=1)
+        day -= 1
     return count

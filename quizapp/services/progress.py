@@ -228,7 +228,7 @@ def dashboard(
         trend=stats.linear_trend([p.percent for p in scores]),
         mastery=mastery(session, user, now, hidden, memories, shelf, per_bank, marks),
         review_days=days,
-        streak=stats.streak({d for d, n in days.items() if n}, today),
+        streak=stats.streak((d for d, n in days.items() if n), today),
         forecast=upcoming,
         forecast_start=start,
         today=queue.counts("all", ALL_DECKS),

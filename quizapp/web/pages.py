@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import NamedTuple
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ..attempt_rules import time_is_up
@@ -19,7 +20,14 @@ from ..models import utcnow
 from ..services import progress, quizzes, review
 from ..services.catalogue import bank_listing
 from ..services.readiness import QUIZ_SIZE
-from .dashboard import dashboard_charts, dashboard_tables
+from .dashboard import (
+    Actions,
+    BankLinks,
+    dashboard_charts,
+    dashboard_tables,
+    mastery_rows,
+    readiness_rows,
+)
 from .forms import AttemptFilterForm
 
 PER_PAGE = 20
@@ -71,35 +79,37 @@ def slug_urls(endpoint: str, name: str) -> Callable[[str], str]:
     return lambda slug: f"{folder}/{quote(slug, safe='')}"
 
 
-class BankLinks(NamedTuple):
-    """Where each bank's row of the dashboard leads, by slug."""
-
-    page: Callable[[str], str]
-    study: Callable[[str], str]
-    practise: Callable[[str], str]
-
-
 def render_dashboard(user, template_args: dict | None = None):
     """A student's dashboard; to the student, each number also leads to its action."""
     own = user.id == current_user.id
     idle = practice_idle_time() if own else None
     board = progress.dashboard(db.session, user, hidden=hidden_from(user), idle=idle)
-    links = None
+    actions = None
     if own:
         links = BankLinks(
             slug_urls("main.bank", "slug"),
             slug_urls("study.review", "deck"),
             slug_urls("quiz.quick", "slug"),
         )
+        # One rendering of the CSRF field (as a CsrfOnlyForm renders it), not one per form.
+        csrf_field = (
+            Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="%s">')
+            % generate_csrf()
+        )
+        actions = Actions(links, csrf_field, url_for("quiz.retry"), QUIZ_SIZE)
+    tables = dashboard_tables(board)
+    tables["mastery"] = mastery_rows(board.mastery, board.plan, actions)
+    tables["readiness"] = readiness_rows(board.readiness)
     return render_template(
         "progress/dashboard.html",
         board=board,
         charts=dashboard_charts(board),
-        tables=dashboard_tables(board),
-        readiness=board.readiness,
+        tables=tables,
         quiz_size=QUIZ_SIZE,
         plan=board.plan,
-        links=links,
+        links=actions and actions.links,
+        csrf_field=actions and actions.csrf_field,
+        retry_url=actions and actions.retry_url,
         **(template_args or {}),
     )
 

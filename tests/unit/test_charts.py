@@ -1,11 +1,13 @@
-"""The two-line chart of the workload simulator: accessible, escaped, one point per value."""
+"""The two-line chart of the workload simulator: accessible, escaped, one point per value; the
+dashboard's heatmap: a square per day."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import date, timedelta
 
-from quizapp.charts import _nice_top, two_line_chart
+from quizapp.charts import HEAT, _nice_top, heat_level, heatmap, two_line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -49,3 +51,28 @@ def svg_markers(svg: str) -> int:
 
 def test_axes_end_on_round_numbers():
     assert [_nice_top(v) for v in (0, 0.3, 7, 12, 260, 1000)] == [1, 0.5, 10, 20, 500, 1000]
+
+
+def test_the_heatmap_has_a_square_per_day_with_its_count_and_colour():
+    # Its layout is kept per end day: two charts of the same year differ only in their counts.
+    end = date(2026, 3, 4)  # a Wednesday
+    for counts in ({}, {end: 3, date(2026, 3, 1): 40, date(2025, 3, 3): 1, date(2024, 1, 1): 9}):
+        svg = ET.fromstring(heatmap("heat", "Reviews <year>", counts, end))
+        squares = svg.findall(f"{SVG}rect")
+        start = date(2025, 3, 3)  # the Monday 52 weeks before end's week
+        assert len(squares) == (end - start).days + 1
+        for offset, square in enumerate(squares):
+            day = start + timedelta(days=offset)
+            count = counts.get(day, 0)
+            assert square.find(f"{SVG}title").text == f"{day.isoformat()}: {count} review(s)"
+            assert square.get("data-count") == str(count)
+            assert square.get("fill") == HEAT[heat_level(count)]
+            assert square.get("x") == str(28 + offset // 7 * 13)
+            assert square.get("y") == str(16 + offset % 7 * 13)
+        shown = sum(n for day, n in counts.items() if day >= start)
+        active = sum(1 for day, n in counts.items() if n and day >= start)
+        description = f"{shown} reviews on {active} days between 2025-03-03 and 2026-03-04."
+        assert svg.find(f"{SVG}desc").text == description
+        months = [t.text for t in svg.findall(f"{SVG}text") if t.get("font-size") == "9"]
+        assert months[3:] == ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+                              "Jan", "Feb", "Mar"]  # fmt: skip
