@@ -90,21 +90,21 @@ def overview():
     descending = request.args.get("dir") == "desc"
     scope = _scope()
     form, filters, keep = _overview_filters(scope)
-    rows = overview_service.class_overview(db.session, sort, descending, scope, filters)
-    summary = overview_service.class_summary(db.session, rows, scope, filters)
-    calibration = readiness.class_calibration(db.session, scope.attempt_clauses(), key=scope)
     # The summary covers the whole class; the table shows it a page at a time, as Moodle's
     # participants page does (the CSV export has every student).
-    pages = max(1, -(-len(rows) // STUDENTS_PER_PAGE))
-    page = min(max(1, query_int(request.args, "page", 1)), pages)
-    first = (page - 1) * STUDENTS_PER_PAGE
+    table = overview_service.overview_page(
+        db.session, sort, descending, scope, filters,
+        query_int(request.args, "page", 1), STUDENTS_PER_PAGE,
+    )  # fmt: skip
+    summary = table.summary
+    calibration = readiness.class_calibration(db.session, scope.attempt_clauses(), key=scope)
     return render_template(
         "classroom/overview.html",
-        rows=rows[first : first + STUDENTS_PER_PAGE],
-        total=len(rows),
-        first=first,
-        page=page,
-        pages=pages,
+        rows=table.rows,
+        total=table.total,
+        first=table.first,
+        page=table.page,
+        pages=table.pages,
         student_url=_student_url(),
         overview_url=_overview_url(keep),
         sort=sort,
