@@ -105,7 +105,7 @@ def overview():
         first=table.first,
         page=table.page,
         pages=table.pages,
-        student_url=_student_url(),
+        students_folder=_students_folder(),
         overview_url=_overview_url(keep),
         sort=sort,
         descending=descending,
@@ -130,10 +130,10 @@ def _overview_url(keep: dict):
     return link
 
 
-def _student_url():
-    """A student's page by id, with url_for called once (the overview lists every student)."""
-    folder = url_for("classroom.student", user_id=0).rsplit("/", 1)[0]
-    return lambda user_id: f"{folder}/{user_id}"
+def _students_folder() -> str:
+    """The folder of the students' pages (/class/students), with url_for called once: the
+    table links to each student's page as folder/id."""
+    return url_for("classroom.student", user_id=0).rsplit("/", 1)[0]
 
 
 def _histogram(summary) -> Markup:
