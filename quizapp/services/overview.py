@@ -5,7 +5,6 @@ summary above it: the class average, a histogram of students' averages, per-bank
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,7 +19,7 @@ from .overview_figures import (  # noqa: F401 (attempt_figures, Student: part of
     OverviewFilter,
     Student,
     attempt_figures,
-    bank_averages,
+    bank_means,
     every_bank,
     read_figures,
     retention_of,
@@ -62,7 +61,11 @@ def _badges(row: StudentRow, now: datetime) -> list[str]:
 
 
 def _inactive(last_active: datetime | None, now: datetime) -> bool:
-    return last_active is None or last_active < now - timedelta(days=INACTIVE_DAYS)
+    return last_active is None or last_active < _active_since(now)
+
+
+def _active_since(now: datetime) -> datetime:
+    return now - timedelta(days=INACTIVE_DAYS)
 
 
 def _low(average: float | None) -> bool:
@@ -185,11 +188,13 @@ def _summary(
     histogram = [0] * HISTOGRAM_BINS
     for value in averages:
         histogram[min(HISTOGRAM_BINS - 1, max(0, int(value // 10)))] += 1
+    since = _active_since(now)  # as _badges decides, over every student at once
     kinds = {
-        "inactive": sum(_inactive(s.last_active_at, now) for s in figures.students),
-        "low": sum(_low(a) for _, a, _ in figures.attempts.values()),
-        "overdue": sum(count >= MANY_OVERDUE for count in figures.overdue.values()),
-    }
+        "inactive": sum(1 for s in figures.students
+                        if s.last_active_at is None or s.last_active_at < since),
+        "low": sum(1 for a in averages if a < LOW_AVERAGE),
+        "overdue": sum(1 for count in figures.overdue.values() if count >= MANY_OVERDUE),
+    }  # fmt: skip
     return ClassSummary(
         len(figures.students),
         len(averages),
@@ -205,15 +210,12 @@ def _bank_averages(
 ) -> list[BankAverage]:
     """Per bank: each student's average percent over their finished attempts' questions of
     that bank, then the mean over the students."""
-    ids = {s.id for s in figures.students}
-    students: dict[int, list[float]] = defaultdict(list)
-    for user_id, bank_id, average in bank_averages(session, scope, filters, figures.stamps):
-        if user_id in ids and average is not None:
-            students[bank_id].append(average)
-    if not students:
+    means = {
+        bank: (mean, n) for bank, mean, n in bank_means(session, scope, filters, figures.stamps)
+    }
+    if not means:
         return []
-    return [BankAverage(b, sum(students[b.id]) / len(students[b.id]), len(students[b.id]))
-            for b in every_bank(session) if b.id in students]  # fmt: skip
+    return [BankAverage(b, *means[b.id]) for b in every_bank(session) if b.id in means]
 
 
 def class_csv(

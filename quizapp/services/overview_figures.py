@@ -137,7 +137,8 @@ def _bank_averages_query(scope: Scope, filters: OverviewFilter):
         sa.select(Attempt.user_id, Question.bank_id, _bank_percent().label("percent"))
         .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
         .join(Question, AttemptItem.question_id == Question.id)
-        .where(*_attempt_where(scope, filters))
+        .join(User, Attempt.user_id == User.id)
+        .where(*_attempt_where(scope, filters), User.role == Role.STUDENT)
         .group_by(Attempt.id, Attempt.user_id, Question.bank_id)
     )
     if filters.bank_id is not None:
@@ -148,10 +149,23 @@ def _bank_averages_query(scope: Scope, filters: OverviewFilter):
     )
 
 
-def bank_averages(session: Session, scope: Scope, filters: OverviewFilter, stamps=None):
-    """(user id, bank id, average %) per student and bank: the average over their finished
-    attempts of the percent on that bank's questions. Kept until finished answers change."""
-    return _kept(session, "bank averages", _bank_averages_query, scope, filters, stamps)
+def bank_means(session: Session, scope: Scope, filters: OverviewFilter, stamps=None):
+    """(bank id, mean %, students) per bank: each student's average over their finished
+    attempts of the percent on the bank's questions, then the mean over the students in
+    scope. Kept until finished answers change (a student's role too, which counts here)."""
+
+    def compute():
+        query = _bank_averages_query(scope, filters)
+        students: dict[int, list[float]] = {}
+        for _, bank_id, average in rows(session, query, **_params(scope, filters)):
+            if average is not None:
+                students.setdefault(bank_id, []).append(average)
+        return tuple(
+            (bank, sum(found) / len(found), len(found)) for bank, found in students.items()
+        )
+
+    stamps = all_stamps(session) if stamps is None else stamps
+    return cached(session, ("bank means", scope, filters, stamps), compute)
 
 
 _BANKS = sa.select(Bank.id, Bank.slug, Bank.title).order_by(*BANK_ORDER)
