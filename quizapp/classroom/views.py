@@ -90,22 +90,22 @@ def overview():
     descending = request.args.get("dir") == "desc"
     scope = _scope()
     form, filters, keep = _overview_filters(scope)
-    rows = overview_service.class_overview(db.session, sort, descending, scope, filters)
-    summary = overview_service.class_summary(db.session, rows, scope, filters)
-    calibration = readiness.class_calibration(db.session, scope.attempt_clauses(), key=scope)
     # The summary covers the whole class; the table shows it a page at a time, as Moodle's
     # participants page does (the CSV export has every student).
-    pages = max(1, -(-len(rows) // STUDENTS_PER_PAGE))
-    page = min(max(1, query_int(request.args, "page", 1)), pages)
-    first = (page - 1) * STUDENTS_PER_PAGE
+    table = overview_service.overview_page(
+        db.session, sort, descending, scope, filters,
+        query_int(request.args, "page", 1), STUDENTS_PER_PAGE,
+    )  # fmt: skip
+    summary = table.summary
+    calibration = readiness.class_calibration(db.session, scope.attempt_clauses(), key=scope)
     return render_template(
         "classroom/overview.html",
-        rows=rows[first : first + STUDENTS_PER_PAGE],
-        total=len(rows),
-        first=first,
-        page=page,
-        pages=pages,
-        student_url=_student_url(),
+        rows=table.rows,
+        total=table.total,
+        first=table.first,
+        page=table.page,
+        pages=table.pages,
+        students_folder=_students_folder(),
         overview_url=_overview_url(keep),
         sort=sort,
         descending=descending,
@@ -130,10 +130,10 @@ def _overview_url(keep: dict):
     return link
 
 
-def _student_url():
-    """A student's page by id, with url_for called once (the overview lists every student)."""
-    folder = url_for("classroom.student", user_id=0).rsplit("/", 1)[0]
-    return lambda user_id: f"{folder}/{user_id}"
+def _students_folder() -> str:
+    """The folder of the students' pages (/class/students), with url_for called once: the
+    table links to each student's page as folder/id."""
+    return url_for("classroom.student", user_id=0).rsplit("/", 1)[0]
 
 
 def _histogram(summary) -> Markup:

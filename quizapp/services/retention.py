@@ -6,7 +6,7 @@ month of reviews on every view."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -83,17 +83,11 @@ def add_reviews(session: Session, reviews: list[dict]) -> None:
         )  # fmt: skip
 
 
-def retention_by_user(
-    session: Session, user_clauses: Iterable, since: date | None, until: date | None
-) -> list[tuple[int, int, int]]:
-    """(user id, reviews of learnt cards, those not rated Again) per student, over the UTC
-    days from `since` to `until` (both included; open when None)."""
-    where = list(user_clauses)
-    if since is not None:
-        where.append(RetentionDay.day >= since)
-    if until is not None:
-        where.append(RetentionDay.day <= until)
-    query = (
+def _by_user(users: bool):
+    where = [RetentionDay.day >= sa.bindparam("since"), RetentionDay.day <= sa.bindparam("until")]
+    if users:
+        where.append(RetentionDay.user_id.in_(sa.bindparam("users", expanding=True)))
+    return (
         sa.select(
             RetentionDay.user_id,
             sa.func.sum(RetentionDay.reviews),
@@ -102,4 +96,22 @@ def retention_by_user(
         .where(*where)
         .group_by(RetentionDay.user_id)
     )
-    return session.connection().execute(query).all()
+
+
+# Built once: the class overview reads them on every view.
+_BY_USER = {users: _by_user(users) for users in (False, True)}
+
+
+def retention_by_user(
+    session: Session, users: list[int] | None, since: date | None, until: date | None
+) -> sa.CursorResult:
+    """(user id, reviews of learnt cards, those not rated Again) per student of `users`
+    (every user when None), over the UTC days from `since` to `until` (both included; open
+    when None)."""
+    return rows(
+        session,
+        _BY_USER[users is not None],
+        users=users,
+        since=since or date.min,
+        until=until or date.max,
+    )

@@ -17,6 +17,7 @@ from quizapp.services import (
     analysis,
     classes,
     overview,
+    overview_figures,
     quizzes,
     readiness,
     report_cache,
@@ -51,19 +52,27 @@ def figures(app, scope=EVERYONE):
         return responses, report.test.mean, attempts, calibration
 
 
-def fresh_figures(app, scope=EVERYONE):
-    """figures() worked out afresh: another app on the same database keeps nothing yet."""
+def bank_means(app, scope=EVERYONE):
+    """The class overview's per-bank means of the students' averages."""
+    with app.app_context():
+        return overview_figures.bank_means(db.session, scope, overview.EVERYTHING)
+
+
+def fresh(app, report, scope=EVERYONE):
+    """report(app, scope) worked out afresh: another app on the same database keeps nothing
+    yet."""
     other = make_app(app.config["SQLALCHEMY_DATABASE_URI"])
     try:
-        return figures(other, scope)
+        return report(other, scope)
     finally:
         dispose(other)
 
 
 def kept(app, scope=EVERYONE):
-    """figures(), checked against figures worked out afresh."""
+    """figures(), checked against figures worked out afresh (and the bank means too)."""
     found = figures(app, scope)
-    assert found == fresh_figures(app, scope)
+    assert found == fresh(app, figures, scope)
+    assert bank_means(app, scope) == fresh(app, bank_means, scope)
     return found
 
 

@@ -82,3 +82,7 @@ def test_bulk_loads_and_the_overview_read_the_same_counts(sample_app):
         everything = overview.OverviewFilter(since=(now - timedelta(days=60)).date())
         (row,) = overview.class_overview(db.session, filters=everything, now=now)
         assert (row.reviews, row.retention) == (5, 0.6)
+        # The page reads retention for its own rows only, unless it sorts by retention.
+        for sort in ("name", "retention"):
+            page = overview.overview_page(db.session, sort, filters=everything, now=now)
+            assert page.rows == [row] and page.total == 1

@@ -16,6 +16,7 @@ from ...models import Assignment, Course, CourseMember, User, utcnow
 from ...scheduling import valid_zone
 from ...vocab import AssignmentKind, CourseRole, Role
 from ..accounts import find_user
+from ..queries import rows
 
 
 class ClassError(ValueError):
@@ -98,9 +99,7 @@ class TaughtChoices(NamedTuple):
     quizzes: list[TaughtQuiz]  # grouped by class, in the order of `courses`
 
 
-def taught_choices(session: Session, viewer: User) -> TaughtChoices:
-    """taught_courses and their quiz assignments (by id) as columns, in one query: the
-    assignments' JSON settings are not read for a list of titles."""
+def _taught_choices_query(admin: bool):
     query = (
         sa.select(Course.id, Course.name, Course.term, Assignment.id, Assignment.title)
         .outerjoin(
@@ -109,12 +108,23 @@ def taught_choices(session: Session, viewer: User) -> TaughtChoices:
         )
         .order_by(Course.archived_at.is_not(None), Course.name, Course.id, Assignment.id)
     )
-    if not _is_admin(viewer):
-        query = query.join(CourseMember, CourseMember.course_id == Course.id).where(
-            CourseMember.user_id == viewer.id, CourseMember.role == CourseRole.INSTRUCTOR
-        )
+    if admin:
+        return query
+    return query.join(CourseMember, CourseMember.course_id == Course.id).where(
+        CourseMember.user_id == sa.bindparam("viewer"), CourseMember.role == CourseRole.INSTRUCTOR
+    )
+
+
+# Built once: every report page's filter reads it.
+_TAUGHT_CHOICES = {admin: _taught_choices_query(admin) for admin in (False, True)}
+
+
+def taught_choices(session: Session, viewer: User) -> TaughtChoices:
+    """taught_courses and their quiz assignments (by id) as columns, in one query: the
+    assignments' JSON settings are not read for a list of titles."""
+    query = _TAUGHT_CHOICES[_is_admin(viewer)]
     found = TaughtChoices([], [])
-    for course_id, name, term, quiz_id, title in session.execute(query):
+    for course_id, name, term, quiz_id, title in rows(session, query, viewer=viewer.id):
         if not found.courses or found.courses[-1][0] != course_id:
             found.courses.append((course_id, name, term))
         if quiz_id is not None:
