@@ -95,3 +95,16 @@ def page_chrome() -> Chrome:
     if chrome is None:
         chrome = built[key] = _build(*key[1:])
     return chrome
+
+
+MARKER = 2**31 - 1  # the largest id a URL takes (quizapp.BoundedInt)
+
+
+def row_links(endpoint: str, key: str, **values):
+    """A function: id -> url_for(endpoint, **{key: id}, **values), for the rows of a table.
+    url_for runs once, with a marker id that each row's id then replaces."""
+    built = url_for(endpoint, **{key: MARKER}, **values)
+    head, found, tail = built.partition(f"/{MARKER}")
+    if not found:  # the id is not a path segment of this endpoint: no shortcut
+        return lambda value: url_for(endpoint, **{key: value}, **values)
+    return lambda value: f"{head}/{int(value)}{tail}"
