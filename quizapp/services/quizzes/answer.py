@@ -97,7 +97,7 @@ def question_page(
     checked = attempt.mode != Mode.EXAM
     answered = [
         (fraction if checked else response) is not None
-        for response, fraction in session.execute(_RESPONSES, {"attempt": attempt_id})
+        for response, fraction in rows(session, _RESPONSES, attempt=attempt_id)
     ]
     return QuestionPage(attempt, item, answered)
 

@@ -111,11 +111,12 @@ def is_candidate(state, due, suspended, buried_until, day: date, end: datetime) 
 def _candidates(
     session: Session, user: User, day: date, end: datetime
 ) -> tuple[list[CardRef], dict[int, StateRef]]:
-    cards, states = [], {}
-    for card_id, bank_id, *state in rows(session, _CANDIDATES, user=user.id, day=day, end=end):
-        cards.append(CardRef(card_id, bank_id))
-        if state[0] is not None:
-            states[card_id] = StateRef(card_id, *state)
+    # A row for most active cards, on every study request: fetched at once and turned into
+    # tuples without a Python call per field.
+    found = rows(session, _CANDIDATES, user=user.id, day=day, end=end).all()
+    card, state = CardRef._make, StateRef._make
+    cards = [card((row[0], row[1])) for row in found]
+    states = {row[0]: state((row[0], *row[2:])) for row in found if row[2] is not None}
     return cards, states
 
 
