@@ -33,7 +33,7 @@ from .quiz.views import bp as quiz_bp
 from .security import init_app as register_transport_security
 from .services.accounts import load_session_user
 from .study.views import bp as study_bp
-from .web.chrome import page_chrome, row_links
+from .web.chrome import deck_links, page_chrome, row_links
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -194,6 +194,7 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.globals["page_chrome"] = page_chrome
     app.jinja_env.globals["row_links"] = row_links
+    app.jinja_env.globals["deck_links"] = deck_links
     app.jinja_env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     app.jinja_env.filters["markdown_inline"] = lambda text: Markup(render_inline(text))
     app.jinja_env.filters["points"] = formatting.points

@@ -108,3 +108,34 @@ def row_links(endpoint: str, key: str, **values):
     if not found:  # the id is not a path segment of this endpoint: no shortcut
         return lambda value: url_for(endpoint, **{key: value}, **values)
     return lambda value: f"{head}/{int(value)}{tail}"
+
+
+class DeckLinks(NamedTuple):
+    """The study page's addresses that depend only on its deck."""
+
+    review: str
+    grade: str
+    undo: str
+    action: str  # a card action with card 0 and action ACTION: the page's script fills them in
+    timezone: str
+    index: str
+    script: str
+
+
+def deck_links(deck: str) -> DeckLinks:
+    """The study page's addresses for `deck`, built once per deck. Only for a deck the view
+    has checked ("all" or an active bank's slug), so only banks' slugs are kept."""
+    key = (request.script_root, deck)
+    built = current_app.extensions.setdefault("quizapp.deck_links", {})
+    links = built.get(key)
+    if links is None:
+        links = built[key] = DeckLinks(
+            review=url_for("study.review", deck=deck),
+            grade=url_for("study.grade", deck=deck),
+            undo=url_for("study.undo", deck=deck),
+            action=url_for("study.card_action", card_id=0, action="ACTION", deck=deck),
+            timezone=url_for("study.timezone"),
+            index=url_for("study.index"),
+            script=url_for("static", filename="js/study.js"),
+        )
+    return links
