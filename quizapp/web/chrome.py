@@ -24,10 +24,15 @@ class Chrome(NamedTuple):
     home: Markup  # the brand link's address
 
 
+def _url(endpoint: str, **values) -> Markup:
+    """url_for, escaped as the template would escape it."""
+    return escape(url_for(endpoint, **values))
+
+
 def nav_link(endpoint: str, label: str, here: bool) -> str:
     active = " active" if here else ""
     current = ' aria-current="page"' if here else ""
-    return f'<a class="nav-link{active}" href="{url_for(endpoint)}"{current}>{escape(label)}</a>'
+    return f'<a class="nav-link{active}" href="{_url(endpoint)}"{current}>{escape(label)}</a>'
 
 
 def _item(endpoint: str, label: str, here: bool) -> str:
@@ -37,9 +42,9 @@ def _item(endpoint: str, label: str, here: bool) -> str:
 def _build(signed_in: bool, staff: bool, section: str | None, home: bool) -> Chrome:
     head = (
         f"{bootstrap.load_css()}\n"
-        f'  <link rel="stylesheet" href="{url_for("static", filename="css/app.css")}">\n'
+        f'  <link rel="stylesheet" href="{_url("static", filename="css/app.css")}">\n'
         '  <noscript><link rel="stylesheet" href='
-        f'"{url_for("static", filename="css/nojs.css")}"></noscript>'
+        f'"{_url("static", filename="css/nojs.css")}"></noscript>'
     )
     menu = [_item("main.home", "Home" if signed_in else "Banks", home)]
     tabbar = ""
@@ -63,19 +68,19 @@ def _build(signed_in: bool, staff: bool, section: str | None, home: bool) -> Chr
             ]
         )
     anonymous = (
-        f'<li class="nav-item"><a class="nav-link" href="{url_for("auth.login")}">Log in</a></li>\n'
-        f'          <li class="nav-item"><a class="nav-link" href="{url_for("auth.register")}">'
+        f'<li class="nav-item"><a class="nav-link" href="{_url("auth.login")}">Log in</a></li>\n'
+        f'          <li class="nav-item"><a class="nav-link" href="{_url("auth.register")}">'
         "Register</a></li>"
     )
     return Chrome(
         head=Markup(head),
         menu=Markup("\n          ".join(menu)),
-        account=Markup(url_for("auth.password")),
-        logout=Markup(url_for("auth.logout")),
+        account=_url("auth.password"),
+        logout=_url("auth.logout"),
         anonymous=Markup(anonymous),
         tabbar=Markup(tabbar),
         scripts=Markup(bootstrap.load_js()),
-        home=Markup(url_for("main.home")),
+        home=_url("main.home"),
     )
 
 
