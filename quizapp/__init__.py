@@ -33,6 +33,7 @@ from .quiz.views import bp as quiz_bp
 from .security import init_app as register_transport_security
 from .services.accounts import load_session_user
 from .study.views import bp as study_bp
+from .web.chrome import deck_links, page_chrome, row_links
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -191,12 +192,16 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.loader = ChoiceLoader(
         [app.jinja_env.loader, FunctionLoader(_question_type_template)]
     )
+    app.jinja_env.globals["page_chrome"] = page_chrome
+    app.jinja_env.globals["row_links"] = row_links
+    app.jinja_env.globals["deck_links"] = deck_links
     app.jinja_env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     app.jinja_env.filters["markdown_inline"] = lambda text: Markup(render_inline(text))
     app.jinja_env.filters["points"] = formatting.points
     app.jinja_env.filters["out_of"] = formatting.out_of
     app.jinja_env.filters["count_of"] = formatting.count_of
     app.jinja_env.filters["percent_of"] = formatting.percent
+    app.jinja_env.filters["pct"] = formatting.pct
     # For bank text only (kept once rendered): never for anything a user typed.
     app.jinja_env.filters["bank_markdown"] = lambda text: Markup(render_bank_markdown(text))
     app.jinja_env.filters["bank_markdown_inline"] = lambda text: Markup(render_bank_inline(text))

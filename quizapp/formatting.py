@@ -28,6 +28,11 @@ def percent(part: float, whole: float) -> int:
     return round(100 * part / whole) if whole else 0
 
 
+def pct(value: float | None) -> str:
+    """A figure already in percent, whole: "42%", or "—" for none (as _figures.html's pct)."""
+    return "—" if value is None else f"{value:.0f}%"
+
+
 def count_of(part: int, whole: int, what: str) -> str:
     """ "11 of 31 questions right (35%)": what a meter says to a screen reader."""
     return f"{part} of {whole} {what} ({percent(part, whole)}%)"

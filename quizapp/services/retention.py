@@ -10,33 +10,23 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import RetentionDay, Review
 from ..scheduling import REVIEW, Rating
 from .queries import rows
 
-
-def _upsert(insert):
-    """INSERT ... ON CONFLICT DO UPDATE adding to the day's counts, in one dialect."""
-    statement = insert(RetentionDay).values(
-        user_id=sa.bindparam("user_id"),
-        day=sa.bindparam("day"),
-        reviews=sa.bindparam("reviews"),
-        remembered=sa.bindparam("remembered"),
-    )
-    return statement.on_conflict_do_update(
-        index_elements=[RetentionDay.user_id, RetentionDay.day],
-        set_={
-            "reviews": RetentionDay.reviews + statement.excluded.reviews,
-            "remembered": RetentionDay.remembered + statement.excluded.remembered,
-        },
-    )
-
-
-# Both upserts are built once; one statement, so two tabs grading at once never lose a count.
-_ADD = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
+# INSERT ... ON CONFLICT DO UPDATE adding to the day's counts: one statement, so two tabs
+# grading at once never lose a count. Written as text (the same SQL in SQLite and PostgreSQL)
+# because SQLAlchemy cannot cache the compiled form of its dialects' upsert constructs: each
+# grade of a learnt card compiled it again.
+_ADD = sa.text(
+    f"INSERT INTO {RetentionDay.__tablename__} (user_id, day, reviews, remembered) "
+    "VALUES (:user_id, :day, :reviews, :remembered) "
+    "ON CONFLICT (user_id, day) DO UPDATE SET "
+    f"reviews = {RetentionDay.__tablename__}.reviews + excluded.reviews, "
+    f"remembered = {RetentionDay.__tablename__}.remembered + excluded.remembered"
+).bindparams(sa.bindparam("day", type_=sa.Date))
 
 
 def _counts(user_id: int, reviewed_at: datetime, state_before: int, rating: int) -> dict | None:
@@ -51,7 +41,7 @@ def review_added(session: Session, values: Mapping) -> None:
     counts = _counts(values["user_id"], values["reviewed_at"], values["state_before"],
                      values["rating"])  # fmt: skip
     if counts is not None:
-        rows(session, _ADD[session.get_bind().dialect.name], **counts)
+        rows(session, _ADD, **counts)
 
 
 def review_removed(session: Session, review: Review) -> None:
@@ -59,7 +49,7 @@ def review_removed(session: Session, review: Review) -> None:
     counts = _counts(review.user_id, review.reviewed_at, review.state_before, review.rating)
     if counts is not None:
         negated = {**counts, "reviews": -1, "remembered": -counts["remembered"]}
-        rows(session, _ADD[session.get_bind().dialect.name], **negated)
+        rows(session, _ADD, **negated)
 
 
 def add_reviews(session: Session, reviews: list[dict]) -> None:
@@ -77,7 +67,7 @@ def add_reviews(session: Session, reviews: list[dict]) -> None:
             tally[1] += counts["remembered"]
     if days:
         session.execute(
-            _ADD[session.get_bind().dialect.name],
+            _ADD,
             [{"user_id": user_id, "day": day, "reviews": reviews, "remembered": remembered}
              for (user_id, day), (reviews, remembered) in sorted(days.items())],
         )  # fmt: skip

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.formatting import count_of, duration, out_of, points, time_left, warning_seconds
+from quizapp.formatting import count_of, duration, out_of, pct, points, time_left, warning_seconds
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,9 @@ def test_durations_of_study_sessions():
     assert duration(timedelta(seconds=45)) == "45 s"
     assert duration(timedelta(minutes=6, seconds=10)) == "6 min"
     assert duration(timedelta(minutes=65)) == "1 h 05 min"
+
+
+def test_pct_is_a_whole_percent_or_a_dash():
+    assert pct(41.6) == "42%"
+    assert pct(0.0) == "0%"
+    assert pct(None) == "—"

@@ -75,6 +75,20 @@ class QuestionPage:
     answered: list[bool]
 
 
+# A question's page in one query: the user's attempt, the item at the position (None past
+# the end) and its content (as _CONTENT). Fresh from the database, as _ITEM.
+_PAGE = (
+    sa.select(Attempt, AttemptItem, QuestionVersion, Question, Bank)
+    .outerjoin(
+        AttemptItem,
+        (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.position == sa.bindparam("position")),
+    )
+    .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+    .outerjoin(Question, QuestionVersion.question_id == Question.id)
+    .outerjoin(Bank, Question.bank_id == Bank.id)
+    .where(Attempt.id == sa.bindparam("attempt"), Attempt.user_id == sa.bindparam("user"))
+    .execution_options(populate_existing=True)
+)
 _RESPONSES = (
     sa.select(AttemptItem.response, AttemptItem.fraction)
     .where(AttemptItem.attempt_id == sa.bindparam("attempt"))
@@ -86,18 +100,20 @@ def question_page(
     session: Session, user: User, attempt_id: int, position: int
 ) -> QuestionPage | None:
     """The user's attempt as one question's page shows it (None for another user's or a
-    missing attempt): three queries, and only the shown question's content."""
-    attempt = session.scalars(_ATTEMPT, {"attempt": attempt_id, "user": user.id}).first()
-    if attempt is None:
+    missing attempt): two queries, and only the shown question's content."""
+    found = session.execute(
+        _PAGE, {"attempt": attempt_id, "user": user.id, "position": position}
+    ).first()
+    if found is None:
         return None
-    item = session.scalars(_ITEM, {"attempt": attempt_id, "position": position}).first()
+    attempt, item, version, question, bank = found
     if item is not None:
-        load_content(session, item)
+        _attach_content(item, version, question, bank)
     # In an exam a saved answer counts; in practice a checked one (an "I don't know" too).
     checked = attempt.mode != Mode.EXAM
     answered = [
         (fraction if checked else response) is not None
-        for response, fraction in session.execute(_RESPONSES, {"attempt": attempt_id})
+        for response, fraction in rows(session, _RESPONSES, attempt=attempt_id)
     ]
     return QuestionPage(attempt, item, answered)
 
@@ -105,7 +121,10 @@ def question_page(
 def load_content(session: Session, item: AttemptItem) -> None:
     """Load one answer's question (its version, the question and its bank) in one query: the
     page then reads item.version, item.question and its bank without a query each."""
-    version, question, bank = session.execute(_CONTENT, {"version": item.version_id}).one()
+    _attach_content(item, *session.execute(_CONTENT, {"version": item.version_id}).one())
+
+
+def _attach_content(item: AttemptItem, version, question, bank) -> None:
     set_committed_value(question, "bank", bank)
     set_committed_value(item, "question", question)
     set_committed_value(item, "version", version)

@@ -111,11 +111,13 @@ def is_candidate(state, due, suspended, buried_until, day: date, end: datetime) 
 def _candidates(
     session: Session, user: User, day: date, end: datetime
 ) -> tuple[list[CardRef], dict[int, StateRef]]:
-    cards, states = [], {}
-    for card_id, bank_id, *state in rows(session, _CANDIDATES, user=user.id, day=day, end=end):
-        cards.append(CardRef(card_id, bank_id))
-        if state[0] is not None:
-            states[card_id] = StateRef(card_id, *state)
+    # A row for most active cards, on every study request: fetched at once and made named
+    # tuples by tuple.__new__ itself (what CardRef(...) and _make run, without their Python
+    # frame per row).
+    found = rows(session, _CANDIDATES, user=user.id, day=day, end=end).all()
+    new = tuple.__new__
+    cards = [new(CardRef, (row[0], row[1])) for row in found]
+    states = {row[0]: new(StateRef, (row[0], *row[2:])) for row in found if row[2] is not None}
     return cards, states
 
 
