@@ -325,6 +325,28 @@ def answer(auth: Auth, app, attempt_id, position, fields, action="check", step=N
     )
 
 
+def answer_and_submit(auth: Auth, app, attempt_id: int, right: set[int]) -> int:
+    """Answer every question of an attempt through its pages, right at the positions `right`
+    ("I don't know" elsewhere), and submit it; returns its id."""
+    items = items_of(app, attempt_id)
+    for item in items:
+        if item.position in right:
+            answer(auth, app, attempt_id, item.position, answer_fields(item))
+        else:
+            answer(auth, app, attempt_id, item.position, {}, action="dont-know")
+    auth.post(f"/quiz/{attempt_id}/submit", {"step": str(len(items))})
+    return attempt_id
+
+
+def take_practice(auth: Auth, app, right: set[int], **fields) -> int:
+    """A practice started through the form (the sample bank unless `fields` say otherwise),
+    right at the positions `right`, submitted; returns its id."""
+    fields = {
+        name: str(value) if isinstance(value, int) else value for name, value in fields.items()
+    }
+    return answer_and_submit(auth, app, start(auth, **fields), right)
+
+
 def exam_with(app, auth, username: str, responses_by_slug: dict[str, dict]) -> int:
     """A new student takes an exam of the whole sample bank over HTTP: the given form fields
     for some questions (by slug), right answers elsewhere; returns the attempt id."""

@@ -18,6 +18,7 @@ from quizapp.vocab import AttemptStatus
 from tests.api_client import ApiClient, make_token
 from tests.conftest import Auth
 from tests.factories import answer, answer_fields, items_of, start, user_named
+from tests.factories import take_practice as take
 
 SHOW_ALL = {"show_abandoned": "y"}
 
@@ -26,17 +27,6 @@ SHOW_ALL = {"show_abandoned": "y"}
 def student(sample_app, auth):
     auth.register("tidier")
     return auth
-
-
-def take(auth, app, right: set[int], count: int) -> int:
-    """A submitted practice of the sample bank, right at the positions `right`."""
-    attempt = start(auth, count=str(count))
-    items = items_of(app, attempt)
-    for item in items:
-        fields = answer_fields(item) if item.position in right else {}
-        answer(auth, app, attempt, item.position, fields, "check" if fields else "dont-know")
-    auth.post(f"/quiz/{attempt}/submit", {"step": str(len(items))})
-    return attempt
 
 
 def started_ago(app, name: str, days: float, **request) -> int:

@@ -11,27 +11,14 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Attempt, Bank
 from tests.conftest import QUESTIONS, load_banks
-from tests.factories import answer, answer_fields, items_of, start
+from tests.factories import answer_and_submit, items_of, start
+from tests.factories import take_practice as take
 
 
 @pytest.fixture
 def student(sample_app, auth):
     auth.register("resulter")
     return auth
-
-
-def take(auth, app, right: set[int], **fields) -> int:
-    """A practice of the sample bank answered right at the positions `right` ("I don't know"
-    elsewhere), submitted."""
-    attempt = start(auth, **fields)
-    items = items_of(app, attempt)
-    for item in items:
-        if item.position in right:
-            answer(auth, app, attempt, item.position, answer_fields(item))
-        else:
-            answer(auth, app, attempt, item.position, {}, action="dont-know")
-    auth.post(f"/quiz/{attempt}/submit", {"step": str(len(items))})
-    return attempt
 
 
 def test_the_grid_and_the_wrong_only_filter(student, client, app):
@@ -94,12 +81,7 @@ def test_a_quiz_of_several_banks_gives_a_score_per_bank(app, client, auth):
             sa.select(Bank.id).where(Bank.slug == "year-of-ai-unicorns")
         )
     right = {item.position for item in items if item.question.bank_id == unicorn_bank}
-    for item in items:
-        if item.position in right:
-            answer(auth, app, attempt, item.position, answer_fields(item))
-        else:
-            answer(auth, app, attempt, item.position, {}, action="dont-know")
-    auth.post(f"/quiz/{attempt}/submit", {"step": str(len(items))})
+    answer_and_submit(auth, app, attempt, right)
     page = client.get(f"/quiz/{attempt}/results").get_data(as_text=True)
     line = re.search(r'id="bank-scores">(.*?)</dd>', page).group(1)
     unicorns, surge = len(right), len(items) - len(right)

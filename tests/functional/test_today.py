@@ -9,7 +9,8 @@ import re
 import pytest
 
 from tests.conftest import csrf_token
-from tests.factories import answer, answer_fields, items_of, sample_counts, start
+from tests.factories import items_of, sample_counts, start
+from tests.factories import take_practice as take
 
 JSON = {"Accept": "application/json"}
 
@@ -18,17 +19,6 @@ JSON = {"Accept": "application/json"}
 def student(sample_app, auth):
     auth.register("todayer")
     return auth
-
-
-def take(auth, app, right: set[int], count: int) -> int:
-    """A submitted practice of the sample bank, right at the positions `right`."""
-    attempt = start(auth, count=str(count))
-    items = items_of(app, attempt)
-    for item in items:
-        fields = answer_fields(item) if item.position in right else {}
-        answer(auth, app, attempt, item.position, fields, "check" if fields else "dont-know")
-    auth.post(f"/quiz/{attempt}/submit", {"step": str(len(items))})
-    return attempt
 
 
 def section(page: str, ident: str) -> str:
