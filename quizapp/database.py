@@ -97,9 +97,6 @@ def write_transaction(session: Session, keep: Collection[object] = ()) -> Iterat
     if session.new or session.dirty or session.deleted:
         # Changes made before the lock would be written without it: a bug in the caller.
         raise RuntimeError("write_transaction started with unsaved changes in the session")
-    if session.in_transaction():
-        # Whatever was read so far (the logged-in user, say) ends here; nothing is pending.
-        session.commit()
     # What was read before the lock may be stale by now: reload it inside the transaction.
     # (Objects are not expired at commit, so what a transaction wrote stays usable after it.)
     if keep:
@@ -108,13 +105,31 @@ def write_transaction(session: Session, keep: Collection[object] = ()) -> Iterat
                 session.expire(instance)
     else:
         session.expire_all()
-    session.connection(execution_options={WRITE_OPTION: True})
     try:
+        _begin_write(session)
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+
+
+def _begin_write(session: Session) -> None:
+    """End the read transaction, if any (whatever was read so far, the logged-in user say;
+    nothing is pending), and begin the write transaction."""
+    if not session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+        if session.in_transaction():
+            session.commit()
+        session.connection(execution_options={WRITE_OPTION: True})
+        return
+    connection = session.connection()
+    # On SQLite, on the same connection, as the session's transaction goes on: it only read,
+    # and handing the connection back to the pool and taking it again costs more than both
+    # statements. The session's commit or rollback at the end then ends the write.
+    driver = connection.connection.driver_connection
+    if driver.in_transaction:
+        driver.execute("COMMIT")
+    _begin_immediate(connection)
 
 
 # What a database error says about storage, by SQLite error name prefix or PostgreSQL SQLSTATE.

@@ -99,6 +99,58 @@ def test_the_next_card_shows_the_stored_card_and_memory(demo_app):
             assert item.version == (state.version if state else 0)
 
 
+def test_the_queues_candidates_are_the_orm_computation(demo_app):
+    """The candidates read on SQLite's own cursor are the cards and states the ORM reads,
+    with suspended and buried cards left out as is_candidate says."""
+    with demo_app.app_context():
+        users = students()[:6]
+        states = db.session.scalars(
+            sa.select(CardState).where(CardState.user_id == users[0].id).order_by(CardState.id)
+        ).all()
+        now = scheduling._naive(scheduling._aware(db.session.scalar(sa.func.now())))
+        day = scheduling.study_day(now, users[0].timezone)
+        states[0].suspended = True
+        states[1].buried_until = day
+        states[2].buried_until = day - timedelta(days=1)
+        db.session.commit()
+        order = {
+            card.id: index
+            for index, card in enumerate(
+                db.session.scalars(
+                    sa.select(Card)
+                    .join(Bank, Card.bank_id == Bank.id)
+                    .where(Card.retired_at.is_(None), Bank.retired_at.is_(None))
+                    .order_by(Bank.position, Bank.id, Card.position)
+                )
+            )
+        }
+        for user in users:
+            end = scheduling.day_end(day, user.timezone)
+            mine = {
+                state.card_id: state
+                for state in db.session.scalars(
+                    sa.select(CardState).where(CardState.user_id == user.id)
+                )
+            }
+            expected = []
+            for card_id in order:
+                state = mine.get(card_id)
+                fields = (
+                    (state.state, state.due, state.suspended, state.buried_until)
+                    if state
+                    else (None,) * 4
+                )
+                if study.is_candidate(*fields, day, end):
+                    expected.append((card_id, state and fields))
+            cards, found = study.queue._candidates(db.session, user, day, end)
+            assert [card.id for card in cards] == [card_id for card_id, _ in expected]
+            assert {
+                card_id: (s.state, s.due, s.suspended, s.buried_until)
+                for card_id, s in found.items()
+            } == {card_id: fields for card_id, fields in expected if fields}
+            assert all(isinstance(s.suspended, bool) for s in found.values())
+
+
 def test_a_grade_stores_the_scheduled_memory_and_its_review(demo_app):
     with demo_app.app_context():
         for user in students()[:4]:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from quizapp.database import write_transaction
 from quizapp.extensions import db
 from quizapp.models import Bank
+from tests.conftest import database_url
 
 WORKER = textwrap.dedent(
     """
@@ -64,3 +65,22 @@ def test_write_transaction_rolls_back_whole_on_error(app):
         except RuntimeError:
             pass
         assert db.session.scalar(sa.select(Bank).where(Bank.slug == "half")) is None
+
+
+def test_a_write_after_reads_sees_what_others_wrote_since(app, database):
+    """The read transaction ends where the write one begins (on SQLite, on the same
+    connection): the write reads the rows as they are now, not as they were when read."""
+    with app.app_context():
+        db.session.add(Bank(slug="counter", title="Counter", position=0))
+        db.session.commit()
+        bank = db.session.scalar(sa.select(Bank).where(Bank.slug == "counter"))
+        assert bank.position == 0  # a read transaction is open now
+        other = sa.create_engine(database_url(database))
+        with other.begin() as connection:
+            connection.execute(sa.update(Bank).where(Bank.slug == "counter").values(position=5))
+        other.dispose()
+        with write_transaction(db.session) as session:
+            bank = session.scalar(sa.select(Bank).where(Bank.slug == "counter"))
+            bank.position += 1
+        db.session.remove()
+        assert db.session.scalar(sa.select(Bank.position).where(Bank.slug == "counter")) == 6
