@@ -19,6 +19,7 @@ from ..services import overview as overview_service
 from ..services.catalogue import bank_listing
 from ..services.queries import bank_titles
 from ..web.forms import CsrfOnlyForm
+from ..web.overview_table import student_rows
 from ..web.pages import attempts_listing, csv_download, render_dashboard, require_staff
 from ..web.questions import QuestionPreview, results_view
 from .forms import OverviewForm, ResponseVerdictForm, ScopeForm
@@ -105,7 +106,7 @@ def overview():
         first=table.first,
         page=table.page,
         pages=table.pages,
-        students_folder=_students_folder(),
+        student_rows=student_rows(table.rows, _students_folder()),
         overview_url=_overview_url(keep),
         sort=sort,
         descending=descending,
