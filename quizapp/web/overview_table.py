@@ -51,3 +51,51 @@ def student_rows(rows: list[StudentRow], students_folder: str) -> Markup:
     badge escaped): fifty rows of eight cells were most of the page's escaping."""
     folder = escape(students_folder)
     return Markup("".join(_row(r, folder) for r in rows) or NO_STUDENTS)
+
+
+# The table's columns: sort key, heading, numeric (sorted high to low first, right-aligned).
+COLUMNS = (
+    ("name", "Student", False),
+    ("attempts", "Finished attempts", True),
+    ("average", "Average", True),
+    ("best", "Best", True),
+    ("last_active", "Last active", True),
+    ("cards", "Cards studied", True),
+    ("overdue", "Overdue", True),
+    ("retention", "Retention", True),
+)
+
+
+def _heading(key: str, label: str, numeric: bool, sort: str, descending: bool, link) -> str:
+    """One column heading: a link sorting by it (the other way round when it is the sort)."""
+    current = sort == key
+    next_dir = "asc" if current and descending else ("desc" if current or numeric else "asc")
+    aria = ""
+    arrow = ""
+    if current:
+        aria = f'aria-sort="{"descending" if descending else "ascending"}"'
+        arrow = f' <span aria-hidden="true">{"▼" if descending else "▲"}</span>'
+    return (
+        f'\n  \n  \n  <th scope="col" class="{"text-end" if numeric else ""}" {aria}>\n'
+        f'    <a href="{escape(link(sort=key, dir=next_dir))}">{label}{arrow}</a>\n  </th>\n'
+    )
+
+
+def sort_headings(sort: str, descending: bool, link) -> Markup:
+    """The column headings as overview.html's `sortable` macro wrote them; `link(**args)` is
+    the overview's URL with those query arguments (escaped here)."""
+    return Markup("".join(_heading(*column, sort, descending, link) for column in COLUMNS))
+
+
+def page_links(page: int, pages: int, link, sort: str, descending: bool) -> Markup:
+    """The pagination's items, one per page, the current one marked."""
+    direction = "desc" if descending else "asc"
+    items = []
+    for n in range(1, pages + 1):
+        active, aria = ("active", 'aria-current="page"') if n == page else ("", "")
+        href = escape(link(sort=sort, dir=direction, page=n))
+        items.append(
+            f'\n    <li class="page-item {active}"><a class="page-link" href="{href}" {aria}>'
+            f"{n}</a></li>\n  "
+        )
+    return Markup("".join(items))

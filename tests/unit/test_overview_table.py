@@ -8,7 +8,7 @@ from datetime import datetime
 from jinja2 import Environment
 
 from quizapp.services.overview import Student, StudentRow
-from quizapp.web.overview_table import student_rows
+from quizapp.web.overview_table import page_links, sort_headings, student_rows
 
 # The rows as overview.html rendered them before they were built in Python.
 TEMPLATE_ROWS = Environment(autoescape=True).from_string(
@@ -65,3 +65,37 @@ def test_names_and_badges_are_escaped():
     assert "<script>" not in html and "<b>" not in html
     assert 'data-student="&lt;script&gt;alert(1)&lt;/script&gt;"' in html
     assert "o&#39;brien &amp; &#34;co&#34;" in html
+
+
+# The headings and page links as overview.html's macro and loop wrote them.
+TEMPLATE_LINKS = Environment(autoescape=True).from_string(
+    """{% macro sortable(key, label, numeric=False) %}
+  {% set is_current = sort == key %}
+  {% set next_dir = 'asc' if is_current and descending else ('desc' if is_current or numeric else 'asc') %}
+  <th scope="col" class="{{ 'text-end' if numeric }}" {% if is_current %}aria-sort="{{ 'descending' if descending else 'ascending' }}"{% endif %}>
+    <a href="{{ overview_url(sort=key, dir=next_dir) }}">{{ label }}{% if is_current %} <span aria-hidden="true">{{ '▼' if descending else '▲' }}</span>{% endif %}</a>
+  </th>
+{% endmacro %}{{ sortable('name', 'Student') }}{{ sortable('attempts', 'Finished attempts', True) }}{{ sortable('average', 'Average', True) }}{{ sortable('best', 'Best', True) }}{{ sortable('last_active', 'Last active', True) }}{{ sortable('cards', 'Cards studied', True) }}{{ sortable('overdue', 'Overdue', True) }}{{ sortable('retention', 'Retention', True) }}|
+  {% for n in range(1, pages + 1) %}
+    <li class="page-item {% if n == page %}active{% endif %}"><a class="page-link" href="{{ overview_url(sort=sort, dir='desc' if descending else 'asc', page=n) }}" {% if n == page %}aria-current="page"{% endif %}>{{ n }}</a></li>
+  {% endfor %}"""  # noqa: E501
+)
+
+
+def link(**args) -> str:
+    return "/class/?" + "&".join(
+        f"{key}={value}" for key, value in {"bank": "<a&b>", **args}.items()
+    )
+
+
+def test_the_headings_and_page_links_are_what_the_template_wrote():
+    for sort in ("name", "overdue", "retention", "nonsense"):
+        for descending in (False, True):
+            for page, pages in ((1, 1), (2, 4)):
+                expected = TEMPLATE_LINKS.render(
+                    sort=sort, descending=descending, page=page, pages=pages, overview_url=link
+                )
+                headings = sort_headings(sort, descending, link)
+                pager = page_links(page, pages, link, sort, descending)
+                assert f"{headings}|\n  {pager}" == expected
+    assert "<a&b>" not in sort_headings("name", False, link)
