@@ -189,12 +189,14 @@ def _overdue_query(users: bool, bank: bool):
     # Grouped by user_id + 0: SQLite would otherwise walk the (user_id, due) index for the
     # grouping's order, reading every card state, instead of the overdue range of `due`. The
     # cards are checked against a list SQLite makes once, not joined: one lookup less for
-    # each overdue card.
+    # each overdue card. Without retired cards (the usual case) that list is not even looked
+    # up: NOT EXISTS is worked out once and settles the OR for every row.
     if bank:
         of_bank = Card.bank_id == sa.bindparam("bank")
         cards = CardState.card_id.in_(sa.select(Card.id).where(Card.retired_at.is_(None), of_bank))
     else:
-        cards = CardState.card_id.not_in(sa.select(Card.id).where(Card.retired_at.is_not(None)))
+        retired = sa.select(Card.id).where(Card.retired_at.is_not(None))
+        cards = sa.or_(~sa.exists(retired), CardState.card_id.not_in(retired))
     user_id = CardState.user_id + 0
     return (
         sa.select(user_id, sa.func.count())
