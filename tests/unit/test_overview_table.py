@@ -32,7 +32,12 @@ TEMPLATE_ROWS = Environment(autoescape=True).from_string(
 
 def rows() -> list[StudentRow]:
     names = ["ada", "<script>alert(1)</script>", 'o\'brien & "co"', ""]
-    active = [datetime(2026, 12, 3, 9, 41), None, datetime(999, 1, 2), datetime(2026, 1, 1)]
+    active = [
+        datetime(2026, 12, 3, 9, 41),
+        None,
+        datetime(2025, 1, 2, 23, 59, 59, 999999),
+        datetime(2026, 1, 1),
+    ]
     badges = [
         [],
         ["inactive 7 days", "average below 50%", "12 overdue cards"],
