@@ -18,6 +18,7 @@ from ..services import analysis, classes, quizzes, readiness, responses
 from ..services import overview as overview_service
 from ..services.catalogue import bank_listing
 from ..services.queries import bank_titles
+from ..web import overview_table
 from ..web.forms import CsrfOnlyForm
 from ..web.pages import attempts_listing, csv_download, render_dashboard, require_staff
 from ..web.questions import QuestionPreview, results_view
@@ -98,6 +99,7 @@ def overview():
     )  # fmt: skip
     summary = table.summary
     calibration = readiness.class_calibration(db.session, scope.attempt_clauses(), key=scope)
+    link = _overview_url(keep)
     return render_template(
         "classroom/overview.html",
         rows=table.rows,
@@ -105,8 +107,10 @@ def overview():
         first=table.first,
         page=table.page,
         pages=table.pages,
-        students_folder=_students_folder(),
-        overview_url=_overview_url(keep),
+        student_rows=overview_table.student_rows(table.rows, _students_folder()),
+        overview_url=link,
+        headings=overview_table.sort_headings(sort, descending, link),
+        page_links=overview_table.page_links(table.page, table.pages, link, sort, descending),
         sort=sort,
         descending=descending,
         filters=form,

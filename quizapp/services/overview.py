@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from sqlalchemy.orm import Session
 
@@ -49,19 +50,15 @@ class StudentRow:
     badges: list[str] = field(default_factory=list)
 
 
-def _badges(row: StudentRow, now: datetime) -> list[str]:
+def _badges(row: StudentRow, since: datetime) -> list[str]:
     badges = []
-    if _inactive(row.last_active, now):
+    if row.last_active is None or row.last_active < since:  # inactive
         badges.append(f"inactive {INACTIVE_DAYS} days")
     if _low(row.average):
         badges.append(f"average below {LOW_AVERAGE}%")
     if row.overdue >= MANY_OVERDUE:
         badges.append(f"{row.overdue} overdue cards")
     return badges
-
-
-def _inactive(last_active: datetime | None, now: datetime) -> bool:
-    return last_active is None or last_active < _active_since(now)
 
 
 def _active_since(now: datetime) -> datetime:
@@ -72,7 +69,7 @@ def _low(average: float | None) -> bool:
     return average is not None and average < LOW_AVERAGE
 
 
-def _row(figures: Figures, student: Student, retained: dict, now: datetime) -> StudentRow:
+def _row(figures: Figures, student: Student, retained: dict, since: datetime) -> StudentRow:
     count, average, best = figures.attempts.get(student.id, (0, None, None))
     reviews, remembered = retained.get(student.id, (0, 0))
     # Counters kept by each review and submission: no scan of every review here.
@@ -80,17 +77,18 @@ def _row(figures: Figures, student: Student, retained: dict, now: datetime) -> S
         student, count, average, best, student.last_active_at, student.cards_studied,
         figures.overdue.get(student.id, 0), remembered / reviews if reviews else None, reviews,
     )  # fmt: skip
-    row.badges = _badges(row, now)
+    row.badges = _badges(row, since)
     return row
 
 
-def _sorted(figures: Figures, sort: str, descending: bool) -> list[Student]:
-    def value(student: Student):
-        return figures.value(sort, student)
+_USERNAME = attrgetter("username")
 
+
+def _sorted(figures: Figures, sort: str, descending: bool) -> list[Student]:
+    value = figures.column(sort)
     # Students without a value (no attempts yet) come last whichever way the column sorts.
     present = sorted((s for s in figures.students if value(s) is not None), key=value)
-    missing = sorted((s for s in figures.students if value(s) is None), key=lambda s: s.username)
+    missing = sorted((s for s in figures.students if value(s) is None), key=_USERNAME)
     return (present[::-1] if descending else present) + missing
 
 
@@ -108,7 +106,8 @@ def class_overview(
     sort = sort if sort in SORT_KEYS else "name"
     figures = read_figures(session, scope, filters, now, retained=True)
     retained = figures.retention or {}
-    return [_row(figures, s, retained, now) for s in _sorted(figures, sort, descending)]
+    since = _active_since(now)
+    return [_row(figures, s, retained, since) for s in _sorted(figures, sort, descending)]
 
 
 @dataclass(frozen=True)
@@ -167,11 +166,11 @@ def overview_page(
     page = min(max(1, page), pages)
     first = (page - 1) * per_page
     shown = ordered[first : first + per_page]
-    retained = figures.retention
+    retained, since = figures.retention, _active_since(now)
     if retained is None:
         retained = retention_of(session, [s.id for s in shown], filters, now) if shown else {}
     return OverviewPage(
-        [_row(figures, s, retained, now) for s in shown],
+        [_row(figures, s, retained, since) for s in shown],
         len(ordered),
         page,
         pages,

@@ -87,6 +87,31 @@ def test_the_summary_badges_and_columns(sample_app):
     assert "Finished attempts" in page
 
 
+def test_retired_cards_are_not_overdue(sample_app):
+    app = sample_app
+    load_banks(app, GIFT_DIR / "every-construct.gift")
+    bob = make_user(app, "bob")
+    with app.app_context():
+        cards = db.session.scalars(
+            sa.select(Card.id).join(Bank).where(Bank.slug == "sample-bank").order_by(Card.id)
+        ).all()
+    for card in cards:  # ten cards learnt a month ago and never seen since: overdue
+        make_review(app, bob, card, Rating.GOOD, now=utcnow() - timedelta(days=30))
+    teacher = staff_client(app, "admin")
+    assert '<td class="text-end overdue">10</td>' in row_of(teacher.get("/class/").text, "bob")
+
+    with app.app_context():  # three of them retired: no longer counted, nor the badge
+        db.session.execute(
+            sa.update(Card).where(Card.id.in_(cards[:3])).values(retired_at=utcnow())
+        )
+        db.session.commit()
+    page = teacher.get("/class/").text
+    assert '<td class="text-end overdue">7</td>' in row_of(page, "bob")
+    assert "overdue cards" not in row_of(page, "bob")
+    badges = page.split('id="summary-badges"')[1].split("</ul>")[0]
+    assert re.findall(r"</span> (\d+) student", badges)[2] == "0"
+
+
 def test_bank_and_date_filters_narrow_the_figures_and_the_csv(sample_app):
     app = sample_app
     load_banks(app, GIFT_DIR / "every-construct.gift")
