@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from html import escape
 
+from .formatting import month
 from .stats import Trend
 
 WIDTH, HEIGHT = 640, 240
@@ -169,9 +170,9 @@ def _month_label(x: int, day: date, width: int) -> str:
     if x + MONTH_LABEL > width:
         return (
             f'<text x="{width - 2}" y="10" text-anchor="end" font-size="9" fill="{MUTED}">'
-            f"{day.strftime('%b')}</text>"
+            f"{month(day)}</text>"
         )
-    return f'<text x="{x}" y="10" font-size="9" fill="{MUTED}">{day.strftime("%b")}</text>'
+    return f'<text x="{x}" y="10" font-size="9" fill="{MUTED}">{month(day)}</text>'
 
 
 def heatmap(chart_id: str, title: str, counts: dict[date, int], end: date, weeks: int = 53) -> str:

@@ -4,7 +4,7 @@ right (35%)", "about 4 min left". Pure: no Flask, no database."""
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 
 def points(value: float, out_of: float | None = None) -> str:
@@ -67,3 +67,28 @@ def duration(delta: timedelta) -> str:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
+
+
+# Dates as pages print them, without strftime (a few times slower, once per point of a long
+# history or row of a class). %b in the C locale: Python leaves LC_TIME alone.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month(day: date) -> str:
+    """ "Dec": what strftime("%b") gives."""
+    return MONTHS[day.month - 1]
+
+
+def day_and_month(day: date) -> str:
+    """ "03 Dec": what strftime("%d %b") gives."""
+    return f"{day.day:02d} {month(day)}"
+
+
+def iso_day(when: date) -> str:
+    """ "2026-12-03": what strftime("%Y-%m-%d") gives (of a date or a datetime)."""
+    return when.isoformat()[:10]
+
+
+def minute(when: datetime) -> str:
+    """ "2026-12-03 09:41": what strftime("%Y-%m-%d %H:%M") gives."""
+    return when.isoformat(" ", "minutes")[:16]

@@ -50,23 +50,32 @@ class StudentRow:
     badges: list[str] = field(default_factory=list)
 
 
+# Who is behind: each badge's rule, used for a row's badges and the summary's counts alike.
+def _inactive(last_active: datetime | None, since: datetime) -> bool:
+    return last_active is None or last_active < since
+
+
+def _low(average: float | None) -> bool:
+    return average is not None and average < LOW_AVERAGE
+
+
+def _many_overdue(overdue: int) -> bool:
+    return overdue >= MANY_OVERDUE
+
+
 def _badges(row: StudentRow, since: datetime) -> list[str]:
     badges = []
-    if row.last_active is None or row.last_active < since:  # inactive
+    if _inactive(row.last_active, since):
         badges.append(f"inactive {INACTIVE_DAYS} days")
     if _low(row.average):
         badges.append(f"average below {LOW_AVERAGE}%")
-    if row.overdue >= MANY_OVERDUE:
+    if _many_overdue(row.overdue):
         badges.append(f"{row.overdue} overdue cards")
     return badges
 
 
 def _active_since(now: datetime) -> datetime:
     return now - timedelta(days=INACTIVE_DAYS)
-
-
-def _low(average: float | None) -> bool:
-    return average is not None and average < LOW_AVERAGE
 
 
 def _row(figures: Figures, student: Student, retained: dict, since: datetime) -> StudentRow:
@@ -189,11 +198,10 @@ def _summary(
         histogram[min(HISTOGRAM_BINS - 1, max(0, int(value // 10)))] += 1
     since = _active_since(now)  # as _badges decides, over every student at once
     kinds = {
-        "inactive": sum(1 for s in figures.students
-                        if s.last_active_at is None or s.last_active_at < since),
-        "low": sum(1 for a in averages if a < LOW_AVERAGE),
-        "overdue": sum(1 for count in figures.overdue.values() if count >= MANY_OVERDUE),
-    }  # fmt: skip
+        "inactive": sum(1 for s in figures.students if _inactive(s.last_active_at, since)),
+        "low": sum(1 for a in averages if _low(a)),
+        "overdue": sum(1 for count in figures.overdue.values() if _many_overdue(count)),
+    }
     return ClassSummary(
         len(figures.students),
         len(averages),

@@ -112,17 +112,11 @@ def _attempt_figures_query(scope: Scope, filters: OverviewFilter):
     ).group_by(source.c.user_id)
 
 
-def _kept(session: Session, name: str, build, scope: Scope, filters: OverviewFilter, stamps):
-    """The rows of build(scope, filters), kept until finished answers change. The statement
-    is built only when it runs: the key does not need it."""
+def _kept(session: Session, name: str, compute, scope: Scope, filters: OverviewFilter, stamps):
+    """compute(), kept until finished answers change (report_cache; `stamps`: all_stamps, if
+    the caller has read them). Nothing is built when it is kept: the key does not need it."""
     stamps = all_stamps(session) if stamps is None else stamps
-    return cached(
-        session,
-        (name, scope, filters, stamps),
-        lambda: tuple(
-            tuple(row) for row in rows(session, build(scope, filters), **_params(scope, filters))
-        ),
-    )
+    return cached(session, (name, scope, filters, stamps), compute)
 
 
 def attempt_figures(
@@ -131,7 +125,12 @@ def attempt_figures(
     """(user id, finished attempts, average %, best %) per student; with a bank, each
     attempt's percent on that bank's questions. Kept until finished answers change
     (report_cache; `stamps`: all_stamps, if the caller has read them)."""
-    return _kept(session, "attempt figures", _attempt_figures_query, scope, filters, stamps)
+
+    def compute():
+        query = _attempt_figures_query(scope, filters)
+        return tuple(tuple(row) for row in rows(session, query, **_params(scope, filters)))
+
+    return _kept(session, "attempt figures", compute, scope, filters, stamps)
 
 
 def _bank_averages_query(scope: Scope, filters: OverviewFilter):
@@ -166,8 +165,7 @@ def bank_means(session: Session, scope: Scope, filters: OverviewFilter, stamps=N
             (bank, sum(found) / len(found), len(found)) for bank, found in students.items()
         )
 
-    stamps = all_stamps(session) if stamps is None else stamps
-    return cached(session, ("bank means", scope, filters, stamps), compute)
+    return _kept(session, "bank means", compute, scope, filters, stamps)
 
 
 _BANKS = sa.select(Bank.id, Bank.slug, Bank.title).order_by(*BANK_ORDER)

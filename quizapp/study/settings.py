@@ -92,19 +92,9 @@ def retention():
     if not form.validate_on_submit():
         flash("That retention could not be used: pick one from the table.", "warning")
         return redirect(url_for(".settings", _anchor="workload"))
-    change = SettingsChange(
-        desired_retention=float(form.desired_retention.data),
-        new_per_day=current_user.new_per_day,
-        reviews_per_day=current_user.reviews_per_day,
-        timezone=current_user.timezone,
-        learning_steps=current_user.learning_steps,
-        two_buttons=current_user.two_buttons,
-    )
-    changed = study.update_settings(db.session, current_user, change)
-    flash(
-        f"Desired retention set to {change.desired_retention:.2f}; {changed} card(s) rescheduled.",
-        "success",
-    )
+    value = float(form.desired_retention.data)
+    changed = study.set_desired_retention(db.session, current_user, value)
+    flash(f"Desired retention set to {value:.2f}; {changed} card(s) rescheduled.", "success")
     return redirect(url_for(".settings", _anchor="workload"))
 
 

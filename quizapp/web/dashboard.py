@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
 from .. import charts
-from ..formatting import count_of
+from ..formatting import count_of, day_and_month, minute
 from ..services.progress import BankMastery, Dashboard
 from ..services.readiness import BankReadiness
 from ..services.today import BankState, Plan
-
-# strftime's %b in the C locale (Python leaves LC_TIME alone): strftime costs a few times
-# more than these, once per point of a long history.
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def day_and_month(day: date) -> str:
-    """ "03 Dec": what strftime("%d %b") gives."""
-    return f"{day.day:02d} {MONTHS[day.month - 1]}"
-
-
-def minute(when: datetime) -> str:
-    """ "2026-12-03 09:41": what strftime("%Y-%m-%d %H:%M") gives."""
-    return when.isoformat(" ", "minutes")[:16]
 
 
 def forecast_rows(board: Dashboard) -> list[tuple[date, int]]:

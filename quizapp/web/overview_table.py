@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from ..formatting import iso_day
 from ..services.overview import StudentRow
 
 NO_STUDENTS = '\n    <tr><td colspan="8">No students yet.</td></tr>\n  '
@@ -26,8 +27,7 @@ def _row(r: StudentRow, folder: str) -> str:
         if r.badges
         else ""
     )
-    # isoformat, not strftime (a few times slower): the same "YYYY-MM-DD" for any real date.
-    active = r.last_active.isoformat()[:10] if r.last_active else "—"
+    active = iso_day(r.last_active) if r.last_active else "—"
     retention = "—"
     if r.retention is not None:
         of = f'<span class="small text-body-secondary">of {r.reviews}</span>'

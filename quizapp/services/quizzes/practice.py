@@ -38,10 +38,15 @@ def _open_practice(user: User | None = None):
     return query if user is None else query.where(Attempt.user_id == user.id)
 
 
+def _idle_since(cutoff: datetime):
+    """SQL: the attempt is still open and untouched since `cutoff`."""
+    return (Attempt.status == AttemptStatus.IN_PROGRESS) & (_last_activity() < cutoff)
+
+
 def _close_idle(session: Session, cutoff: datetime, user: User | None = None) -> int:
     """Inside the caller's write transaction: mark practices idle since `cutoff` abandoned."""
     idle = session.scalars(
-        _open_practice(user).where(_last_activity() < cutoff).with_for_update(of=Attempt)
+        _open_practice(user).where(_idle_since(cutoff)).with_for_update(of=Attempt)
     ).all()
     for attempt in idle:
         attempt.status = AttemptStatus.ABANDONED
@@ -59,15 +64,14 @@ def abandoned_practice(cutoff: datetime):
     """SQL: the attempt is a practice closed as abandoned (discarded or idle), or one still
     open but untouched since `cutoff` (abandoned, though not yet closed). Never an exam."""
     return (Attempt.mode == Mode.PRACTICE) & (
-        (Attempt.status == AttemptStatus.ABANDONED)
-        | ((Attempt.status == AttemptStatus.IN_PROGRESS) & (_last_activity() < cutoff))
+        (Attempt.status == AttemptStatus.ABANDONED) | _idle_since(cutoff)
     )
 
 
 def idle_attempts(session: Session, user: User, idle: timedelta, now=None) -> set[int]:
     """Ids of the user's open practices idle too long: abandoned, though not yet closed."""
     cutoff = (now or utcnow()) - idle
-    query = _open_practice(user).where(_last_activity() < cutoff).with_only_columns(Attempt.id)
+    query = _open_practice(user).where(_idle_since(cutoff)).with_only_columns(Attempt.id)
     return set(session.scalars(query))
 
 
