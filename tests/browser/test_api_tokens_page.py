@@ -15,7 +15,7 @@ def test_make_use_and_revoke_a_token(live_server, page):
     register(page, live_server, "phone-owner")
     page.get_by_role("link", name="phone-owner").click()
     page.get_by_role("link", name="API tokens").click()
-    assert page.get_by_text("No tokens yet.").is_visible()
+    expect(page.get_by_text("No tokens yet.")).to_be_visible()
     assert page.get_by_label("author", exact=False).count() == 0  # students are not offered it
     page.get_by_label("Name").fill("My phone")
     page.get_by_label("read: banks", exact=False).check()

@@ -52,7 +52,7 @@ def test_an_instructor_fixes_a_question_with_a_live_preview_then_confirms(app, l
     card = page.locator(".question-preview")
     assert NEW_PROMPT in card.inner_text() and card.get_by_role("radio").count() == 5
     diff = card.locator("details.yaml-diff pre.diff")
-    assert not diff.is_visible()  # behind a disclosure
+    expect(diff).to_be_hidden()  # behind a disclosure
     card.get_by_text("What changed in the YAML").click()
     assert f"+prompt: {NEW_PROMPT}" in diff.inner_text()
     assert "No student has answered the old version yet" in card.inner_text()
@@ -78,7 +78,7 @@ def test_the_question_form_works_with_javascript_off(app, live_server, browser):
         page.get_by_label("Items").fill("one\ntwo\nthree\nfour\nfive")
         page.get_by_role("button", name="Check and preview").click()
         preview = page.locator("#live-preview")
-        assert preview.get_by_role("combobox").count() == 5  # one select per position
+        expect(preview.get_by_role("combobox")).to_have_count(5)  # one select per position
         page.get_by_label("Items").fill("one\ntwo")
         page.get_by_role("button", name="Continue to the import preview").click()
         expect(page.locator("#edit-problems")).to_contain_text("needs at least 3 items")

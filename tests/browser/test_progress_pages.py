@@ -30,8 +30,8 @@ def test_student_dashboard_shows_charts(demo_app, live_server, page):
     log_in(page, live_server, name, DEMO_PASSWORD)
     page.get_by_role("link", name="My progress").click()
     for chart in ("Score over time", "Reviews in the past year", "Cards due in the next 30 days"):
-        assert page.get_by_role("img", name=chart).is_visible()
-    assert page.locator("#score-chart circle").count() >= 1
+        expect(page.get_by_role("img", name=chart)).to_be_visible()
+    expect(page.locator("#score-chart circle").first).to_be_attached()
     assert page.locator("#review-heatmap rect[data-count]").count() >= 365
     page.get_by_text("Scores as a table").click()
     expect(page.locator("#scores-table tbody tr").first).to_be_visible()
@@ -57,5 +57,5 @@ def test_item_analysis_shows_statistics_and_flags(demo_app, live_server, page):
     assert re.search(r"\(09-love-and-hate-in-deepfake\.yaml, line \d+\)", flags.first.inner_text())
     assert serious_violations(page) == []
     flags.first.get_by_role("link").first.click()  # the question; the second, its file
-    assert page.locator("#question-stats").is_visible()
+    expect(page.locator("#question-stats")).to_be_visible()
     assert serious_violations(page) == []

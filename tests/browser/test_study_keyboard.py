@@ -26,7 +26,7 @@ def test_review_ten_cards_with_the_keyboard_only(sample_app, live_server, page):
     for number in range(10):
         fronts.append(page.locator("#front").inner_text())
         page.keyboard.press("Space")
-        assert page.locator("#back").is_visible()
+        expect(page.locator("#back")).to_be_visible()
         if number == 0:
             assert serious_violations(page) == []
         grade = "4" if number % 2 else "3"  # Easy graduates at once; Good starts learning
