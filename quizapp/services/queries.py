@@ -3,6 +3,7 @@ current version of each question, active cards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -23,6 +24,66 @@ def rows(session: Session, statement, **params) -> sa.CursorResult:
     session's connection: a hot path pays neither for building the statement and its cache key
     nor for the ORM's handling of a query that only reads columns."""
     return session.connection().execute(statement, params)
+
+
+class _DriverStatement(NamedTuple):
+    """A statement compiled once for SQLite: its SQL, each positional parameter's name with
+    its own value (a literal the statement holds) and its conversion to the database, and the
+    conversion of each column that has one, by position."""
+
+    sql: str
+    params: tuple[tuple[str, object, Callable | None], ...]
+    columns: tuple[tuple[int, Callable], ...]
+
+
+_DRIVER_STATEMENTS: dict = {}  # by (statement, dialect class)
+
+
+def _driver_statement(statement, dialect) -> _DriverStatement:
+    key = (statement, type(dialect))
+    if key not in _DRIVER_STATEMENTS:
+        compiled = statement.compile(dialect=dialect)
+        binds = [compiled.binds[name] for name in compiled.positiontup]
+        if any(bind.expanding for bind in binds):
+            raise ValueError("driver_rows cannot run a statement with an IN-list parameter")
+        params = tuple(
+            (name, bind.effective_value, bind.type.dialect_impl(dialect).bind_processor(dialect))
+            for name, bind in zip(compiled.positiontup, binds, strict=True)
+        )
+        columns = tuple(
+            (index, processor)
+            for index, column in enumerate(compiled._result_columns)
+            if (processor := column[3].dialect_impl(dialect).result_processor(dialect, None))
+        )
+        _DRIVER_STATEMENTS[key] = _DriverStatement(str(compiled), params, columns)
+    return _DRIVER_STATEMENTS[key]
+
+
+def driver_rows(session: Session, statement, **params) -> list:
+    """`rows(...).all()` of a hot statement with many rows. On SQLite it runs on the driver's
+    cursor: SQLAlchemy's execution and its Row per row cost more than the query itself. The
+    columns' own types convert the values both ways, as SQLAlchemy would; rows are tuples
+    (lists, where a column needs converting). Not for expanding (IN-list) parameters."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return rows(session, statement, **params).all()
+    compiled = _driver_statement(statement, connection.dialect)
+    values = []
+    for name, own, to_db in compiled.params:
+        value = params.get(name, own)
+        values.append(to_db(value) if to_db and value is not None else value)
+    found = connection.connection.driver_connection.execute(compiled.sql, values).fetchall()
+    if compiled.columns:
+        found = [_converted(row, compiled.columns) for row in found]
+    return found
+
+
+def _converted(row: tuple, columns: tuple[tuple[int, Callable], ...]) -> list:
+    row = list(row)
+    for index, from_db in columns:
+        if row[index] is not None:
+            row[index] = from_db(row[index])
+    return row
 
 
 def active_banks(session: Session) -> list[Bank]:
@@ -70,7 +131,7 @@ def active_shelf(session: Session) -> Shelf:
     """Active banks and their active questions, in one query of columns."""
     banks: list[ShelfBank] = []
     questions: dict[int, list[int]] = {}
-    for bank_id, slug, title, question_id in rows(session, _SHELF):
+    for bank_id, slug, title, question_id in driver_rows(session, _SHELF):
         if bank_id not in questions:
             banks.append(ShelfBank(bank_id, slug, title))
             questions[bank_id] = []

@@ -9,6 +9,9 @@ under the stamps it was computed from, so any such change makes the next view co
 a stamp is random, not a counter, so a database restored from a backup cannot meet a report
 kept from another history. Only numbers and plain tuples are kept, never a row object, and per
 database (engine) and process, at most MAX_REPORTS of them (the least recently used go first).
+
+Other figures that change rarely are kept the same way on shelves of their own (SHELVES), so
+that a class's worth of them never pushes the reports out.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from ..models import AttemptItem, Bank, Question
 from .queries import rows
 
 MAX_REPORTS = 256
+# What each shelf holds at most: reports, and a year of review counts per student (progress).
+SHELVES = {"reports": MAX_REPORTS, "review days": 2048}
 T = TypeVar("T")
 
-_reports: WeakKeyDictionary[Engine, OrderedDict[Hashable, object]] = WeakKeyDictionary()
+_reports: WeakKeyDictionary[Engine, dict[str, OrderedDict[Hashable, object]]] = WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -68,25 +73,25 @@ def all_stamps(session: Session) -> tuple[tuple[int, str], ...]:
     return tuple(rows(session, _STAMPS).tuples())
 
 
-def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
-    """The report kept under `key` (which holds the stamps it depends on), or compute() kept.
-    The value is shared by every later request: it must never be changed."""
-    reports = _reports_of(session.get_bind())
+def cached(session: Session, key: Hashable, compute: Callable[[], T], shelf: str = "reports") -> T:
+    """The value kept under `key` (which holds the stamps it depends on) on `shelf`, or
+    compute() kept. The value is shared by every later request: it must never be changed."""
+    kept = _shelf_of(session.get_bind(), shelf)
     with _lock:
-        if key in reports:
-            reports.move_to_end(key)
-            return reports[key]  # type: ignore[return-value]
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]  # type: ignore[return-value]
     value = compute()
     with _lock:
-        reports[key] = value
-        while len(reports) > MAX_REPORTS:
-            reports.popitem(last=False)
+        kept[key] = value
+        while len(kept) > SHELVES[shelf]:
+            kept.popitem(last=False)
     return value
 
 
-def _reports_of(engine: Engine) -> OrderedDict[Hashable, object]:
+def _shelf_of(engine: Engine, shelf: str) -> OrderedDict[Hashable, object]:
     with _lock:
-        found = _reports.get(engine)
-        if found is None:
-            found = _reports[engine] = OrderedDict()
-        return found
+        shelves = _reports.get(engine)
+        if shelves is None:
+            shelves = _reports[engine] = {}
+        return shelves.setdefault(shelf, OrderedDict())

@@ -21,6 +21,7 @@ from ..assignment_rules import (
 )
 from ..attempt_rules import time_is_up
 from ..models import Assignment, AssignmentOverride, Attempt, User, utcnow
+from .queries import driver_rows
 
 
 def window_of(assignment: Assignment, override: AssignmentOverride | None = None) -> Window:
@@ -89,9 +90,18 @@ _ASSIGNED_ATTEMPTS = (
 )
 
 
+_ANY_ASSIGNED_ATTEMPT = (
+    sa.select(Attempt.id)
+    .where(Attempt.user_id == sa.bindparam("user"), Attempt.assignment_id.is_not(None))
+    .limit(1)
+)
+
+
 def hidden_attempt_ids(session: Session, user: User, now: datetime | None = None) -> set[int]:
     """This student's assigned attempts whose score may not be shown now: their marks stay out
     of every list, total, chart and download, and out of the mistakes a retry draws from."""
+    if not driver_rows(session, _ANY_ASSIGNED_ATTEMPT, user=user.id):
+        return set()  # most students, on every dashboard: no objects to load
     now = now or utcnow()
     rows = session.execute(_ASSIGNED_ATTEMPTS, {"user": user.id}).all()
     return {

@@ -23,7 +23,7 @@ from quizapp.models import (
 )
 from quizapp.scheduling import Rating
 from quizapp.services import classes, progress, quizzes, study
-from quizapp.services.queries import active_banks, active_shelf
+from quizapp.services.queries import active_banks, active_shelf, driver_rows
 from quizapp.services.quizzes import latest_marks
 from quizapp.services.readiness import card_memories, memories_of, readiness_by_bank
 from quizapp.services.review import hidden_attempt_ids
@@ -259,3 +259,66 @@ def test_the_dashboards_plan_and_a_banks_row_count_as_today_does(demo_app_at_clo
             assert bank_today(db.session, user, retired, now) is None
         assert progress.dashboard(db.session, people[0], now).plan is None  # staff's view
         assert today(db.session, people[0], idle, now).unfinished  # the practice counts
+
+
+def test_the_heatmaps_kept_past_days_follow_every_review_added_or_removed(demo_app_at_clock, clock):
+    """review_days keeps the days before today (report_cache) under their reviews' count and
+    newest id: after a grade today, an undo of yesterday's last review (just after midnight)
+    and a bulk load into a past day, it still equals a plain count per day."""
+    now = clock.now()
+    with demo_app_at_clock.app_context():
+        user = max(students(), key=lambda student: student.cards_studied)
+        today = scheduling.study_day(now, user.timezone)
+        since = today - timedelta(days=371)
+
+        def plain() -> dict:
+            return dict(
+                db.session.execute(
+                    sa.select(Review.day, sa.func.count())
+                    .where(Review.user_id == user.id, Review.day.between(since, today))
+                    .group_by(Review.day)
+                ).all()
+            )
+
+        def kept() -> dict:
+            return progress.review_days(db.session, user, since, today)
+
+        before = plain()
+        assert sum(before.values()) > 50 and kept() == kept() == before
+        item, _ = study.next_card(db.session, user, None, now)
+        study.grade_card(db.session, user, item.card.id, item.version, Rating.GOOD, 900, now=now)
+        assert kept() == plain() and kept()[today] == before.get(today, 0) + 1
+
+        last_past = db.session.scalar(
+            sa.select(Review)
+            .where(Review.user_id == user.id, Review.day < today)
+            .order_by(Review.day.desc(), Review.id.desc())
+            .limit(1)
+        )
+        values = {c.key: getattr(last_past, c.key) for c in Review.__table__.columns}
+        db.session.delete(last_past)
+        db.session.commit()
+        assert kept() == plain() and sum(kept().values()) == sum(before.values())
+
+        older = {**values, "day": today - timedelta(days=40)}
+        del older["id"]
+        db.session.execute(sa.insert(Review), [older])
+        db.session.commit()
+        assert kept() == plain() and kept()[today - timedelta(days=40)] >= 1
+
+
+def test_rows_read_on_the_drivers_cursor_are_sqlalchemys_rows(demo_app_at_clock, clock):
+    """driver_rows converts dates, times, booleans and enums both ways as SQLAlchemy does."""
+    today = scheduling.study_day(clock.now(), "UTC")
+    with demo_app_at_clock.app_context():
+        for user in students()[:5]:
+            for statement, params in (
+                (progress._CARDS_AND_STATES, {}),
+                (progress._SCORES, {}),
+                (progress._PAST_REVIEW_DAYS, {"since": today - timedelta(days=60)}),
+                (progress._REVIEW_DAYS_STAMP, {"since": today - timedelta(days=60)}),
+            ):
+                params = {"user": user.id, "today": today, **params}
+                plain = [tuple(row) for row in db.session.execute(statement, params)]
+                assert [tuple(row) for row in driver_rows(db.session, statement, **params)] == plain
+                assert plain
