@@ -15,7 +15,7 @@ from ...models import Bank, Card, CardState, DeckLimit, Review, User, utcnow
 from ...scheduling import NEW, REVIEW, Memory, Rating
 from ...study_queue import CardRef, Deck, Limits, Queue, StateRef, plan_day
 from ..exam_secrecy import Sealed, sealed_for
-from ..queries import active_bank, active_banks, active_cards_query, card_type, rows
+from ..queries import active_bank, active_banks, active_cards_query, card_type, driver_rows, rows
 from .reviews import MEMORY_COLUMNS, preferences
 
 
@@ -111,56 +111,14 @@ def is_candidate(state, due, suspended, buried_until, day: date, end: datetime) 
 def _candidates(
     session: Session, user: User, day: date, end: datetime
 ) -> tuple[list[CardRef], dict[int, StateRef]]:
-    # A row for most active cards, on every study request: fetched at once and made named
-    # tuples by tuple.__new__ itself (what CardRef(...) and _make run, without their Python
-    # frame per row).
-    connection = session.connection()
+    # A row for most active cards, on every study request: read on SQLite's cursor and made
+    # named tuples by tuple.__new__ itself (what CardRef(...) and _make run, without their
+    # Python frame per row).
+    found = driver_rows(session, _CANDIDATES, user=user.id, day=day, end=end)
     new = tuple.__new__
-    if connection.dialect.name != "sqlite":
-        found = rows(session, _CANDIDATES, user=user.id, day=day, end=end).all()
-        cards = [new(CardRef, (row[0], row[1])) for row in found]
-        states = {row[0]: new(StateRef, (row[0], *row[2:])) for row in found if row[2] is not None}
-        return cards, states
-    # On SQLite, on the driver's cursor: SQLAlchemy's execution and its Row per card cost about
-    # a third of the query. The columns' own types convert the values both ways, as they would.
-    sql, order, to_db, due, buried = _sqlite_candidates(connection.dialect)
-    values = {**order, "user": user.id, "day": to_db["day"](day), "end": to_db["end"](end)}
-    cursor = connection.connection.driver_connection.execute(sql, [values[k] for k in order])
-    found = cursor.fetchall()
-    cards = [new(CardRef, row[:2]) for row in found]
-    states = {
-        row[0]: new(StateRef, (row[0], row[2], due(row[3]), bool(row[4]), buried(row[5])))
-        for row in found
-        if row[2] is not None
-    }
+    cards = [new(CardRef, (row[0], row[1])) for row in found]
+    states = {row[0]: new(StateRef, (row[0], *row[2:])) for row in found if row[2] is not None}
     return cards, states
-
-
-_SQLITE_CANDIDATES = {}  # by dialect class: every engine of one driver compiles it alike
-
-
-def _sqlite_candidates(dialect):
-    """_CANDIDATES compiled for SQLite once: its SQL, its parameters in order (with the values
-    of those it holds itself), the conversions of the day and its end, of `due` and of
-    `buried_until`."""
-    if type(dialect) not in _SQLITE_CANDIDATES:
-        compiled = _CANDIDATES.compile(dialect=dialect)
-        own = compiled.construct_params(dict.fromkeys(("user", "day", "end")))
-        order = {key: own[key] for key in compiled.positiontup}
-
-        def converter(processor):
-            return (lambda value: value) if processor is None else processor
-
-        due_type = CardState.due.type.dialect_impl(dialect)
-        day_type = CardState.buried_until.type.dialect_impl(dialect)
-        to_db = {
-            "day": converter(day_type.bind_processor(dialect)),
-            "end": converter(due_type.bind_processor(dialect)),
-        }
-        due = converter(due_type.result_processor(dialect, None))
-        buried = converter(day_type.result_processor(dialect, None))
-        _SQLITE_CANDIDATES[type(dialect)] = (str(compiled), order, to_db, due, buried)
-    return _SQLITE_CANDIDATES[type(dialect)]
 
 
 class BankDay(NamedTuple):
