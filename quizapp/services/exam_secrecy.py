@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..attempt_rules import GRACE
 from ..models import Attempt, AttemptItem, Card, User, utcnow
 from ..vocab import AttemptStatus, Mode
-from .queries import rows
+from .queries import driver_rows
 
 PAUSED = (
     "Paused while your exam is open: this is one of its questions. Submit the exam (or let its "
@@ -66,7 +66,7 @@ _OPEN_EXAM_QUESTIONS = (
 def sealed_for(session: Session, user: User, now: datetime | None = None) -> Sealed:
     """What this student may not see right now; one indexed query when no exam is open."""
     now = now or utcnow()
-    found = rows(session, _OPEN_EXAM_QUESTIONS, user=user.id, since=now - GRACE).all()
+    found = driver_rows(session, _OPEN_EXAM_QUESTIONS, user=user.id, since=now - GRACE)
     if not found:
         return NOTHING_SEALED
     question_ids = frozenset(question_id for _, question_id in found)

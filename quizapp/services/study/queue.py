@@ -155,7 +155,7 @@ def read_study_day(session: Session, user: User, now: datetime | None = None) ->
     now = now or utcnow()
     day = scheduling.study_day(now, user.timezone)
     banks, limits = [], {}
-    for kind, bank_id, *values in rows(session, _STUDY_DAY, user=user.id, day=day):
+    for kind, bank_id, *values in driver_rows(session, _STUDY_DAY, user=user.id, day=day):
         if kind == "limit":
             limits[bank_id] = (values[-2], values[-1])
         else:
@@ -319,9 +319,9 @@ def next_card(
         ref = next((c for c in _active_cards(session, deck) if c.id == show), ref)
     if ref is None:
         return None, counts
-    card_id, front, back, slug, bank_title, kind, version, *memory = rows(
+    [(card_id, front, back, slug, bank_title, kind, version, *memory)] = driver_rows(
         session, _SHOWN, user=user.id, card=ref.id
-    ).one()
+    )
     card = ShownCard(card_id, front, back, ShownBank(slug, bank_title))
     # No state yet (version None): a new card, as memory_of(None) gives.
     memory = Memory() if version is None else Memory(*memory)

@@ -15,7 +15,7 @@ from ...models import Bank, Card, CardState, Review, User, utcnow
 from ...scheduling import NEW, Memory, Preferences, Rating, Scheduled
 from .. import retention
 from ..exam_secrecy import PAUSED, sealed_for
-from ..queries import rows
+from ..queries import driver_rows, rows
 
 MAX_DURATION_MS = 3_600_000
 
@@ -187,22 +187,22 @@ def grade_card(
     as stored (not added to the session)."""
     now = now or utcnow()
     with write_transaction(session, keep=(user,)):
-        found = rows(session, _LOCK_MEMORY, user=user.id, card=card_id).first()
-        if found is None:
+        found = driver_rows(session, _LOCK_MEMORY, user=user.id, card=card_id)
+        if not found:
             check_studyable(session, card_id)
-        current = found.version if found else 0
+        state_id, current, suspended, *stored = found[0] if found else (None, 0, False)
         if version != current:
             raise StaleCard("This card was already graded (or changed in another tab).")
-        if found is not None and found.suspended:
+        if suspended:
             raise StudyError("This card is suspended.")
-        before = Memory(*found[3:]) if found else Memory()
+        before = Memory(*stored) if found else Memory()
         scheduled = scheduling.review(before, rating, now, card_id, preferences(user))
         memory = state_values(scheduled.memory)
-        if found is None:
+        if state_id is None:
             rows(session, _ADD_STATE, user_id=user.id, card_id=card_id, suspended=False,
                  version=1, **memory)  # fmt: skip
         else:
-            rows(session, _SAVE_MEMORY, state_id=found.id, **memory)
+            rows(session, _SAVE_MEMORY, state_id=state_id, **memory)
         _count_activity(session, user, now, studied=1 if before.is_new else 0)
         values = review_values(user, card_id, rating, now, duration_ms, before, scheduled)
         review_id = rows(session, _ADD_REVIEW, **values).scalar_one()
