@@ -23,7 +23,7 @@ from ..scheduling import NEW, REVIEW, Rating
 from ..vocab import AttemptStatus, Role
 from . import retention
 from .classes.scope import Scope
-from .queries import BANK_ORDER, ShelfBank, rows
+from .queries import BANK_ORDER, ShelfBank, driver_rows, rows
 from .report_cache import all_stamps, cached
 
 RETENTION_DAYS = 30  # without dates, retention is over the last 30 UTC days (today included)
@@ -292,7 +292,7 @@ def read_figures(
     """The figures of every student in scope; retention too if `retained`."""
     params = _params(scope, filters)
     users = params["users"]
-    found = rows(session, _students_query(users is not None), **params).all()
+    found = driver_rows(session, _students_query(users is not None), **params)
     # Made named tuples by tuple.__new__ itself: Student._make is a Python frame per student.
     new = tuple.__new__
     students = [new(Student, row) for row in found]
@@ -304,8 +304,8 @@ def read_figures(
         if user_id in ids
     }
     cutoff = now - timedelta(days=1)
-    overdue = rows(session, _overdue_query(users is not None, filters.bank_id is not None),
-                   **params, cutoff=cutoff)  # fmt: skip
+    overdue = driver_rows(session, _overdue_query(users is not None, filters.bank_id is not None),
+                          **params, cutoff=cutoff)  # fmt: skip
     return Figures(
         students,
         attempts,

@@ -37,15 +37,21 @@ class _DriverStatement(NamedTuple):
 
 
 _DRIVER_STATEMENTS: dict = {}  # by (statement, dialect class)
+# Statements are built once (at import or in a cached function), so this stays small; the
+# bound only guards against a statement built per request.
+MAX_DRIVER_STATEMENTS = 256
 
 
-def _driver_statement(statement, dialect) -> _DriverStatement:
+def _driver_statement(statement, dialect) -> _DriverStatement | None:
     key = (statement, type(dialect))
     if key not in _DRIVER_STATEMENTS:
+        if len(_DRIVER_STATEMENTS) >= MAX_DRIVER_STATEMENTS:
+            _DRIVER_STATEMENTS.clear()
         compiled = statement.compile(dialect=dialect)
         binds = [compiled.binds[name] for name in compiled.positiontup]
         if any(bind.expanding for bind in binds):
-            raise ValueError("driver_rows cannot run a statement with an IN-list parameter")
+            _DRIVER_STATEMENTS[key] = None  # SQLAlchemy writes an IN list's SQL per list
+            return None
         params = tuple(
             (name, bind.effective_value, bind.type.dialect_impl(dialect).bind_processor(dialect))
             for name, bind in zip(compiled.positiontup, binds, strict=True)
@@ -63,11 +69,14 @@ def driver_rows(session: Session, statement, **params) -> list:
     """`rows(...).all()` of a hot statement with many rows. On SQLite it runs on the driver's
     cursor: SQLAlchemy's execution and its Row per row cost more than the query itself. The
     columns' own types convert the values both ways, as SQLAlchemy would; rows are tuples
-    (lists, where a column needs converting). Not for expanding (IN-list) parameters."""
+    (lists, where a column needs converting). A statement with an IN-list parameter runs
+    through SQLAlchemy, as on other databases."""
     connection = session.connection()
-    if connection.dialect.name != "sqlite":
+    compiled = None
+    if connection.dialect.name == "sqlite":
+        compiled = _driver_statement(statement, connection.dialect)
+    if compiled is None:
         return rows(session, statement, **params).all()
-    compiled = _driver_statement(statement, connection.dialect)
     values = []
     for name, own, to_db in compiled.params:
         value = params.get(name, own)

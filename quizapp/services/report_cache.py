@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from ..models import AttemptItem, Bank, Question
-from .queries import rows
+from .queries import driver_rows, rows
 
 MAX_REPORTS = 256
 # What each shelf holds at most: reports, and a year of review counts per student (progress).
@@ -70,7 +70,7 @@ _STAMPS = sa.select(Bank.id, Bank.answers_stamp).order_by(Bank.id)
 
 def all_stamps(session: Session) -> tuple[tuple[int, str], ...]:
     """Every bank's stamp: the key part of a report over all banks."""
-    return tuple(rows(session, _STAMPS).tuples())
+    return tuple(map(tuple, driver_rows(session, _STAMPS)))
 
 
 def cached(session: Session, key: Hashable, compute: Callable[[], T], shelf: str = "reports") -> T:

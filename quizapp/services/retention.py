@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..models import RetentionDay, Review
 from ..scheduling import REVIEW, Rating
-from .queries import rows
+from .queries import driver_rows, rows
 
 # INSERT ... ON CONFLICT DO UPDATE adding to the day's counts: one statement, so two tabs
 # grading at once never lose a count. Written as text (the same SQL in SQLite and PostgreSQL)
@@ -94,11 +94,11 @@ _BY_USER = {users: _by_user(users) for users in (False, True)}
 
 def retention_by_user(
     session: Session, users: list[int] | None, since: date | None, until: date | None
-) -> sa.CursorResult:
+) -> list:
     """(user id, reviews of learnt cards, those not rated Again) per student of `users`
     (every user when None), over the UTC days from `since` to `until` (both included; open
     when None)."""
-    return rows(
+    return driver_rows(
         session,
         _BY_USER[users is not None],
         users=users,
