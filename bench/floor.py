@@ -141,3 +141,11 @@ def fill(app: Flask, members: int = 200, notes_each: int = 20) -> None:
             ],
         )
         db.session.commit()
+
+
+def serve(path: str) -> Flask:
+    """The floor app on a database that fill() made, with a page to tell it is up: gunicorn's
+    entry for bench/load.py."""
+    app = create_floor_app(path)
+    app.add_url_rule("/up", "up", lambda: "up")
+    return app

@@ -207,6 +207,7 @@ def run_locust(hosts: list[str], users: int, seconds: int, env: dict, prefix: Pa
         "QUIZAPP_BENCH_HOSTS": ",".join(hosts),
         "QUIZAPP_BENCH_THINK": "1" if flags.get("think") else "0",
         "QUIZAPP_BENCH_HELLO": "1" if flags.get("hello") else "0",
+        "QUIZAPP_BENCH_FLOOR": str(flags.get("floor_members", 0)),
         "QUIZAPP_BENCH_ACKS": str(prefix) + "-acks.json",
         "QUIZAPP_BENCH_PROCESSES": str(processes),
     }
@@ -371,6 +372,19 @@ def main() -> None:
     hello_run, hello_wrk, _ = hello_runs[args.workers]
     hello_rps = max(hello_run.rps(), hello_wrk.rps if hello_wrk else 0.0)
 
+    # The floor request (bench/floor.py, what bench/cpu.py measures against) under the same
+    # gunicorn and Locust: the most any request doing real work on this stack can reach.
+    from bench.floor import create_floor_app, fill
+
+    floor_members = 200
+    fill(create_floor_app(str(folder / "floor.db")), members=floor_members)
+    floor_server = Gunicorn(f"bench.floor:serve({str(folder / 'floor.db')!r})", args.workers, env,
+                            "/up")  # fmt: skip
+    floor_run = run_locust([floor_server.url], args.users, max(15, args.seconds // 3), env,
+                           folder / "floor", args.generator_processes, steady=True,
+                           floor_members=floor_members)  # fmt: skip
+    floor_server.stop()
+
     servers = [
         Gunicorn("quizapp:create_app()", args.workers, env, "/healthz")
         for _ in range(args.instances)
@@ -405,6 +419,9 @@ def main() -> None:
                     f"{args.users} users, no think time", run.rows)  # fmt: skip
         print(f"  {run.load()}; server (both generators): {cpu:.1f} CPU-s")
         print(f"  {wrk.describe() if wrk else 'wrk: not installed (make bench-load installs it)'}")
+    print_table(f"floor: bench/floor.py's POST under gunicorn with {args.workers} sync workers, "
+                f"{args.users} users, no think time", floor_run.rows)  # fmt: skip
+    print(f"  {floor_run.load()}")
     print_table(f"saturation: student journeys, {args.users} users, no think time "
                 "(counted from the end of the ramp-up)", busy.rows)  # fmt: skip
     print(f"  {busy.load()}")
@@ -439,6 +456,9 @@ def main() -> None:
           f"{'ok' if worst_p99 < 100 else 'MISSED'} (target < 100 ms)")  # fmt: skip
     print(f"  journey throughput / hello baseline (the higher of Locust's and wrk's): {busy.rps():.1f} / {hello_rps:.1f} req/s = {ratio:.0%}  "
           f"{'ok' if ratio >= 0.3 else 'MISSED'} (target >= 30%)")  # fmt: skip
+    floor_ratio = floor_run.rps() / hello_rps if hello_rps else 0.0
+    print(f"  the floor request itself / hello: {floor_run.rps():.1f} / {hello_rps:.1f} req/s = "
+          f"{floor_ratio:.0%}; journeys / floor: {busy.rps() / max(floor_run.rps(), 1e-9):.0%}")  # fmt: skip
     print(f"  nothing lost (saturation run): {'ok' if busy_ok else 'MISSED'}: {busy_check}")
     print(f"  nothing lost (realistic run): {'ok' if ok else 'MISSED'}: {check}")
 

@@ -29,6 +29,8 @@ BANKS = os.environ.get("QUIZAPP_BENCH_BANKS", "").split(",")
 ACK_FILE = os.environ.get("QUIZAPP_BENCH_ACKS", "")
 THINK = os.environ.get("QUIZAPP_BENCH_THINK", "1") == "1"
 HELLO = os.environ.get("QUIZAPP_BENCH_HELLO", "0") == "1"
+# The floor app (bench/floor.py): each user logs in as a member, then posts notes.
+FLOOR_MEMBERS = int(os.environ.get("QUIZAPP_BENCH_FLOOR", "0"))
 PROCESSES = max(1, int(os.environ.get("QUIZAPP_BENCH_PROCESSES", "1")))
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 JSON = {"Accept": "application/json"}
@@ -75,6 +77,9 @@ class Student(FastHttpUser):
             self.client.base_url = random.choice(HOSTS)
         if HELLO:
             return
+        if FLOOR_MEMBERS:
+            self.client.post(f"/login/{random.randint(1, FLOOR_MEMBERS)}", name="floor login")
+            return
         self.username = self.next_username()
         token = csrf_token(self.client.get("/login", name="/login").text)
         self.post(
@@ -87,6 +92,10 @@ class Student(FastHttpUser):
     def journey(self):
         if HELLO:
             self.client.get("/", name="hello")
+            return
+        if FLOOR_MEMBERS:
+            note = {"title": "A note", "body": "five words of a body", "rating": "3"}
+            self.post("/notes", note, name="floor")
             return
         if random.random() < 0.5:
             self.quiz()
