@@ -100,16 +100,18 @@ def results(attempt: Attempt, now: datetime | None = None) -> AttemptResults | N
 def submit(session: Session, attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Close the attempt and grade it; submitting again changes nothing."""
     now = now or utcnow()
-    graded = pregrade(session, attempt.id)
+    attempt_id = attempt.id  # read before the transaction expires what was loaded
+    graded = pregrade(session, attempt_id)
     with write_transaction(session):
-        locked = lock_attempt(session, attempt.id)
+        # The same object as `attempt` (one per row in a session), reloaded under the lock with
+        # its items; what close() writes is then what the caller sees, with no reload after.
+        locked = lock_attempt(session, attempt_id)
         if locked.open:  # not submitted already, nor closed as abandoned
             # A submit at or after the deadline is the timer's doing (the page submits at zero).
             auto = locked.deadline is not None and now >= locked.deadline
             when = locked.deadline if auto and time_is_up(locked.deadline, now) else now
-            close(session, locked, when, auto, graded)
-    session.refresh(attempt)
-    return attempt
+            close(session, locked, when, auto, graded, items_fresh=True)
+    return locked
 
 
 def lock_attempt(
@@ -138,18 +140,25 @@ def _lock_query(of_user: bool, items: bool):
 
 
 def close(
-    session: Session, attempt: Attempt, when: datetime, auto: bool, graded: Graded | None = None
+    session: Session,
+    attempt: Attempt,
+    when: datetime,
+    auto: bool,
+    graded: Graded | None = None,
+    items_fresh: bool = False,
 ) -> None:
     """Grade what is left (with `graded`, worked out before the lock, where it still applies)
-    and mark the attempt submitted (inside the caller's transaction)."""
-    # Fresh rows with their content, in two queries, whatever was loaded before.
-    session.scalars(
-        sa.select(AttemptItem)
-        .where(AttemptItem.attempt_id == attempt.id)
-        .options(selectinload(AttemptItem.version))
-        .execution_options(populate_existing=True)
-    ).all()
-    session.refresh(attempt, ["items"])
+    and mark the attempt submitted (inside the caller's transaction). `items_fresh`: the
+    attempt's items and their versions were loaded in this transaction (lock_attempt)."""
+    if not items_fresh:
+        # Fresh rows with their content, in two queries, whatever was loaded before.
+        session.scalars(
+            sa.select(AttemptItem)
+            .where(AttemptItem.attempt_id == attempt.id)
+            .options(selectinload(AttemptItem.version))
+            .execution_options(populate_existing=True)
+        ).all()
+        session.refresh(attempt, ["items"])
     tried_before = set(
         session.scalars(
             sa.select(AttemptItem.question_id)

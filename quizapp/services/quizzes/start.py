@@ -52,13 +52,16 @@ def available_tags(session: Session) -> list[str]:
 
 
 def _last_seen(session: Session, user: User) -> dict[int, datetime]:
-    rows = session.execute(
-        sa.select(AttemptItem.question_id, sa.func.max(Attempt.started_at))
-        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
-        .where(Attempt.user_id == user.id)
-        .group_by(AttemptItem.question_id)
-    ).all()
-    return dict(rows)
+    """When the student last had each question they have seen in an attempt."""
+    return dict(driver_rows(session, _LAST_SEEN, user=user.id))
+
+
+_LAST_SEEN = (
+    sa.select(AttemptItem.question_id, sa.func.max(Attempt.started_at))
+    .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+    .where(Attempt.user_id == sa.bindparam("user"))
+    .group_by(AttemptItem.question_id)
+)
 
 
 def start_quiz(
@@ -132,10 +135,16 @@ def _create_attempt(session, user, versions, request: QuizRequest, rng, now, res
     # What the student's memory predicts, kept to check predictions against scores.
     predicted = predicted_score(session, user, [v.question_id for v in chosen], now)
 
+    # Each item as shown, worked out before the lock: versions never change once stored, and
+    # the write transaction reloads what was read before it (each version, one by one).
+    items = [
+        item_values(version, position, qtypes.get(version.type).present(version.data, rng))
+        for position, version in enumerate(chosen)
+    ]
     deadline = None
     if request.mode == Mode.EXAM and request.time_limit_minutes:
         deadline = now + timedelta(minutes=request.time_limit_minutes)
-    with write_transaction(session):
+    with write_transaction(session, keep=(user,)):
         close_expired(session, user, now)
         if resume is not None and (unfinished := resume(session)) is not None:
             return unfinished
@@ -158,11 +167,9 @@ def _create_attempt(session, user, versions, request: QuizRequest, rng, now, res
             started_at=now,
             deadline=deadline,
         )
+        attempt.items = [AttemptItem(**values) for values in items]
+        attempt.max_score = sum(values["max_points"] for values in items)
         session.add(attempt)
-        for position, version in enumerate(chosen):
-            presentation = qtypes.get(version.type).present(version.data, rng)
-            attempt.items.append(AttemptItem(**item_values(version, position, presentation)))
-        attempt.max_score = sum(item.max_points for item in attempt.items)
     return attempt
 
 
