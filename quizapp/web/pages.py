@@ -9,8 +9,6 @@ from urllib.parse import quote
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ..attempt_rules import time_is_up
@@ -28,7 +26,7 @@ from .dashboard import (
     mastery_rows,
     readiness_rows,
 )
-from .forms import AttemptFilterForm
+from .forms import AttemptFilterForm, CsrfOnlyForm
 
 PER_PAGE = 20
 
@@ -91,12 +89,8 @@ def render_dashboard(user, template_args: dict | None = None):
             slug_urls("study.review", "deck"),
             slug_urls("quiz.quick", "slug"),
         )
-        # One rendering of the CSRF field (as a CsrfOnlyForm renders it), not one per form.
-        csrf_field = (
-            Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="%s">')
-            % generate_csrf()
-        )
-        actions = Actions(links, csrf_field, url_for("quiz.retry"), QUIZ_SIZE)
+        # One rendering of the CSRF field, not one per form.
+        actions = Actions(links, CsrfOnlyForm().csrf_field, url_for("quiz.retry"), QUIZ_SIZE)
     tables = dashboard_tables(board)
     tables["mastery"] = mastery_rows(board.mastery, board.plan, actions)
     tables["readiness"] = readiness_rows(board.readiness)

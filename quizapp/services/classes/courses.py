@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ...assignment_rules import new_join_code, normalise_code
 from ...database import write_transaction
@@ -67,13 +67,14 @@ def student_in(session: Session, course_id: int, user_id: int) -> User | None:
     return session.get(User, user_id) if is_student_of(session, course_id, user_id) else None
 
 
-def _courses(session: Session, user: User, role: str) -> list[Course]:
+def _courses(session: Session, user: User, role: str, *options) -> list[Course]:
     return list(
         session.scalars(
             sa.select(Course)
             .join(CourseMember, CourseMember.course_id == Course.id)
             .where(CourseMember.user_id == user.id, CourseMember.role == role)
             .order_by(Course.archived_at.is_not(None), Course.name, Course.id)
+            .options(*options)
         )
     )
 
@@ -133,7 +134,8 @@ def taught_choices(session: Session, viewer: User) -> TaughtChoices:
 
 
 def student_courses(session: Session, user: User) -> list[Course]:
-    return _courses(session, user, CourseRole.STUDENT)
+    """The student's classes, active first, with their assignments (one query for all)."""
+    return _courses(session, user, CourseRole.STUDENT, selectinload(Course.assignments))
 
 
 def members(session: Session, course_id: int, role: str) -> list[User]:

@@ -251,12 +251,13 @@ def due_next(
 ) -> list[tuple[Course, Assignment, AssignmentMark]]:
     """What the student has still to do in their active classes, soonest due first."""
     now = now or utcnow()
+    courses = [course for course in student_courses(session, user) if not course.archived]
+    book = marks(session, [a for course in courses for a in course.assignments], [user.id], now)
     pending = [
-        (card.course, assignment, mark)
-        for card in student_classes(session, user, now)
-        if not card.course.archived
-        for assignment, mark in card.rows
-        if mark.status in OPEN_STATUSES
+        (course, assignment, book[user.id, assignment.id])
+        for course in courses
+        for assignment in sorted(course.assignments, key=due_order)
+        if book[user.id, assignment.id].status in OPEN_STATUSES
     ]
     pending.sort(key=lambda row: (row[2].window.due is None, row[2].window.due or now))
     return pending[:limit]
