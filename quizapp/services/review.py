@@ -21,6 +21,7 @@ from ..assignment_rules import (
 )
 from ..attempt_rules import time_is_up
 from ..models import Assignment, AssignmentOverride, Attempt, User, utcnow
+from ..vocab import AttemptStatus
 from .queries import driver_rows
 
 
@@ -51,9 +52,13 @@ def override_for(session: Session, assignment_id: int, user_id: int) -> Assignme
 def finished_at(attempt: Attempt, now: datetime) -> datetime | None:
     """When the attempt ended: submitted, or its deadline if time ran out (even before a
     write closed it); None while it runs."""
-    if attempt.finished:
-        return attempt.submitted_at
-    return attempt.deadline if time_is_up(attempt.deadline, now) else None
+    return _ended(attempt.status, attempt.submitted_at, attempt.deadline, now)
+
+
+def _ended(status: str, submitted_at, deadline, now: datetime) -> datetime | None:
+    if status == AttemptStatus.SUBMITTED:
+        return submitted_at
+    return deadline if time_is_up(deadline, now) else None
 
 
 def facts(attempt: Attempt, now: datetime) -> AttemptFacts:
@@ -76,8 +81,19 @@ def shown(session: Session, attempt: Attempt, now: datetime | None = None) -> Sh
     return what_may_be_shown(facts(attempt, now), assigned_review(assignment, override), now)
 
 
+# A student's assigned attempts with what the review policy needs of each, as columns: the
+# attempt's mode and end, its assignment's review options and the student's close date (an
+# override's, else the assignment's: with_override's rule for it).
 _ASSIGNED_ATTEMPTS = (
-    sa.select(Attempt, Assignment, AssignmentOverride)
+    sa.select(
+        Attempt.id,
+        Attempt.mode,
+        Attempt.status,
+        Attempt.submitted_at,
+        Attempt.deadline,
+        Assignment.review,
+        sa.func.coalesce(AssignmentOverride.closes_at, Assignment.closes_at),
+    )
     .join(Assignment, Attempt.assignment_id == Assignment.id)
     .outerjoin(
         AssignmentOverride,
@@ -90,24 +106,18 @@ _ASSIGNED_ATTEMPTS = (
 )
 
 
-_ANY_ASSIGNED_ATTEMPT = (
-    sa.select(Attempt.id)
-    .where(Attempt.user_id == sa.bindparam("user"), Attempt.assignment_id.is_not(None))
-    .limit(1)
-)
-
-
 def hidden_attempt_ids(session: Session, user: User, now: datetime | None = None) -> set[int]:
     """This student's assigned attempts whose score may not be shown now: their marks stay out
     of every list, total, chart and download, and out of the mistakes a retry draws from."""
-    if not driver_rows(session, _ANY_ASSIGNED_ATTEMPT, user=user.id):
-        return set()  # most students, on every dashboard: no objects to load
     now = now or utcnow()
-    rows = session.execute(_ASSIGNED_ATTEMPTS, {"user": user.id}).all()
     return {
-        attempt.id
-        for attempt, assignment, override in rows
+        attempt_id
+        for attempt_id, mode, status, submitted, deadline, review, closes in driver_rows(
+            session, _ASSIGNED_ATTEMPTS, user=user.id
+        )
         if not what_may_be_shown(
-            facts(attempt, now), assigned_review(assignment, override), now
+            AttemptFacts(mode, _ended(status, submitted, deadline, now)),
+            AssignedReview(review or {}, closes),
+            now,
         ).score
     }

@@ -26,7 +26,7 @@ from .dashboard import (
     mastery_rows,
     readiness_rows,
 )
-from .forms import AttemptFilterForm, CsrfOnlyForm
+from .forms import AttemptFilterForm, csrf_field
 
 PER_PAGE = 20
 
@@ -90,7 +90,7 @@ def render_dashboard(user, template_args: dict | None = None):
             slug_urls("quiz.quick", "slug"),
         )
         # One rendering of the CSRF field, not one per form.
-        actions = Actions(links, CsrfOnlyForm().csrf_field, url_for("quiz.retry"), QUIZ_SIZE)
+        actions = Actions(links, csrf_field(), url_for("quiz.retry"), QUIZ_SIZE)
     tables = dashboard_tables(board)
     tables["mastery"] = mastery_rows(board.mastery, board.plan, actions)
     tables["readiness"] = readiness_rows(board.readiness)

@@ -22,7 +22,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.scheduling import Rating
-from quizapp.services import classes, progress, quizzes, study
+from quizapp.services import classes, progress, quizzes, review, study
 from quizapp.services.queries import active_banks, active_shelf, driver_rows
 from quizapp.services.quizzes import latest_marks
 from quizapp.services.readiness import card_memories, memories_of, readiness_by_bank
@@ -322,3 +322,23 @@ def test_rows_read_on_the_drivers_cursor_are_sqlalchemys_rows(demo_app_at_clock,
                 plain = [tuple(row) for row in db.session.execute(statement, params)]
                 assert [tuple(row) for row in driver_rows(db.session, statement, **params)] == plain
                 assert plain
+
+
+def test_hidden_attempts_are_those_whose_score_shown_holds_back(demo_app_at_clock, clock):
+    """hidden_attempt_ids (one query of columns) agrees with review.shown, attempt by attempt,
+    on the demo classes' assigned attempts, before, during and after their windows."""
+    with demo_app_at_clock.app_context():
+        assigned = db.session.scalars(
+            sa.select(Attempt).where(Attempt.assignment_id.is_not(None))
+        ).all()
+        assert len({attempt.user_id for attempt in assigned}) > 3
+        hidden_some, shown_some = False, False
+        for days in (-30, 0, 1, 30, 365):
+            now = clock.now() + timedelta(days=days)
+            for user in students():
+                mine = [attempt for attempt in assigned if attempt.user_id == user.id]
+                expected = {a.id for a in mine if not review.shown(db.session, a, now).score}
+                assert hidden_attempt_ids(db.session, user, now) == expected
+                hidden_some |= bool(expected)
+                shown_some |= len(expected) < len(mine)
+        assert hidden_some and shown_some
