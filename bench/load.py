@@ -1,5 +1,6 @@
 """Load test of the student journeys with Locust, against quizapp under gunicorn, with a bare
-Flask "hello" baseline under the same settings, and a check that no acknowledged write is lost.
+Flask "hello" baseline and the floor request (bench/floor.py) under the same settings, and a
+check that no acknowledged write is lost.
 
     make bench-load                                       # or: .venv/bin/python bench/load.py
     .venv/bin/python bench/load.py --fault                # SIGKILL workers during the load
