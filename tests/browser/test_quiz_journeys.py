@@ -86,7 +86,7 @@ def test_timed_exam_reload_resume_and_run_out(sample_app, live_server, page):
     page.get_by_role("button", name="Start").click()
     page.wait_for_url(re.compile(r".*/quiz/(\d+)/q/0$"))
     attempt_id = int(re.search(r"/quiz/(\d+)/", page.url).group(1))
-    assert "left" in page.locator("#countdown").inner_text()
+    expect(page.locator("#countdown")).to_contain_text("left")
     assert serious_violations(page) == []
 
     answer_shown_question(page)
