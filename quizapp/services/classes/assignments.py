@@ -339,7 +339,7 @@ def reopen(session: Session, attempt_id: int, now: datetime | None = None) -> At
         attempt = lock_attempt(session, attempt_id)
         assignment = session.get(Assignment, attempt.assignment_id)
         if not attempt.finished and time_is_up(attempt.deadline, now):
-            close(session, attempt, attempt.deadline, auto=True)
+            close(session, attempt, attempt.deadline, auto=True, items_fresh=True)
         if not attempt.finished:
             raise ClassError("This attempt is still running.")
         window = student_window(session, assignment, attempt.user_id)

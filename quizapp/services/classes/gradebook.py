@@ -231,16 +231,26 @@ class ClassCard:
     rows: list[tuple[Assignment, AssignmentMark]]
 
 
+def _own_rows(
+    session: Session, user: User, courses: list[Course], now: datetime | None
+) -> dict[int, list[tuple[Assignment, AssignmentMark]]]:
+    """Per class (by id), its assignments in due order, each with the student's own mark."""
+    book = marks(session, [a for course in courses for a in course.assignments], [user.id], now)
+    return {
+        course.id: [(a, book[user.id, a.id]) for a in sorted(course.assignments, key=due_order)]
+        for course in courses
+    }
+
+
 def student_classes(session: Session, user: User, now: datetime | None = None) -> list[ClassCard]:
     """The student's classes (active first), each assignment with their own mark."""
     courses = student_courses(session, user)
-    assignments = [a for course in courses for a in course.assignments]
-    book = marks(session, assignments, [user.id], now)
+    rows = _own_rows(session, user, courses, now)
     return [
         ClassCard(
             course,
             [u.username for u in members(session, course.id, CourseRole.INSTRUCTOR)],
-            [(a, book[user.id, a.id]) for a in sorted(course.assignments, key=due_order)],
+            rows[course.id],
         )
         for course in courses
     ]
@@ -249,15 +259,16 @@ def student_classes(session: Session, user: User, now: datetime | None = None) -
 def due_next(
     session: Session, user: User, now: datetime | None = None, limit: int = 5
 ) -> list[tuple[Course, Assignment, AssignmentMark]]:
-    """What the student has still to do in their active classes, soonest due first."""
+    """What the student has still to do in their active classes, soonest due first (their
+    instructors are not read: the home page asks on every view)."""
     now = now or utcnow()
     courses = [course for course in student_courses(session, user) if not course.archived]
-    book = marks(session, [a for course in courses for a in course.assignments], [user.id], now)
+    rows = _own_rows(session, user, courses, now)
     pending = [
-        (course, assignment, book[user.id, assignment.id])
+        (course, assignment, mark)
         for course in courses
-        for assignment in sorted(course.assignments, key=due_order)
-        if book[user.id, assignment.id].status in OPEN_STATUSES
+        for assignment, mark in rows[course.id]
+        if mark.status in OPEN_STATUSES
     ]
     pending.sort(key=lambda row: (row[2].window.due is None, row[2].window.due or now))
     return pending[:limit]

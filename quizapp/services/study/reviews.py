@@ -195,7 +195,7 @@ def grade_card(
             raise StaleCard("This card was already graded (or changed in another tab).")
         if suspended:
             raise StudyError("This card is suspended.")
-        before = Memory(*stored) if found else Memory()
+        before = Memory(*stored)  # no state yet: Memory() as a new card has
         scheduled = scheduling.review(before, rating, now, card_id, preferences(user))
         memory = state_values(scheduled.memory)
         if state_id is None:
